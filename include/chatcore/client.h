@@ -1,0 +1,84 @@
+// chatcore::Client is the one way the TUI, the benchmark and the tests talk to a chat server:
+// a session with ordered events, the chat commands, and file transfers with progress.
+#pragma once
+
+#include <chatcore/event.h>
+#include <chatcore/status.h>
+#include <chatcore/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace chatcore {
+
+struct ClientOptions {
+  std::chrono::milliseconds connect_timeout{5000};
+  std::string client_name = "chatcore-client";
+};
+
+// Called on the client's reader thread, in order, one event at a time.
+using EventHandler = std::function<void(const Event&)>;
+// Called once on the reader thread when the session stream ends (OK after a shutdown notice,
+// CANCELLED after close(), UNAVAILABLE when the connection dropped, ...).
+using ClosedHandler = std::function<void(const Status&)>;
+
+struct Progress {
+  std::uint64_t done = 0;
+  std::uint64_t total = 0;
+};
+// Return false to cancel the transfer.
+using ProgressHandler = std::function<bool(const Progress&)>;
+
+struct Destination {
+  std::string room;       // either a room...
+  std::string recipient;  // ...or one user
+};
+
+class Client {
+ public:
+  // Opens a channel and waits until it is connected. UNAVAILABLE with a readable message when
+  // nothing answers at `address` within the timeout.
+  static Result<std::unique_ptr<Client>> open(const std::string& address, ClientOptions options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Opens the session. On ALREADY_EXISTS or INVALID_ARGUMENT it may be called again.
+  // The Welcome event is returned here and also passed to on_event first.
+  Result<Welcome> login(const std::string& nickname, EventHandler on_event, ClosedHandler on_closed);
+  // Ends the session (the server sees the client leave). Idempotent; also done by ~Client.
+  void close();
+  bool logged_in() const;
+  const Welcome& welcome() const;
+
+  Result<std::vector<RoomInfo>> list_rooms();
+  Result<RoomInfo> create_room(const std::string& name);  // creates and joins
+  Result<RoomInfo> join_room(const std::string& name);
+  Result<RoomInfo> leave_room();
+  Result<std::uint64_t> send(const std::string& room, const std::string& text, std::uint64_t client_msg_id = 0);
+  Result<std::uint64_t> send_direct(const std::string& recipient, const std::string& text,
+                                    std::uint64_t client_msg_id = 0);
+  Result<std::string> change_nick(const std::string& nickname);
+  Result<std::vector<UserInfo>> list_users(const std::string& room = {});
+  Result<std::vector<FileInfo>> list_files();
+
+  // Streams the file at `path` in chunks of the server's chunk size, sending its sha256.
+  Result<FileInfo> upload(const std::filesystem::path& path, const Destination& to,
+                          ProgressHandler progress = {});
+  // Writes to a temporary name beside `dest` and renames it when the sha256 matches.
+  // Refuses to replace an existing `dest` unless `overwrite`.
+  Result<FileInfo> download(const std::string& file_id, const std::filesystem::path& dest,
+                            bool overwrite = false, ProgressHandler progress = {});
+
+ private:
+  Client();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace chatcore

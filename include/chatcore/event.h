@@ -1,0 +1,82 @@
+// Everything a session receives, as plain C++: the chat model builds these once per broadcast
+// and shares them immutably; the client class hands them to its user in order.
+#pragma once
+
+#include <chatcore/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+
+namespace chatcore {
+
+struct Welcome {
+  std::string session;  // token that names this session in every request
+  std::string nickname;
+  Limits limits;
+  std::string server;
+};
+
+struct RoomMessage {
+  std::uint64_t message_id = 0;
+  std::string room;
+  std::string sender;
+  std::string text;
+  bool replay = false;  // part of the history replayed on join
+  std::uint64_t client_msg_id = 0;
+  std::int64_t sent_unix_ms = 0;
+};
+
+struct DirectMessage {
+  std::uint64_t message_id = 0;
+  std::string sender;
+  std::string recipient;
+  std::string text;
+  std::uint64_t client_msg_id = 0;
+};
+
+struct MemberJoined {
+  std::string room;
+  std::string nickname;
+  std::uint32_t members = 0;
+};
+
+struct MemberLeft {
+  std::string room;
+  std::string nickname;
+  std::uint32_t members = 0;
+  std::string reason;
+};
+
+struct NickChanged {
+  std::string old_nickname;
+  std::string new_nickname;
+  std::string room;
+};
+
+struct FileNotice {
+  FileInfo file;
+};
+
+struct HistoryReplay {
+  std::string room;
+  std::uint32_t count = 0;
+};
+
+struct ShutdownNotice {
+  std::string reason;
+};
+
+using EventBody = std::variant<Welcome, RoomMessage, DirectMessage, MemberJoined, MemberLeft,
+                               NickChanged, FileNotice, HistoryReplay, ShutdownNotice>;
+
+struct Event {
+  std::uint64_t seq = 0;  // per session; assigned when the event is written to that session
+  std::int64_t time_unix_ms = 0;
+  EventBody body;
+};
+
+using EventPtr = std::shared_ptr<const Event>;
+
+}  // namespace chatcore

@@ -1,0 +1,37 @@
+// ChatService lets a host that already owns a grpc::ServerBuilder add the chat service to its
+// server and drive the chat loop itself; see docs/embedding.md.
+#pragma once
+
+#include <chatcore/config.h>
+
+#include <memory>
+#include <string>
+
+namespace grpc {
+class ServerBuilder;
+class Server;
+}  // namespace grpc
+
+namespace chatcore {
+
+class ChatService {
+ public:
+  explicit ChatService(Config config);
+  ~ChatService();
+  ChatService(const ChatService&) = delete;
+  ChatService& operator=(const ChatService&) = delete;
+
+  // Registers the service and its completion queue. Call before BuildAndStart().
+  void attach(grpc::ServerBuilder& builder);
+  // Runs the chat loop on the calling thread until shutdown() has drained it.
+  void run();
+  // From any thread but the loop's: tells every client why, waits up to the grace for their
+  // streams to flush, shuts `server` down with that deadline, then the queue. run() returns.
+  void shutdown(grpc::Server& server, const std::string& reason);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace chatcore

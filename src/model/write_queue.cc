@@ -1,0 +1,69 @@
+#include "model/write_queue.h"
+
+#include <type_traits>
+#include <variant>
+
+namespace chatcore::model {
+namespace {
+constexpr std::size_t kEventOverhead = 32;  // seq, time, tags and lengths
+}
+
+std::size_t approx_bytes(const Event& event) {
+  return kEventOverhead + std::visit(
+      [](const auto& e) -> std::size_t {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, Welcome>) {
+          return e.session.size() + e.nickname.size() + e.server.size() + 16;
+        } else if constexpr (std::is_same_v<T, RoomMessage>) {
+          return e.room.size() + e.sender.size() + e.text.size() + 24;
+        } else if constexpr (std::is_same_v<T, DirectMessage>) {
+          return e.sender.size() + e.recipient.size() + e.text.size() + 16;
+        } else if constexpr (std::is_same_v<T, MemberJoined>) {
+          return e.room.size() + e.nickname.size() + 4;
+        } else if constexpr (std::is_same_v<T, MemberLeft>) {
+          return e.room.size() + e.nickname.size() + e.reason.size() + 4;
+        } else if constexpr (std::is_same_v<T, NickChanged>) {
+          return e.old_nickname.size() + e.new_nickname.size() + e.room.size();
+        } else if constexpr (std::is_same_v<T, FileNotice>) {
+          const auto& f = e.file;
+          return f.id.size() + f.name.size() + f.sender.size() + f.sha256.size() + f.room.size() +
+                 f.recipient.size() + 24;
+        } else if constexpr (std::is_same_v<T, HistoryReplay>) {
+          return e.room.size() + 4;
+        } else {
+          return e.reason.size();
+        }
+      },
+      event.body);
+}
+
+WriteQueue::Push WriteQueue::push(EventPtr event) {
+  const std::size_t size = approx_bytes(*event);
+  if (queue_.size() + 1 > bounds_.max_events || bytes_ + size > bounds_.max_bytes) {
+    return Push::overflow;
+  }
+  queue_.push_back(Item{std::move(event), size});
+  bytes_ += size;
+  return writing_ ? Push::queued : Push::start_write;
+}
+
+std::vector<EventPtr> WriteQueue::take_batch(std::size_t max_events, std::size_t max_bytes) {
+  std::vector<EventPtr> batch;
+  std::size_t taken_bytes = 0;
+  while (!queue_.empty() && batch.size() < max_events &&
+         (batch.empty() || taken_bytes + queue_.front().bytes <= max_bytes)) {
+    taken_bytes += queue_.front().bytes;
+    bytes_ -= queue_.front().bytes;
+    batch.push_back(std::move(queue_.front().event));
+    queue_.pop_front();
+  }
+  writing_ = !batch.empty();
+  return batch;
+}
+
+bool WriteQueue::write_done() {
+  writing_ = false;
+  return !queue_.empty();
+}
+
+}  // namespace chatcore::model

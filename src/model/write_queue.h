@@ -1,0 +1,53 @@
+// WriteQueue holds one session's outgoing events while its stream's single write slot is busy.
+// It is bounded in events and bytes so that a reader who stalls cannot grow the server.
+#pragma once
+
+#include <chatcore/event.h>
+
+#include <cstddef>
+#include <deque>
+#include <vector>
+
+namespace chatcore::model {
+
+// A rough wire size of an event, for the byte bound (strings plus a fixed overhead).
+std::size_t approx_bytes(const Event& event);
+
+class WriteQueue {
+ public:
+  struct Bounds {
+    std::size_t max_events = 100000;
+    std::size_t max_bytes = 64u << 20;
+  };
+  enum class Push {
+    start_write,  // nothing was in flight: the caller takes a batch and writes it now
+    queued,       // a write is in flight: the event waits for its turn
+    overflow,     // a bound would be exceeded: the event was not queued
+  };
+
+  explicit WriteQueue(Bounds bounds) : bounds_(bounds) {}
+
+  Push push(EventPtr event);
+  // Takes the next events for one write (at least one, at most the given counts) and marks
+  // a write in flight. Empty when nothing is queued.
+  std::vector<EventPtr> take_batch(std::size_t max_events, std::size_t max_bytes);
+  // The write in flight completed. True when more events are queued for the next write.
+  bool write_done();
+
+  bool writing() const { return writing_; }
+  bool empty() const { return queue_.empty(); }
+  std::size_t size() const { return queue_.size(); }
+  std::size_t bytes() const { return bytes_; }
+
+ private:
+  struct Item {
+    EventPtr event;
+    std::size_t bytes;
+  };
+  Bounds bounds_;
+  std::deque<Item> queue_;
+  std::size_t bytes_ = 0;
+  bool writing_ = false;
+};
+
+}  // namespace chatcore::model

@@ -1,0 +1,67 @@
+#include "model/write_queue.h"
+
+#include <doctest/doctest.h>
+
+#include <memory>
+
+using chatcore::Event;
+using chatcore::EventPtr;
+using chatcore::RoomMessage;
+using chatcore::model::WriteQueue;
+
+namespace {
+EventPtr message(const std::string& text) {
+  auto e = std::make_shared<Event>();
+  e->body = RoomMessage{.message_id = 1, .room = "r", .sender = "a", .text = text};
+  return e;
+}
+}  // namespace
+
+TEST_CASE("the first push starts a write, later ones wait for it") {
+  WriteQueue q({.max_events = 10, .max_bytes = 1 << 20});
+  CHECK(q.push(message("a")) == WriteQueue::Push::start_write);
+  auto batch = q.take_batch(100, 1 << 20);
+  REQUIRE(batch.size() == 1);
+  CHECK(q.writing());
+  CHECK(q.push(message("b")) == WriteQueue::Push::queued);
+  CHECK(q.push(message("c")) == WriteQueue::Push::queued);
+  CHECK(q.write_done());
+  batch = q.take_batch(100, 1 << 20);
+  CHECK(batch.size() == 2);
+  CHECK_FALSE(q.write_done());
+  CHECK(q.empty());
+  CHECK(q.bytes() == 0);
+  CHECK(q.push(message("d")) == WriteQueue::Push::start_write);
+}
+
+TEST_CASE("batches keep order and respect the event and byte caps") {
+  WriteQueue q({.max_events = 100, .max_bytes = 1 << 20});
+  for (int i = 0; i < 10; ++i) q.push(message(std::to_string(i)));
+  auto first = q.take_batch(4, 1 << 20);
+  REQUIRE(first.size() == 4);
+  CHECK(std::get<RoomMessage>(first[0]->body).text == "0");
+  CHECK(std::get<RoomMessage>(first[3]->body).text == "3");
+  q.write_done();
+  const auto one = chatcore::model::approx_bytes(*message("4"));
+  auto second = q.take_batch(100, one * 2);
+  CHECK(second.size() == 2);
+  q.write_done();
+  // A single event larger than the byte cap still goes out alone.
+  auto third = q.take_batch(100, 1);
+  CHECK(third.size() == 1);
+}
+
+TEST_CASE("a full queue refuses instead of growing") {
+  WriteQueue q({.max_events = 3, .max_bytes = 1 << 20});
+  CHECK(q.push(message("a")) == WriteQueue::Push::start_write);
+  CHECK(q.take_batch(1, 1 << 20).size() == 1);  // "a" is being written
+  CHECK(q.push(message("b")) == WriteQueue::Push::queued);
+  CHECK(q.push(message("c")) == WriteQueue::Push::queued);
+  CHECK(q.push(message("d")) == WriteQueue::Push::queued);
+  CHECK(q.push(message("e")) == WriteQueue::Push::overflow);
+  CHECK(q.size() == 3);
+
+  WriteQueue small({.max_events = 100, .max_bytes = 200});
+  CHECK(small.push(message(std::string(100, 'x'))) == WriteQueue::Push::start_write);
+  CHECK(small.push(message(std::string(100, 'y'))) == WriteQueue::Push::overflow);
+}
