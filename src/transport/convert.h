@@ -1,0 +1,26 @@
+// Conversion between the plain chatcore types and the chatcore.v1 protobuf messages,
+// used by the server's calls and by the client class alike.
+#pragma once
+
+#include <chatcore/event.h>
+#include <chatcore/status.h>
+#include <chatcore/types.h>
+
+#include <grpcpp/support/status.h>
+
+#include "chatcore/v1/chat.pb.h"
+
+namespace chatcore::transport {
+
+void to_proto(const Event& event, std::uint64_t seq, v1::Event* out);
+Event from_proto(const v1::Event& event);
+
+void to_proto(const FileInfo& file, v1::FileInfo* out);
+FileInfo from_proto(const v1::FileInfo& file);
+void to_proto(const Limits& limits, v1::ServerLimits* out);
+Limits from_proto(const v1::ServerLimits& limits);
+
+grpc::Status to_grpc(const Status& status);
+Status from_grpc(const grpc::Status& status);
+
+}  // namespace chatcore::transport
