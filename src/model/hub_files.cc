@@ -1,0 +1,168 @@
+// The file registry: upload checks, publication with its FileNotice, and who may download.
+#include "model/hub.h"
+#include "model/hub_state.h"
+#include "model/text.h"
+#include "util/log.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdlib>
+
+namespace chatcore::model {
+namespace {
+
+constexpr std::size_t kFileIdBytes = 16;
+
+std::string human_size(std::uint64_t bytes) {
+  static constexpr std::array<const char*, 5> kUnits = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+  if (bytes < 1024) return fmt::format("{} bytes", bytes);
+  double value = static_cast<double>(bytes) / 1024;
+  std::size_t unit = 0;
+  while (value >= 1024 && unit + 1 < kUnits.size()) {
+    value /= 1024;
+    ++unit;
+  }
+  return fmt::format("{:.1f} {}", value, kUnits[unit]);
+}
+
+std::string too_large(std::uint64_t size, std::uint64_t limit) {
+  auto shown = human_size(size);
+  auto shown_limit = human_size(limit);
+  // "1.0 GiB; the limit is 1.0 GiB" would read as a bug, so fall back to exact counts.
+  if (shown == shown_limit) {
+    shown = fmt::format("{} bytes", size);
+    shown_limit = fmt::format("{} bytes", limit);
+  }
+  return fmt::format("file is {}; the limit is {}", shown, shown_limit);
+}
+
+}  // namespace
+
+void ChatHub::State::forget_files(const Session& s) {
+  for (const auto& file_id : s.files) {
+    if (auto it = files.find(file_id); it != files.end()) it->second.allowed.erase(s.id);
+  }
+}
+
+Result<UploadTarget> ChatHub::check_upload(SessionId id, std::string_view name,
+                                           std::uint64_t size, std::string_view room,
+                                           std::string_view recipient) const {
+  if (state_->session(id) == nullptr) return unknown_session();
+  if (room.empty() == recipient.empty()) {
+    return Status{Code::invalid_argument, "a file goes to exactly one room or one user"};
+  }
+  if (size == 0) return Status{Code::invalid_argument, "empty files are not accepted"};
+  const auto limit = state_->config.limits.max_file_size;
+  if (size > limit) return Status{Code::invalid_argument, too_large(size, limit)};
+
+  UploadTarget target;
+  if (!room.empty()) {
+    const auto* r = state_->room(room);
+    if (r == nullptr) return Status{Code::not_found, fmt::format("no room named '{}'", room)};
+    if (!r->members.contains(id)) {
+      return Status{Code::failed_precondition, fmt::format("you are not in room '{}'", r->name)};
+    }
+    target.room = r->name;
+  } else {
+    const auto* to = state_->session_named(recipient);
+    if (to == nullptr) {
+      return Status{Code::not_found, fmt::format("no user named '{}' is online", recipient)};
+    }
+    target.recipient = to->nickname;
+  }
+  auto safe = safe_file_name(name);
+  if (!safe.ok()) return safe.status();
+  target.safe_name = std::move(*safe);
+  return target;
+}
+
+std::string ChatHub::new_file_id() {
+  auto id = random_hex(kFileIdBytes);
+  while (id && state_->files.contains(*id)) id = random_hex(kFileIdBytes);
+  if (!id) {
+    // A guessable id would hand files to strangers; there is no safe way to go on.
+    log::error("the random number generator failed; cannot create a file id");
+    std::abort();
+  }
+  return *id;
+}
+
+Result<FileInfo> ChatHub::publish_file(SessionId id, const UploadTarget& target,
+                                       std::string_view file_id, std::uint64_t size,
+                                       std::string_view sha256) {
+  auto* s = state_->session(id);
+  if (s == nullptr) return unknown_session();
+  if (target.room.empty() == target.recipient.empty()) {
+    return Status{Code::invalid_argument, "a file goes to exactly one room or one user"};
+  }
+  if (file_id.empty() || state_->files.contains(std::string(file_id))) {
+    return Status{Code::invalid_argument, "the file id is empty or already in use"};
+  }
+
+  FileInfo info{.id = std::string(file_id),
+                .name = target.safe_name,
+                .size = size,
+                .sender = s->nickname,
+                .sha256 = std::string(sha256),
+                .room = {},
+                .recipient = {},
+                .sent_unix_ms = now_unix_ms()};
+  std::vector<SessionId> audience;
+  if (!target.room.empty()) {
+    const auto* r = state_->room(target.room);
+    if (r == nullptr) {
+      return Status{Code::failed_precondition,
+                    fmt::format("room '{}' no longer exists", target.room)};
+    }
+    if (!r->members.contains(id)) {
+      return Status{Code::failed_precondition,
+                    fmt::format("you are no longer in room '{}'", r->name)};
+    }
+    info.room = r->name;
+    audience.assign(r->members.begin(), r->members.end());
+  } else {
+    auto* to = state_->session_named(target.recipient);
+    if (to == nullptr) {
+      return Status{Code::failed_precondition,
+                    fmt::format("'{}' is no longer online", target.recipient)};
+    }
+    info.recipient = to->nickname;
+    audience.push_back(to->id);
+    if (to->id != id) audience.push_back(id);
+  }
+
+  auto& record = state_->files[info.id];
+  record.info = info;
+  for (SessionId member : audience) {
+    record.allowed.insert(member);
+    state_->sessions.at(member).files.push_back(info.id);
+  }
+  state_->deliver(audience, make_event(FileNotice{.file = info}));
+  return info;
+}
+
+Result<FileInfo> ChatHub::authorize_download(SessionId id, std::string_view file_id) const {
+  if (state_->session(id) == nullptr) return unknown_session();
+  auto it = state_->files.find(std::string(file_id));
+  if (it == state_->files.end()) {
+    return Status{Code::not_found, fmt::format("no file with id '{}'", file_id)};
+  }
+  if (!it->second.allowed.contains(id)) {
+    return Status{Code::permission_denied,
+                  fmt::format("file '{}' was not sent to you", file_id)};
+  }
+  return it->second.info;
+}
+
+std::vector<FileInfo> ChatHub::list_files(SessionId id) const {
+  std::vector<FileInfo> out;
+  const auto* s = state_->session(id);
+  if (s == nullptr) return out;
+  for (auto it = s->files.rbegin(); it != s->files.rend(); ++it) {
+    if (auto f = state_->files.find(*it); f != state_->files.end()) out.push_back(f->second.info);
+  }
+  return out;
+}
+
+}  // namespace chatcore::model

@@ -1,0 +1,77 @@
+// The private state behind ChatHub, shared by hub.cc (sessions, rooms, messages) and
+// hub_files.cc (the file registry). Not part of any interface.
+#pragma once
+
+#include "model/hub.h"
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace chatcore::model {
+
+// Names are unique ignoring ASCII case; this is the key they are stored under.
+std::string fold_case(std::string_view s);
+std::int64_t now_unix_ms();
+EventPtr make_event(EventBody body);
+// `bytes` random bytes from the OpenSSL CSPRNG as lowercase hex; nullopt if it failed.
+std::optional<std::string> random_hex(std::size_t bytes);
+Status unknown_session();
+
+struct Session {
+  SessionId id = 0;
+  std::string nickname;  // as the user spelled it
+  std::string token;
+  Participant* participant = nullptr;
+  std::string room_key;  // folded room name; empty = lobby
+  std::vector<std::string> files;  // ids this session may download, in publish order
+};
+
+struct Room {
+  std::string name;              // canonical spelling, as created
+  std::set<SessionId> members;
+  std::deque<RoomMessage> history;  // stored with replay = false
+};
+
+struct FileRecord {
+  FileInfo info;
+  std::unordered_set<SessionId> allowed;
+};
+
+struct ChatHub::State {
+  HubConfig config;
+  SessionId next_session = 1;
+  std::uint64_t next_message = 1;
+  std::unordered_map<SessionId, Session> sessions;
+  std::unordered_map<std::string, SessionId> by_nick;   // folded nickname -> session
+  std::unordered_map<std::string, SessionId> by_token;
+  std::map<std::string, Room> rooms;                    // folded name -> room
+  std::unordered_map<std::string, FileRecord> files;  // file id -> record
+
+  Session* session(SessionId id);
+  const Session* session(SessionId id) const;
+  Session* session_named(std::string_view nickname);
+  const Session* session_named(std::string_view nickname) const;
+  Room* room(std::string_view name);
+  const Room* room(std::string_view name) const;
+  // Delivers one shared event to each listed session that is still known.
+  template <class Ids>
+  void deliver(const Ids& ids, const EventPtr& event) {
+    for (SessionId id : ids) {
+      if (auto* s = session(id)) s->participant->deliver(event);
+    }
+  }
+  // Takes the session out of its room: the remaining members (and the leaver too when
+  // `tell_self`) see MemberLeft; an emptied room is deleted with its history.
+  void leave_current(Session& s, std::string_view reason, bool tell_self);
+  // Drops the session's download rights so the registry does not keep dead ids.
+  void forget_files(const Session& s);
+};
+
+}  // namespace chatcore::model
