@@ -162,9 +162,13 @@ Status check_message(std::string_view text, std::size_t max_bytes) {
 }
 
 Result<std::string> safe_file_name(std::string_view name) {
+  const auto slash = name.find_last_of("/\\");
   if (name.size() > kMaxFilePathBytes) {
-    return invalid(fmt::format("file name is {} bytes; the limit is {} bytes", name.size(),
-                               kMaxFileNameBytes));
+    return slash == std::string_view::npos
+               ? invalid(fmt::format("file name is {} bytes; the limit is {} bytes",
+                                     name.size(), kMaxFileNameBytes))
+               : invalid(fmt::format("file path is {} bytes; the limit is {} bytes",
+                                     name.size(), kMaxFilePathBytes));
   }
   if (!valid_utf8(name)) return invalid("file name is not valid UTF-8");
   // The whole path is checked, not just its base: a NUL or control character anywhere is a
@@ -176,7 +180,6 @@ Result<std::string> safe_file_name(std::string_view name) {
     if (is_control(c)) return invalid("file name contains a control character");
     if (is_bidi_control(c)) return invalid("file name contains a bidirectional text override");
   }
-  const auto slash = name.find_last_of("/\\");
   auto base = trim_space(slash == std::string_view::npos ? name : name.substr(slash + 1));
   if (base.empty()) return invalid("file name is empty");
   if (base == "." || base == "..") {

@@ -113,4 +113,6 @@ TEST_CASE("file names are reduced to a safe base name") {
   const auto huge = safe_file_name(std::string(10000, 'a'));
   CHECK(huge.status().code == Code::invalid_argument);
   CHECK(huge.status().message.find("255") != std::string::npos);
+  CHECK(name(std::string(300, 'd') + "/ok.txt") == "ok.txt");
+  CHECK(name(std::string(5000, 'd') + "/ok.txt") == "!INVALID_ARGUMENT");
 }
