@@ -1,0 +1,112 @@
+// The input line and the command parser.
+#include "cells.h"
+#include "command.h"
+#include "line_editor.h"
+
+#include <doctest/doctest.h>
+
+using namespace chat;
+
+namespace {
+void type(LineEditor& e, const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const Decoded d = decode_utf8(s, i);
+    e.handle_key(Key::character(d.ch));
+    i += d.bytes;
+  }
+}
+}  // namespace
+
+
+TEST_CASE("typing, moving and deleting over multi-byte characters") {
+  LineEditor e;
+  type(e, "a한😀b");
+  CHECK(e.text() == "a한😀b");
+  CHECK(e.handle_key(Key::of(KeyKind::left)));
+  CHECK(e.handle_key(Key::of(KeyKind::left)));
+  CHECK(e.cursor() == 4);  // before the emoji
+  CHECK(e.handle_key(Key::of(KeyKind::backspace)));
+  CHECK(e.text() == "a😀b");
+  CHECK(e.handle_key(Key::of(KeyKind::del)));
+  CHECK(e.text() == "ab");
+  CHECK(e.handle_key(Key::of(KeyKind::home)));
+  CHECK_FALSE(e.handle_key(Key::of(KeyKind::home)));
+  CHECK_FALSE(e.handle_key(Key::of(KeyKind::left)));
+  CHECK_FALSE(e.handle_key(Key::of(KeyKind::backspace)));
+  type(e, "é");
+  CHECK(e.text() == "éab");
+  CHECK(e.handle_key(Key::of(KeyKind::end)));
+  CHECK(e.cursor() == e.text().size());
+  CHECK_FALSE(e.handle_key(Key::of(KeyKind::right)));
+  CHECK_FALSE(e.handle_key(Key::of(KeyKind::enter)));
+  CHECK_FALSE(e.handle_key(Key::character(0x1b)));  // no raw escapes in the text
+}
+
+TEST_CASE("history on up/down keeps the draft") {
+  LineEditor e;
+  type(e, "one");
+  CHECK(e.submit() == "one");
+  type(e, "two");
+  e.submit();
+  type(e, "two");
+  e.submit();  // repeats are stored once
+  CHECK(e.history().size() == 2);
+  type(e, "draft");
+  CHECK(e.handle_key(Key::of(KeyKind::up)));
+  CHECK(e.text() == "two");
+  CHECK(e.handle_key(Key::of(KeyKind::up)));
+  CHECK(e.text() == "one");
+  CHECK_FALSE(e.handle_key(Key::of(KeyKind::up)));
+  CHECK(e.handle_key(Key::of(KeyKind::down)));
+  CHECK(e.handle_key(Key::of(KeyKind::down)));
+  CHECK(e.text() == "draft");
+  CHECK_FALSE(e.handle_key(Key::of(KeyKind::down)));
+}
+
+TEST_CASE("Ctrl-W deletes a word, Ctrl-U the line") {
+  LineEditor e;
+  type(e, "hello big world");
+  CHECK(e.handle_key(Key::of(KeyKind::kill_word)));
+  CHECK(e.text() == "hello big ");
+  CHECK(e.handle_key(Key::of(KeyKind::kill_line)));
+  CHECK(e.text().empty());
+}
+
+TEST_CASE("the view scrolls so the cursor stays visible, counting cells") {
+  LineEditor e;
+  type(e, "0123456789abcdefghij");
+  auto v = e.view(10);
+  CHECK(v.cursor_col < 10);
+  CHECK(v.text.back() == 'j');
+  e.handle_key(Key::of(KeyKind::home));
+  v = e.view(10);
+  CHECK(v.cursor_col == 0);
+  CHECK(v.text == "0123456789");
+  LineEditor wide;
+  type(wide, "한국어한국어한국어");
+  v = wide.view(7);
+  CHECK(text_width(v.text) <= 7);
+  CHECK(v.cursor_col <= 6);
+}
+
+TEST_CASE("commands parse with their arguments") {
+  auto say = std::get<Command>(parse_command("hello there"));
+  CHECK(say.kind == CommandKind::say);
+  CHECK(say.args == std::vector<std::string>{"hello there"});
+  CHECK(std::get<Command>(parse_command("//slash")).args[0] == "/slash");
+  auto dm = std::get<Command>(parse_command("/msg bob  hi  there"));
+  CHECK(dm.kind == CommandKind::dm);
+  CHECK(dm.args == std::vector<std::string>{"bob", "hi  there"});
+  CHECK(std::get<Command>(parse_command("/w bob x")).kind == CommandKind::dm);
+  auto dl = std::get<Command>(parse_command("/download 3 out.bin --force"));
+  CHECK(dl.kind == CommandKind::download);
+  CHECK(dl.force);
+  CHECK(dl.args == std::vector<std::string>{"3", "out.bin"});
+  CHECK(std::get<Command>(parse_command("/upload")).args.empty());
+  CHECK(std::get<Command>(parse_command("/sendfile bob")).args.size() == 1);
+  CHECK(std::get<CommandError>(parse_command("/join")).message == "usage: /join NAME");
+  CHECK(std::get<CommandError>(parse_command("/dm bob")).message == "usage: /dm NICK TEXT");
+  CHECK(std::get<CommandError>(parse_command("/frob")).message.find("unknown command /frob") == 0);
+  CHECK(std::get<CommandError>(parse_command("   ")).message.empty());
+  CHECK(std::get<CommandError>(parse_command("/create a b")).message == "usage: /create NAME");
+}

@@ -1,0 +1,171 @@
+// Screen tests: the renderer at a fixed size, compared as text (and attributes where it matters).
+#include "cells.h"
+#include "events.h"
+#include "render.h"
+
+#include <doctest/doctest.h>
+
+using namespace chat;
+using namespace chat_test;
+
+namespace {
+
+ChatState sample() {
+  ChatState s;
+  s.server = "127.0.0.1:50051";
+  s.apply(welcome("alice"));
+  s.set_rooms({{"general", 3}, {"random", 1}});
+  s.entered_room({"general", 3});
+  s.apply(room_msg(1, "general", "bob", "hello alice"));
+  s.apply(dm(2, "carol", "alice", "psst"));
+  return s;
+}
+
+std::vector<std::string> rows_of(const Frame& f) {
+  std::vector<std::string> rows;
+  for (int r = 0; r < f.grid.rows(); ++r) rows.push_back(f.grid.row_text(r));
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("the split-pane screen at 80x16") {
+  ChatState s = sample();
+  LineEditor e;
+  e.set_text("typing 한국어");
+  const Frame f = render_chat(s, e, nullptr, 16, 80);
+  const std::string expected =
+      " chatcore | #general (3 members)\n"
+      " Rooms            │                                          │ DMs\n"
+      " lobby            │                                          │ carol          +1\n"
+      ">#general        3│                                          │\n"
+      " #random         1│                                          │\n"
+      "                  │                                          │\n"
+      "                  │                                          │\n"
+      "                  │                                          │\n"
+      "                  │                                          │\n"
+      "                  │                                          │\n"
+      "                  │                                          │\n"
+      "                  │-- you are in #general (3 members)        │\n"
+      "                  │[bob]: hello alice                        │\n"
+      "                  │[DM from carol]: psst                     │\n"
+      " alice @ 127.0.0.1:50051 (chatd) | connected | #general\n"
+      "[#general] typing 한국어\n";
+  CHECK(f.grid.text() == expected);
+  CHECK(f.cursor_row == 15);
+  CHECK(f.cursor_col == 11 + 7 + 6);  // label, "typing ", three wide characters
+  // the mention of alice is highlighted across the pane; the bars are reversed
+  CHECK((f.grid.at(12, 19).attr & attr_highlight) != 0);
+  CHECK((f.grid.at(14, 70).attr & attr_reverse) != 0);
+  CHECK((f.grid.at(3, 1).attr & attr_reverse) != 0);  // the current room
+}
+
+TEST_CASE("below 60 columns the sidebars are hidden, and a resize redraws from the layout") {
+  ChatState s = sample();
+  LineEditor e;
+  const Frame narrow = render_chat(s, e, nullptr, 8, 50);
+  const auto rows = rows_of(narrow);
+  CHECK(rows[0] == " chatcore | #general (3 members)");
+  CHECK(rows[3] == "-- you are in #general (3 members)");
+  CHECK(rows[4] == "[bob]: hello alice");
+  CHECK(rows[5] == "[DM from carol]: psst");
+  CHECK(narrow.grid.text().find("│") == std::string::npos);
+  CHECK(narrow.grid.text().find("Rooms") == std::string::npos);
+  const Frame wide = render_chat(s, e, nullptr, 8, 100);
+  CHECK(wide.grid.row_text(1).find("Rooms") == 1);
+  CHECK(render_chat(s, e, nullptr, 4, 100).grid.row_text(0) == "terminal too small");
+}
+
+TEST_CASE("network text is drawn inert and Hangul/emoji wrap by cells") {
+  ChatState s = sample();
+  s.apply(room_msg(5, "general", "mallory", "\x1b[2J\x1b]0;owned\x07 bye"));
+  s.apply(room_msg(6, "general", "민수", "안녕하세요 여러분 반갑습니다 😀😀 좋은 아침"));
+  LineEditor e;
+  const Frame f = render_chat(s, e, nullptr, 10, 40);
+  const auto rows = rows_of(f);
+  CHECK(f.grid.text().find('\x1b') == std::string::npos);
+  CHECK(f.grid.text().find('\x07') == std::string::npos);
+  CHECK(rows[5] == "[mallory]: ^[[2J^[]0;owned^G bye");
+  CHECK(rows[6] == "[민수]: 안녕하세요 여러분 반갑습니다");
+  CHECK(rows[7] == "  😀😀 좋은 아침");
+  for (int r = 0; r < f.grid.rows(); ++r) CHECK(text_width(rows[static_cast<std::size_t>(r)]) <= 40);
+}
+
+TEST_CASE("scrolled up: older lines, a note about new ones, End returns to live") {
+  ChatState s = sample();
+  for (int i = 0; i < 30; ++i) s.apply(room_msg(100 + i, "general", "bob", "n" + std::to_string(i)));
+  LineEditor e;
+  const Layout layout = compute_layout(10, 50, 0);
+  s.set_message_width(layout.messages.cols);
+  s.scroll_by(layout.messages.rows - 1);  // one page
+  s.apply(room_msg(200, "general", "bob", "fresh"));
+  Frame f = render_chat(s, e, nullptr, 10, 50);
+  auto rows = rows_of(f);
+  CHECK(rows[1] == "[bob]: n18");
+  CHECK(rows[6] == "[bob]: n23");
+  CHECK(rows[7] == " -- 1 new below; End returns to live --");
+  s.to_live();
+  rows = rows_of(render_chat(s, e, nullptr, 10, 50));
+  CHECK(rows[7] == "[bob]: fresh");
+  s.scroll_by(10000);
+  s.clamp_scroll(max_scroll(s, layout));
+  rows = rows_of(render_chat(s, e, nullptr, 10, 50));
+  CHECK(rows[1] == "-- you are in #general (3 members)");
+}
+
+TEST_CASE("timestamps toggle with /time") {
+  ChatState s = sample();
+  s.show_time = true;
+  LineEditor e;
+  const auto rows = rows_of(render_chat(s, e, nullptr, 8, 50));
+  CHECK(rows[3].starts_with("--:-- -- you are in"));
+  CHECK(rows[4].size() > 6);
+  CHECK(rows[4][2] == ':');
+  CHECK(rows[4].substr(5) == " [bob]: hello alice");
+}
+
+TEST_CASE("transfer bars appear above the status bar, one per transfer") {
+  ChatState s = sample();
+  Transfer up;
+  up.name = "report.pdf";
+  up.update(512, 2048, 0);
+  Transfer down;
+  down.upload = false;
+  down.name = "photo.jpg";
+  down.update(100, 100, 0);
+  s.transfers[1] = up;
+  s.transfers[2] = down;
+  LineEditor e;
+  const auto rows = rows_of(render_chat(s, e, nullptr, 12, 80));
+  CHECK(rows[10].starts_with(" alice @"));
+  CHECK(rows[8].starts_with("↑ report.pdf "));
+  CHECK(rows[8].find(" 25%  512 B/2.0 KiB") != std::string::npos);
+  CHECK(rows[9].starts_with("↓ photo.jpg "));
+  CHECK(rows[8].find('[') == rows[9].find('['));  // bars line up
+  CHECK(rows[9].find("100%") != std::string::npos);
+  CHECK(rows[7].find("[DM from carol]: psst") != std::string::npos);
+}
+
+TEST_CASE("the path prompt replaces the input line and lists candidates over the messages") {
+  ChatState s = sample();
+  PathPrompt p(PathPrompt::Purpose::read, "Upload to #general", "/nonexistent-dir-for-test/x", 100);
+  p.complete();
+  LineEditor e;
+  const Frame f = render_chat(s, e, &p, 10, 80);
+  const auto rows = rows_of(f);
+  CHECK(rows[9] == "Upload to #general: /nonexistent-dir-for-test/x");
+  CHECK(rows[7].find("Upload to #general: no such file -- cann") != std::string::npos);
+  CHECK(f.cursor_col == static_cast<int>(rows[9].size()));
+}
+
+TEST_CASE("the login screen asks and shows why the last try failed") {
+  LineEditor field;
+  field.set_text("127.0.0.1:50051");
+  LoginScreen screen{"Server", "Enter connects, Ctrl-C quits", "cannot reach 127.0.0.1:50051", false};
+  const Frame f = render_login(screen, field, 12, 60);
+  const std::string text = f.grid.text();
+  CHECK(f.grid.row_text(0) == " chatcore -- connect");
+  CHECK(text.find("Server: 127.0.0.1:50051") != std::string::npos);
+  CHECK(text.find("cannot reach 127.0.0.1:50051") != std::string::npos);
+  CHECK(f.cursor_row == 3);
+}

@@ -1,0 +1,163 @@
+// The state model: events, own lines and their echoes, rooms, DMs, files, scrollback.
+#include "events.h"
+#include "state.h"
+
+#include <doctest/doctest.h>
+
+using namespace chat;
+using namespace chat_test;
+
+namespace {
+ChatState in_room(const std::string& room) {
+  ChatState s;
+  s.apply(welcome("alice"));
+  s.entered_room({room, 2});
+  return s;
+}
+std::string last(const ChatState& s) { return format_line(s.lines().back(), false); }
+}  // namespace
+
+TEST_CASE("welcome sets identity and limits") {
+  ChatState s;
+  s.apply(welcome("alice"));
+  CHECK(s.nick == "alice");
+  CHECK(s.server_name == "chatd");
+  CHECK(s.limits.max_file_size == 1000);
+  CHECK(s.connection == Connection::connected);
+}
+
+TEST_CASE("room messages, joins and leaves are formatted as the spec says") {
+  ChatState s = in_room("general");
+  s.apply(room_msg(1, "general", "bob", "hello"));
+  CHECK(last(s) == "[bob]: hello");
+  s.apply(ev(chatcore::MemberJoined{"general", "carol", 3}));
+  CHECK(last(s) == "* carol joined");
+  CHECK(s.rooms()[1].members == 3);
+  s.apply(ev(chatcore::MemberLeft{"general", "carol", 2, "left"}));
+  CHECK(last(s) == "* carol left");
+  s.apply(ev(chatcore::MemberLeft{"general", "bob", 1, "disconnected"}));
+  CHECK(last(s) == "* bob left (disconnected)");
+  const auto n = s.lines().size();
+  s.apply(ev(chatcore::MemberJoined{"general", "alice", 2}));  // our own join is not news
+  CHECK(s.lines().size() == n);
+}
+
+TEST_CASE("own messages show at once and their echo is not shown twice") {
+  ChatState s = in_room("general");
+  s.add_own_message("hi all", 7);
+  CHECK(last(s) == "[alice]: hi all");
+  const auto n = s.lines().size();
+  s.apply(room_msg(10, "general", "alice", "hi all", false, 7));
+  CHECK(s.lines().size() == n);
+  s.apply(room_msg(10, "general", "alice", "hi all", false, 7));  // and again: seen id
+  CHECK(s.lines().size() == n);
+}
+
+TEST_CASE("replayed history is marked, and a repeated replay adds nothing") {
+  ChatState s = in_room("general");
+  s.apply(ev(chatcore::HistoryReplay{"general", 2}));
+  CHECK(last(s) == "-- 2 earlier messages (history) --");
+  s.apply(room_msg(1, "general", "bob", "old", true));
+  CHECK(last(s) == "(history) [bob]: old");
+  CHECK(line_attr(s.lines().back()) == attr_dim);
+  const auto n = s.lines().size();
+  s.apply(room_msg(1, "general", "bob", "old", true));
+  CHECK(s.lines().size() == n);
+}
+
+TEST_CASE("a mention is highlighted and rings the bell; replayed mentions do not ring") {
+  ChatState s = in_room("general");
+  CHECK(s.apply(room_msg(1, "general", "bob", "hey Alice, look")).bell);
+  CHECK(s.lines().back().mention);
+  CHECK(line_attr(s.lines().back()) == attr_highlight);
+  CHECK_FALSE(s.apply(room_msg(2, "general", "bob", "malice aforethought")).bell);
+  CHECK_FALSE(s.apply(room_msg(3, "general", "bob", "alice?", true)).bell);
+  CHECK(mentions("@alice: hi", "alice"));
+  CHECK_FALSE(mentions("alicex", "alice"));
+}
+
+TEST_CASE("DMs show in the room on screen and fill the sidebar, newest first") {
+  ChatState s = in_room("general");
+  CHECK(s.apply(dm(1, "bob", "alice", "psst")).bell);
+  CHECK(last(s) == "[DM from bob]: psst");
+  s.apply(dm(2, "carol", "alice", "hi"));
+  s.apply(dm(3, "bob", "alice", "again"));
+  REQUIRE(s.dms().size() == 2);
+  CHECK(s.dms()[0].partner == "bob");
+  CHECK(s.dms()[0].unread == 2);
+  CHECK(s.dms()[1].partner == "carol");
+  s.add_own_dm("carol", "yo", 5);
+  CHECK(last(s) == "[DM to carol]: yo");
+  CHECK(s.dms()[0].partner == "carol");
+  CHECK(s.dms()[0].unread == 0);
+  const auto n = s.lines().size();
+  s.apply(dm(4, "alice", "carol", "yo", 5));  // echo of our own DM
+  CHECK(s.lines().size() == n);
+  s.entered_room({"other", 1});
+  s.apply(dm(5, "bob", "alice", "where are you"));
+  CHECK(last(s) == "[DM from bob]: where are you");
+}
+
+TEST_CASE("messages for another room count as unread there") {
+  ChatState s = in_room("general");
+  s.set_rooms({{"general", 2}, {"random", 4}});
+  s.apply(room_msg(1, "random", "bob", "elsewhere"));
+  REQUIRE(s.rooms().size() == 3);
+  CHECK(s.rooms()[0].name.empty());  // the lobby first
+  CHECK(s.rooms()[2].name == "random");
+  CHECK(s.rooms()[2].unread == 1);
+  CHECK(last(s) != "[bob]: elsewhere");
+  s.entered_room({"random", 4});
+  CHECK(s.rooms()[2].unread == 0);
+}
+
+TEST_CASE("nick changes rename the user and DM partners") {
+  ChatState s = in_room("general");
+  s.apply(dm(1, "bob", "alice", "x"));
+  s.apply(ev(chatcore::NickChanged{"bob", "robert", "general"}));
+  CHECK(last(s) == "* bob is now known as robert");
+  CHECK(s.dms()[0].partner == "robert");
+  s.apply(ev(chatcore::NickChanged{"alice", "alicia", ""}));
+  CHECK(s.nick == "alicia");
+}
+
+TEST_CASE("file notices name the file, its size, sender and the id for /download") {
+  ChatState s = in_room("general");
+  s.apply(ev(chatcore::FileNotice{file("f-123", "report.pdf", 2048, "bob", "general")}));
+  CHECK(last(s) == "* FILE report.pdf (2.0 KiB) from bob -- /download f-123");
+}
+
+TEST_CASE("/download resolves an id, a number from /files, or a unique name") {
+  ChatState s = in_room("general");
+  s.remember_files({file("id-a", "a.txt", 1, "bob", "general"), file("id-b", "b.txt", 1, "bob", "general"),
+                    file("id-c", "b.txt", 2, "carol", "general")},
+                   true);
+  CHECK(std::get<chatcore::FileInfo>(s.resolve_file("2")).id == "id-b");
+  CHECK(std::get<chatcore::FileInfo>(s.resolve_file("id-c")).id == "id-c");
+  CHECK(std::get<chatcore::FileInfo>(s.resolve_file("a.txt")).id == "id-a");
+  CHECK(std::get<std::string>(s.resolve_file("b.txt")).find("several files") == 0);
+  CHECK(std::get<std::string>(s.resolve_file("9")).find("no file number 9") == 0);
+  CHECK(std::get<chatcore::FileInfo>(s.resolve_file("unknown-id")).id == "unknown-id");
+}
+
+TEST_CASE("scrolling up keeps the view still while lines arrive; End returns") {
+  ChatState s = in_room("general");
+  s.set_message_width(40);
+  for (int i = 0; i < 50; ++i) s.apply(room_msg(100 + i, "general", "bob", "line " + std::to_string(i)));
+  s.scroll_by(10);
+  CHECK(s.scroll() == 10);
+  s.apply(room_msg(200, "general", "bob", "new"));
+  CHECK(s.scroll() == 11);
+  CHECK(s.unseen() == 1);
+  s.to_live();
+  CHECK(s.scroll() == 0);
+  CHECK(s.unseen() == 0);
+  s.scroll_by(-5);
+  CHECK(s.scroll() == 0);
+}
+
+TEST_CASE("a shutdown notice is shown and reported") {
+  ChatState s = in_room("general");
+  CHECK(s.apply(ev(chatcore::ShutdownNotice{"maintenance"})).shutdown);
+  CHECK(last(s) == "!! the server is shutting down: maintenance");
+}

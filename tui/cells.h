@@ -1,0 +1,40 @@
+// Cell-width utilities: UTF-8 decoding and the number of terminal cells a character takes
+// (wcwidth rules: combining marks 0, Hangul/CJK/emoji 2), so text wraps and aligns.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chat {
+
+// One decoded character; `bytes` is its length in the source (1 for an invalid byte,
+// which decodes as U+FFFD).
+struct Decoded {
+  char32_t ch = 0;
+  std::size_t bytes = 0;
+};
+
+Decoded decode_utf8(std::string_view text, std::size_t pos);
+void append_utf8(std::string& out, char32_t ch);
+
+// Terminal cells of one printable character: 0, 1 or 2 (controls count as 0; sanitise first).
+int char_width(char32_t ch);
+int text_width(std::string_view text);
+
+// Byte index of the character before/after `pos` (a character boundary).
+std::size_t prev_boundary(std::string_view text, std::size_t pos);
+std::size_t next_boundary(std::string_view text, std::size_t pos);
+
+// The longest prefix that fits in `cells` cells (never splits a character).
+std::string_view fit_width(std::string_view text, int cells);
+
+// Pads with spaces or truncates (ending with "…" when cut) to exactly `cells` cells.
+std::string pad_to_width(std::string_view text, int cells);
+
+// Breaks text into lines of at most `cells` cells, at spaces when it can.
+// Continuation lines start with `indent` spaces.
+std::vector<std::string> wrap(std::string_view text, int cells, int indent = 0);
+
+}  // namespace chat

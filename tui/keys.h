@@ -1,0 +1,28 @@
+// A key press as the pure parts see it: the curses view translates get_wch results into
+// these, so the line editor, prompts and the app can be tested without a terminal.
+#pragma once
+
+namespace chat {
+
+enum class KeyKind {
+  character,  // `ch` holds the character
+  enter, tab, escape, backspace, del,
+  left, right, up, down, home, end, page_up, page_down,
+  kill_line,   // Ctrl-U
+  kill_word,   // Ctrl-W
+  redraw,      // Ctrl-L
+  interrupt,   // Ctrl-C (when it arrives as a key)
+  eof,         // Ctrl-D
+  resize,
+  unknown,
+};
+
+struct Key {
+  KeyKind kind = KeyKind::unknown;
+  char32_t ch = 0;
+
+  static Key character(char32_t c) { return {KeyKind::character, c}; }
+  static Key of(KeyKind k) { return {k, 0}; }
+};
+
+}  // namespace chat

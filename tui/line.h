@@ -1,0 +1,64 @@
+// One entry of a message buffer (a room message, a DM, a join, a file notice, a system note)
+// and how it is formatted for the message pane: "[alice]: hello", "* bob joined", ...
+#pragma once
+
+#include <chatcore/types.h>
+
+#include <cstdint>
+#include <utility>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace chat {
+
+enum class LineKind { message, joined, left, nick, dm_in, dm_out, file, history, system, error };
+
+struct Line {
+  LineKind kind = LineKind::system;
+  std::int64_t time_ms = 0;  // unix ms; 0 = unknown
+  std::string who;           // sender, DM partner, the member who joined/left
+  std::string text;          // message text, leave reason, new nickname, or the note
+  chatcore::FileInfo file;   // for LineKind::file
+  bool replay = false;       // replayed history
+  bool mention = false;      // mentions the user's nickname
+  bool own = false;          // written by the user
+  std::uint64_t message_id = 0;
+  std::uint64_t client_msg_id = 0;
+};
+
+inline Line make_line(LineKind kind, std::int64_t time_ms, std::string who, std::string text) {
+  Line l;
+  l.kind = kind;
+  l.time_ms = time_ms;
+  l.who = std::move(who);
+  l.text = std::move(text);
+  return l;
+}
+
+// Display attribute of a line or a cell (bits).
+enum Attr : unsigned {
+  attr_normal = 0,
+  attr_bold = 1,
+  attr_reverse = 2,
+  attr_dim = 4,
+  attr_highlight = 8,
+  attr_error = 16,
+  attr_accent = 32,
+};
+
+// The text shown for a line, sanitised; `show_time` adds "HH:MM " (local time).
+std::string format_line(const Line& line, bool show_time);
+unsigned line_attr(const Line& line);
+
+// True when `text` mentions `nick` as a word (case-insensitive).
+bool mentions(std::string_view text, std::string_view nick);
+
+}  // namespace chat
+
+namespace chat {
+
+// The line wrapped to the message pane: continuation lines are indented two cells.
+std::vector<std::string> display_lines(const Line& line, bool show_time, int cells);
+
+}  // namespace chat

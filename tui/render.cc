@@ -1,0 +1,195 @@
+#include "render.h"
+
+#include "cells.h"
+#include "sanitize.h"
+
+#include <algorithm>
+
+namespace chat {
+namespace {
+
+std::string room_name(const std::string& room) { return room.empty() ? "lobby" : "#" + room; }
+
+std::string connection_text(const ChatState& s) {
+  switch (s.connection) {
+    case Connection::connecting: return "connecting";
+    case Connection::connected: return "connected";
+    case Connection::reconnecting: return "reconnecting" + (s.connection_note.empty() ? "" : " (" + s.connection_note + ")");
+    case Connection::closed: return "disconnected" + (s.connection_note.empty() ? "" : " (" + s.connection_note + ")");
+  }
+  return {};
+}
+
+void draw_rooms(TextGrid& g, const Rect& r, const ChatState& s) {
+  g.put(r.row, r.col, pad_to_width(" Rooms", r.cols), attr_bold);
+  int row = r.row + 1;
+  for (const RoomEntry& e : s.rooms()) {
+    if (row >= r.row + r.rows) break;
+    const bool current = e.name == s.room();
+    std::string right = e.name.empty() ? "" : " " + std::to_string(e.members);
+    std::string unread = e.unread > 0 ? " +" + std::to_string(e.unread) : "";
+    const int left_cells = r.cols - text_width(right) - text_width(unread);
+    const std::string left = pad_to_width((current ? ">" : " ") + sanitize(room_name(e.name)), left_cells);
+    int col = r.col + g.put(row, r.col, left, current ? unsigned{attr_bold | attr_reverse} : 0u);
+    col += g.put(row, col, right, current ? unsigned{attr_bold | attr_reverse} : unsigned{attr_dim});
+    g.put(row, col, unread, attr_highlight);
+    ++row;
+  }
+}
+
+void draw_dms(TextGrid& g, const Rect& r, const ChatState& s) {
+  g.put(r.row, r.col, pad_to_width(" DMs", r.cols), attr_bold);
+  if (s.dms().empty()) g.put(r.row + 1, r.col, " (none)", attr_dim);
+  int row = r.row + 1;
+  for (const DmEntry& d : s.dms()) {
+    if (row >= r.row + r.rows) break;
+    const std::string unread = d.unread > 0 ? " +" + std::to_string(d.unread) : "";
+    const int col = r.col + g.put(row, r.col, pad_to_width(" " + sanitize(d.partner), r.cols - text_width(unread)),
+                                  d.unread > 0 ? unsigned{attr_bold} : 0u);
+    g.put(row, col, unread, attr_highlight);
+    ++row;
+  }
+}
+
+struct Shown {
+  std::string text;
+  unsigned attr;
+};
+
+// The last `count` display lines of the buffer, skipping `skip` from the end.
+std::vector<Shown> tail_lines(const ChatState& s, int width, int skip, int count) {
+  std::vector<Shown> out;  // newest first
+  const auto& lines = s.lines();
+  for (auto it = lines.rbegin(); it != lines.rend() && static_cast<int>(out.size()) < skip + count; ++it) {
+    const auto wrapped = display_lines(*it, s.show_time, width);
+    for (auto w = wrapped.rbegin(); w != wrapped.rend(); ++w) out.push_back({*w, line_attr(*it)});
+  }
+  const int from = std::min(skip, static_cast<int>(out.size()));
+  std::vector<Shown> window(out.begin() + from, out.begin() + std::min<int>(from + count, out.size()));
+  std::reverse(window.begin(), window.end());
+  return window;
+}
+
+void draw_messages(TextGrid& g, const Rect& r, const ChatState& s, const Layout& layout) {
+  int rows = r.rows;
+  const int scroll = std::min(s.scroll(), max_scroll(s, layout));
+  if (scroll > 0 && rows > 1) {
+    --rows;
+    std::string note = s.unseen() > 0 ? " -- " + std::to_string(s.unseen()) + " new below; End returns to live --"
+                                      : " -- scrolled up; End returns to live --";
+    g.put(r.row + rows, r.col, pad_to_width(note, r.cols), attr_reverse);
+  }
+  const auto shown = tail_lines(s, r.cols, scroll, rows);
+  int row = r.row + rows - static_cast<int>(shown.size());
+  for (const Shown& line : shown) {
+    g.put(row, r.col, line.text, line.attr, r.cols);
+    if (line.attr & attr_highlight) g.paint(row, r.col, r.cols, attr_highlight);
+    ++row;
+  }
+}
+
+void draw_prompt_panel(TextGrid& g, const Rect& r, const PathPrompt& p) {
+  std::vector<std::string> rows;
+  std::string names;
+  for (const std::string& c : p.candidates()) {
+    if (!names.empty() && text_width(names) + 2 + text_width(c) > r.cols - 2) {
+      rows.push_back(names);
+      names.clear();
+    }
+    names += (names.empty() ? "" : "  ") + sanitize(c);
+  }
+  if (!names.empty()) rows.push_back(names);
+  const int max_rows = std::max(1, r.rows / 2);
+  if (static_cast<int>(rows.size()) > max_rows - 1) {
+    rows.resize(static_cast<std::size_t>(std::max(0, max_rows - 2)));
+    rows.push_back("... (" + std::to_string(p.candidates().size()) + " matches; type more)");
+  }
+  std::string info = " " + p.label() + ": " + p.info();
+  if (!p.message().empty()) info += " -- " + p.message();
+  rows.push_back(info);
+  int row = r.row + r.rows - static_cast<int>(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i, ++row) {
+    const bool last = i + 1 == rows.size();
+    g.put(row, r.col, pad_to_width(last ? rows[i] : " " + rows[i], r.cols), last ? attr_reverse : attr_accent);
+  }
+}
+
+}  // namespace
+
+int max_scroll(const ChatState& s, const Layout& layout) {
+  int total = 0;
+  for (const Line& l : s.lines()) total += static_cast<int>(display_lines(l, s.show_time, layout.messages.cols).size());
+  return std::max(0, total - std::max(1, layout.messages.rows - 1));
+}
+
+Frame render_chat(const ChatState& s, LineEditor& input, PathPrompt* prompt, int rows, int cols) {
+  const Layout l = compute_layout(rows, cols, static_cast<int>(s.transfers.size()));
+  Frame f{TextGrid(rows, cols)};
+  if (l.too_small) {
+    f.grid.put(0, 0, "terminal too small");
+    return f;
+  }
+  std::string title = " chatcore | " + sanitize(room_name(s.room()));
+  for (const RoomEntry& e : s.rooms()) {
+    if (e.name == s.room() && !e.name.empty()) title += " (" + std::to_string(e.members) + " members)";
+  }
+  f.grid.put(0, 0, pad_to_width(title, cols), attr_reverse);
+  if (l.sidebars) {
+    draw_rooms(f.grid, l.rooms, s);
+    draw_dms(f.grid, l.dms, s);
+    for (int row = l.rooms.row; row < l.rooms.row + l.rooms.rows; ++row) {
+      f.grid.fill(row, l.rooms.cols, 1, "│", attr_dim);
+      f.grid.fill(row, l.dms.col - 1, 1, "│", attr_dim);
+    }
+  }
+  draw_messages(f.grid, l.messages, s, l);
+  if (prompt != nullptr) draw_prompt_panel(f.grid, l.messages, *prompt);
+  int row = l.transfers.row;
+  for (const auto& [id, t] : s.transfers) {
+    if (row >= l.transfers.row + l.transfers.rows) break;
+    f.grid.put(row++, 0, format_transfer(t, cols), attr_accent);
+  }
+  std::string status = " " + sanitize(s.nick.empty() ? "?" : s.nick) + " @ " + sanitize(s.server) +
+                       (s.server_name.empty() ? "" : " (" + sanitize(s.server_name) + ")") + " | " +
+                       connection_text(s) + " | " + sanitize(room_name(s.room()));
+  if (s.transfers.size() > static_cast<std::size_t>(l.transfers.rows)) {
+    status += " | " + std::to_string(s.transfers.size()) + " transfers";
+  }
+  f.grid.put(l.status.row, 0, pad_to_width(status, cols), attr_reverse);
+  const std::string label = prompt != nullptr ? prompt->label() + ": " : "[" + sanitize(room_name(s.room())) + "] ";
+  const int label_cells = f.grid.put(l.input.row, 0, label, attr_bold, cols / 2);
+  LineEditor& editor = prompt != nullptr ? prompt->editor() : input;
+  const auto view = editor.view(cols - label_cells);
+  f.grid.put(l.input.row, label_cells, sanitize(view.text));
+  f.cursor_row = l.input.row;
+  f.cursor_col = std::min(cols - 1, label_cells + view.cursor_col);
+  return f;
+}
+
+Frame render_login(const LoginScreen& screen, LineEditor& field, int rows, int cols) {
+  Frame f{TextGrid(rows, cols)};
+  if (rows < 6 || cols < 20) {
+    f.grid.put(0, 0, "terminal too small");
+    return f;
+  }
+  f.grid.put(0, 0, pad_to_width(" chatcore -- connect", cols), attr_reverse);
+  const int top = std::max(2, rows / 2 - 3);
+  const int left = std::max(1, cols / 2 - 28);
+  const int width = std::min(56, cols - left - 1);
+  const std::string label = screen.label + ": ";
+  const int label_cells = f.grid.put(top, left, label, attr_bold);
+  const auto view = field.view(width - label_cells);
+  f.grid.put(top, left + label_cells, sanitize(view.text), attr_normal, width - label_cells);
+  f.grid.paint(top, left + label_cells, width - label_cells, attr_reverse);
+  f.grid.put(top + 2, left, sanitize(screen.busy ? "connecting..." : screen.hint), attr_dim, width);
+  int row = top + 4;
+  for (const std::string& line : wrap(sanitize(screen.error), width)) {
+    if (row >= rows - 1) break;
+    f.grid.put(row++, left, line, attr_error, width);
+  }
+  f.cursor_row = top;
+  f.cursor_col = left + label_cells + view.cursor_col;
+  return f;
+}
+
+}  // namespace chat

@@ -1,0 +1,250 @@
+#include "state.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace chat {
+namespace {
+
+std::string room_label(const std::string& room) { return room.empty() ? "the lobby" : "#" + room; }
+
+template <class... F>
+struct Overload : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overload(F...) -> Overload<F...>;
+
+}  // namespace
+
+void ChatState::welcome(const chatcore::Welcome& w) {
+  nick = w.nickname;
+  server_name = w.server;
+  limits = w.limits;
+  connection = Connection::connected;
+  connection_note.clear();
+}
+
+ChatState::Effect ChatState::apply(const chatcore::Event& event) {
+  Effect effect;
+  const std::int64_t at = event.time_unix_ms;
+  std::visit(
+      Overload{
+          [&](const chatcore::Welcome& w) { welcome(w); },
+          [&](const chatcore::RoomMessage& m) {
+            Buffer& buf = buffer(m.room);
+            if (m.message_id != 0 && buf.seen.count(m.message_id)) return;
+            if (m.sender == nick && m.client_msg_id != 0) {
+              for (Line& l : buf.lines) {
+                if (l.own && l.client_msg_id == m.client_msg_id && l.message_id == 0) {
+                  l.message_id = m.message_id;  // the echo of a line already shown
+                  l.time_ms = m.sent_unix_ms;
+                  buf.seen.insert(m.message_id);
+                  return;
+                }
+              }
+            }
+            Line l = make_line(LineKind::message, m.sent_unix_ms ? m.sent_unix_ms : at, m.sender, m.text);
+            l.replay = m.replay;
+            l.own = m.sender == nick;
+            l.mention = !l.own && mentions(m.text, nick);
+            l.message_id = m.message_id;
+            effect.bell = l.mention && !m.replay;
+            if (m.room != room_ && !m.replay) ++room_entry(m.room).unread;
+            push(m.room, std::move(l));
+          },
+          [&](const chatcore::DirectMessage& d) {
+            const bool outgoing = d.sender == nick;
+            Buffer& buf = buffer(room_);
+            if (outgoing && d.client_msg_id != 0) {
+              for (const Line& l : buf.lines) {
+                if (l.kind == LineKind::dm_out && l.client_msg_id == d.client_msg_id) return;
+              }
+            }
+            Line l = make_line(outgoing ? LineKind::dm_out : LineKind::dm_in, at, outgoing ? d.recipient : d.sender, d.text);
+            l.own = outgoing;
+            l.message_id = d.message_id;
+            l.client_msg_id = d.client_msg_id;
+            l.mention = !outgoing && mentions(d.text, nick);
+            effect.bell = !outgoing;
+            touch_dm(l.who, !outgoing);
+            push(room_, std::move(l));
+          },
+          [&](const chatcore::MemberJoined& j) {
+            room_entry(j.room).members = j.members;
+            if (j.nickname != nick && j.room == room_) push(room_, make_line(LineKind::joined, at, j.nickname, std::string()));
+          },
+          [&](const chatcore::MemberLeft& l) {
+            room_entry(l.room).members = l.members;
+            if (l.nickname != nick && l.room == room_) push(room_, make_line(LineKind::left, at, l.nickname, l.reason));
+          },
+          [&](const chatcore::NickChanged& n) {
+            const bool own = n.old_nickname == nick;
+            if (own) nick = n.new_nickname;
+            for (DmEntry& dm : dms_) {
+              if (dm.partner == n.old_nickname) dm.partner = n.new_nickname;
+            }
+            if (own || n.room == room_) push(room_, make_line(LineKind::nick, at, n.old_nickname, n.new_nickname));
+          },
+          [&](const chatcore::FileNotice& f) {
+            remember_files({f.file}, false);
+            Line l = make_line(LineKind::file, at, f.file.sender, std::string());
+            l.file = f.file;
+            l.own = f.file.sender == nick;
+            effect.bell = !l.own && !f.file.recipient.empty();
+            const bool elsewhere = !f.file.room.empty() && f.file.room != room_;
+            if (elsewhere) ++room_entry(f.file.room).unread;
+            push(elsewhere ? f.file.room : room_, std::move(l));
+          },
+          [&](const chatcore::HistoryReplay& h) {
+            if (h.count == 0) return;
+            push(h.room, make_line(LineKind::history, at, {},
+                              std::to_string(h.count) + " earlier message" + (h.count == 1 ? "" : "s") +
+                                  " (history)"));
+          },
+          [&](const chatcore::ShutdownNotice& s) {
+            connection_note = s.reason;
+            add_error("the server is shutting down: " + (s.reason.empty() ? "no reason given" : s.reason));
+            effect.shutdown = true;
+          },
+      },
+      event.body);
+  return effect;
+}
+
+void ChatState::entered_room(const chatcore::RoomInfo& info) {
+  room_ = info.name;
+  RoomEntry& entry = room_entry(info.name);
+  entry.members = info.members;
+  entry.unread = 0;
+  scroll_ = 0;
+  unseen_ = 0;
+  add_system(info.name.empty() ? "you are in the lobby: /join or /create a room to talk"
+                               : "you are in " + room_label(info.name) + " (" + std::to_string(info.members) +
+                                     (info.members == 1 ? " member)" : " members)"));
+}
+
+void ChatState::set_rooms(const std::vector<chatcore::RoomInfo>& rooms) {
+  std::vector<RoomEntry> next = {room_entry("")};
+  for (const auto& r : rooms) {
+    if (r.name.empty()) continue;
+    RoomEntry e = room_entry(r.name);
+    e.members = r.members;
+    next.push_back(std::move(e));
+  }
+  if (!room_.empty() && std::none_of(next.begin(), next.end(), [&](auto& e) { return e.name == room_; })) {
+    next.push_back(room_entry(room_));
+  }
+  rooms_ = std::move(next);
+}
+
+RoomEntry& ChatState::room_entry(const std::string& name) {
+  for (RoomEntry& e : rooms_) {
+    if (e.name == name) return e;
+  }
+  rooms_.push_back(RoomEntry{name, 0, 0});
+  std::sort(rooms_.begin() + 1, rooms_.end(), [](auto& a, auto& b) { return a.name < b.name; });
+  for (RoomEntry& e : rooms_) {
+    if (e.name == name) return e;
+  }
+  return rooms_.front();
+}
+
+void ChatState::touch_dm(const std::string& partner, bool incoming) {
+  auto it = std::find_if(dms_.begin(), dms_.end(), [&](auto& d) { return d.partner == partner; });
+  DmEntry entry = it == dms_.end() ? DmEntry{partner, 0} : *it;
+  if (it != dms_.end()) dms_.erase(it);
+  entry.unread = incoming ? entry.unread + 1 : 0;  // replying counts as reading
+  dms_.insert(dms_.begin(), std::move(entry));
+}
+
+Buffer& ChatState::buffer(const std::string& room) { return buffers_[room]; }
+
+const std::deque<Line>& ChatState::lines() const {
+  static const std::deque<Line> empty;
+  auto it = buffers_.find(room_);
+  return it == buffers_.end() ? empty : it->second.lines;
+}
+
+void ChatState::push(const std::string& room, Line line) {
+  Buffer& buf = buffer(room);
+  if (line.message_id != 0 && (line.kind == LineKind::message)) buf.seen.insert(line.message_id);
+  if (room == room_ && scroll_ > 0) {
+    scroll_ += static_cast<int>(display_lines(line, show_time, message_width_).size());
+    ++unseen_;
+  }
+  buf.lines.push_back(std::move(line));
+  if (buf.lines.size() > kMaxLines) buf.lines.pop_front();
+}
+
+void ChatState::add_system(std::string text) { push(room_, make_line(LineKind::system, 0, {}, std::move(text))); }
+void ChatState::add_error(std::string text) { push(room_, make_line(LineKind::error, 0, {}, std::move(text))); }
+
+void ChatState::add_own_message(const std::string& text, std::uint64_t client_msg_id) {
+  Line l = make_line(LineKind::message, 0, nick, text);
+  l.own = true;
+  l.client_msg_id = client_msg_id;
+  to_live();
+  push(room_, std::move(l));
+}
+
+void ChatState::add_own_dm(const std::string& to, const std::string& text, std::uint64_t client_msg_id) {
+  Line l = make_line(LineKind::dm_out, 0, to, text);
+  l.own = true;
+  l.client_msg_id = client_msg_id;
+  touch_dm(to, false);
+  push(room_, std::move(l));
+}
+
+void ChatState::scroll_by(int display_lines) {
+  scroll_ = std::max(0, scroll_ + display_lines);
+  if (scroll_ == 0) unseen_ = 0;
+}
+
+void ChatState::to_live() {
+  scroll_ = 0;
+  unseen_ = 0;
+}
+
+void ChatState::clamp_scroll(int max_scroll) {
+  scroll_ = std::clamp(scroll_, 0, std::max(0, max_scroll));
+  if (scroll_ == 0) unseen_ = 0;
+}
+
+void ChatState::remember_files(const std::vector<chatcore::FileInfo>& files, bool numbered) {
+  for (const auto& f : files) {
+    auto it = std::find_if(known_.begin(), known_.end(), [&](auto& k) { return k.id == f.id; });
+    if (it == known_.end()) known_.push_back(f);
+    else *it = f;
+  }
+  if (numbered) listed_ = files;
+}
+
+std::variant<chatcore::FileInfo, std::string> ChatState::resolve_file(const std::string& token) const {
+  std::size_t number = 0;
+  const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), number);
+  if (ec == std::errc() && end == token.data() + token.size() && number >= 1 && number <= listed_.size() &&
+      std::none_of(known_.begin(), known_.end(), [&](auto& k) { return k.id == token; })) {
+    return listed_[number - 1];
+  }
+  for (const auto& f : known_) {
+    if (f.id == token) return f;
+  }
+  std::vector<chatcore::FileInfo> named;
+  for (const auto& f : known_) {
+    if (f.name == token) named.push_back(f);
+  }
+  if (named.size() == 1) return named.front();
+  if (named.size() > 1) {
+    return "several files are named " + token + "; use the number from /files or the id";
+  }
+  if (ec == std::errc() && end == token.data() + token.size() && !listed_.empty()) {
+    return "no file number " + token + " (see /files)";
+  }
+  chatcore::FileInfo unknown;  // not seen here; let the server decide
+  unknown.id = token;
+  unknown.name = token;
+  return unknown;
+}
+
+}  // namespace chat
