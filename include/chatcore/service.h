@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chatcore/config.h>
+#include <chatcore/status.h>
 
 #include <memory>
 #include <string>
@@ -22,7 +23,8 @@ class ChatService {
   ChatService& operator=(const ChatService&) = delete;
 
   // Registers the service and its completion queue. Call before BuildAndStart().
-  void attach(grpc::ServerBuilder& builder);
+  // FAILED_PRECONDITION when the storage dir cannot be created.
+  Status attach(grpc::ServerBuilder& builder);
   // Runs the chat loop on the calling thread until shutdown() has drained it.
   void run();
   // From any thread but the loop's: tells every client why, waits up to the grace for their

@@ -1,1 +1,81 @@
-int main() { return 0; }
+// chatd: the stock chat server. Flags map onto chatcore::Config; SIGINT/SIGTERM (a Boost.Asio
+// signal_set) shut it down cleanly, telling every client first.
+#include <chatcore/server.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+#include <thread>
+
+#include "util/log.h"
+
+int main(int argc, char** argv) {
+  chatcore::Config config;
+  std::string log_level = "info";
+  std::uint64_t max_file_size = config.limits.max_file_size;
+  std::uint32_t history = config.limits.history;
+  std::uint32_t chunk_size = config.limits.chunk_size;
+  std::string storage = config.storage_dir.string();
+  int grace_ms = static_cast<int>(config.shutdown_grace.count());
+
+  CLI::App app{"chatd - the chatcore chat server"};
+  app.add_option("--listen", config.listen, "address to listen on, host:port (port 0: any)")
+      ->capture_default_str();
+  app.add_option("--storage-dir", storage, "where uploaded files are stored")
+      ->capture_default_str();
+  app.add_option("--max-file-size", max_file_size, "largest accepted upload, in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  app.add_option("--history", history, "room messages replayed to someone who joins")
+      ->capture_default_str()
+      ->check(CLI::Range(0u, 100000u));
+  app.add_option("--chunk-size", chunk_size, "file transfer chunk size, in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(1024u, 4u << 20));
+  app.add_option("--max-queue-events", config.max_queue_events,
+                 "events queued for one client before it is disconnected")
+      ->capture_default_str();
+  app.add_option("--max-queue-bytes", config.max_queue_bytes,
+                 "bytes queued for one client before it is disconnected")
+      ->capture_default_str();
+  app.add_option("--io-threads", config.io_threads, "threads for disk I/O and hashing")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  app.add_option("--shutdown-grace-ms", grace_ms,
+                 "how long clients get to receive the shutdown notice")
+      ->capture_default_str();
+  app.add_option("--log-level", log_level, "debug, info, warn, error or off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warn", "warning", "error", "off"}));
+  CLI11_PARSE(app, argc, argv);
+
+  chatcore::log::Level level{};
+  chatcore::log::parse_level(log_level, level);
+  chatcore::log::set_level(level);
+  config.storage_dir = storage;
+  config.limits.max_file_size = max_file_size;
+  config.limits.history = history;
+  config.limits.chunk_size = chunk_size;
+  config.shutdown_grace = std::chrono::milliseconds(grace_ms);
+
+  // The signal_set turns SIGINT/SIGTERM into a handler on this thread, whichever thread the
+  // kernel picked to deliver them.
+  boost::asio::io_context io;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  chatcore::Server server(config);
+  if (auto status = server.start(); !status.ok()) {
+    chatcore::log::error("chatd: {}", status.message);
+    return 1;
+  }
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    chatcore::log::info("received {}", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    server.shutdown("the server is shutting down");
+  });
+  io.run();
+  return 0;
+}

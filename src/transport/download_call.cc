@@ -1,1 +1,215 @@
-// placeholder
+// DownloadCall: the CallData of the server-streaming Download RPC. The pool reads chunks a
+// few ahead of the stream; the loop writes them one at a time. The file is never loaded
+// whole into memory.
+#include <boost/asio/post.hpp>
+
+#include <deque>
+#include <memory>
+
+#include "transport/context.h"
+#include "transport/convert.h"
+#include "util/files.h"
+#include "util/log.h"
+
+namespace chatcore::transport {
+namespace {
+
+// Chunks read ahead of the stream.
+constexpr std::size_t kReadAhead = 4;
+
+class DownloadCall final {
+ public:
+  explicit DownloadCall(ServiceContext& ctx) : ctx_(ctx), writer_(&server_ctx_) {
+    server_ctx_.AsyncNotifyWhenDone(&done_tag_);
+    ctx_.service.RequestDownload(&server_ctx_, &request_, &writer_, ctx_.cq.get(), ctx_.cq.get(),
+                                 &request_tag_);
+  }
+
+ private:
+  enum class State {
+    requested,  // waiting for a client
+    opening,    // the pool opens the file
+    streaming,  // info, then chunks
+    finishing,  // Finish issued
+    finished,   // Finish completed
+  };
+
+  void on_request(bool ok) {
+    if (!ok) {
+      delete this;
+      return;
+    }
+    active_.start(ctx_);
+    if (!ctx_.shutting_down) arm_download(ctx_);
+    peer_ = server_ctx_.peer();
+    auto session = ctx_.session(request_.session());
+    if (!session.ok()) {
+      finish(session.status());
+      return;
+    }
+    nickname_ = ctx_.hub.nickname(*session);
+    auto info = ctx_.hub.authorize_download(*session, request_.file_id());
+    if (!info.ok()) {
+      log::info("download of {} by {} at {} refused: {}", request_.file_id().substr(0, 64),
+                nickname_, peer_, info.status().message);
+      finish(info.status());
+      return;
+    }
+    info_ = std::move(*info);
+    state_ = State::opening;
+    file_ = std::make_shared<util::FileReader>();
+    ++posted_;
+    boost::asio::post(ctx_.io_pool, [this, file = file_, path = ctx_.file_path(info_.id)] {
+      Status status = file->open(path);
+      ctx_.waker->post([this, status = std::move(status)] {
+        --posted_;
+        on_opened(status);
+      });
+    });
+  }
+
+  void on_opened(const Status& status) {
+    if (state_ != State::opening) {
+      maybe_delete();
+      return;
+    }
+    if (!status.ok()) {
+      finish({Code::data_loss, "the file is no longer stored on the server"});
+      return;
+    }
+    if (file_->size() != info_.size) {
+      finish({Code::data_loss, "the stored file does not have the size it was published with"});
+      return;
+    }
+    state_ = State::streaming;
+    v1::DownloadResponse first;
+    to_proto(info_, first.mutable_info());
+    write(first);
+    read_ahead();
+  }
+
+  void read_ahead() {
+    if (read_in_flight_ || eof_ || state_ != State::streaming || ready_.size() >= kReadAhead) {
+      return;
+    }
+    read_in_flight_ = true;
+    ++posted_;
+    boost::asio::post(ctx_.io_pool, [this, file = file_, size = ctx_.config.limits.chunk_size] {
+      auto chunk = file->read(size);
+      ctx_.waker->post([this, chunk = std::move(chunk)]() mutable {
+        --posted_;
+        read_in_flight_ = false;
+        on_chunk(std::move(chunk));
+      });
+    });
+  }
+
+  void on_chunk(Result<std::string> chunk) {
+    if (state_ != State::streaming) {
+      maybe_delete();
+      return;
+    }
+    if (!chunk.ok()) {
+      finish(chunk.status());
+      return;
+    }
+    if (chunk->empty()) {
+      eof_ = true;
+    } else {
+      read_bytes_ += chunk->size();
+      ready_.push_back(std::move(*chunk));
+    }
+    pump();
+    read_ahead();
+  }
+
+  void pump() {
+    if (write_in_flight_ || state_ != State::streaming) return;
+    if (!ready_.empty()) {
+      v1::DownloadResponse message;
+      message.set_chunk(std::move(ready_.front()));
+      ready_.pop_front();
+      write(message);
+      return;
+    }
+    if (eof_) {
+      if (read_bytes_ != info_.size) {
+        finish({Code::data_loss, "the stored file changed while it was being sent"});
+        return;
+      }
+      log::info("user {} at {} downloaded {} ({})", nickname_, peer_, info_.name,
+                util::human_bytes(info_.size));
+      finish({});
+    }
+  }
+
+  void write(const v1::DownloadResponse& message) {
+    write_in_flight_ = true;
+    writer_.Write(message, &write_tag_);
+  }
+
+  void on_write(bool ok) {
+    write_in_flight_ = false;
+    if (!ok) {
+      // The client went away; the done tag follows.
+      state_ = State::finished;
+      maybe_delete();
+      return;
+    }
+    pump();
+    read_ahead();
+  }
+
+  void finish(const Status& status) {
+    state_ = State::finishing;
+    writer_.Finish(to_grpc(status), &finish_tag_);
+  }
+
+  void on_finish(bool /*ok*/) {
+    state_ = State::finished;
+    maybe_delete();
+  }
+
+  void on_done(bool /*ok*/) {
+    done_ = true;
+    if (state_ == State::opening || state_ == State::streaming) {
+      // Only a cancelled call is done before its Finish: nothing more will be written.
+      log::info("download of {} by {} at {} cancelled", info_.name, nickname_, peer_);
+      state_ = State::finished;
+    }
+    maybe_delete();
+  }
+
+  void maybe_delete() {
+    if (done_ && state_ != State::finishing && !write_in_flight_ && posted_ == 0) delete this;
+  }
+
+  ServiceContext& ctx_;
+  ActiveCall active_;
+  grpc::ServerContext server_ctx_;
+  v1::DownloadRequest request_;
+  grpc::ServerAsyncWriter<v1::DownloadResponse> writer_;
+  MemberTag<DownloadCall, &DownloadCall::on_request> request_tag_{this};
+  MemberTag<DownloadCall, &DownloadCall::on_write> write_tag_{this};
+  MemberTag<DownloadCall, &DownloadCall::on_finish> finish_tag_{this};
+  MemberTag<DownloadCall, &DownloadCall::on_done> done_tag_{this};
+
+  State state_ = State::requested;
+  std::string peer_;
+  std::string nickname_;
+  FileInfo info_;
+  std::shared_ptr<util::FileReader> file_;
+  std::deque<std::string> ready_;
+  std::uint64_t read_bytes_ = 0;
+  bool read_in_flight_ = false;
+  bool write_in_flight_ = false;
+  bool eof_ = false;
+  bool done_ = false;
+  int posted_ = 0;
+};
+
+}  // namespace
+
+void arm_download(ServiceContext& ctx) { new DownloadCall(ctx); }
+
+}  // namespace chatcore::transport

@@ -1,1 +1,35 @@
-// placeholder
+#include "transport/loop.h"
+
+#include <grpc/support/time.h>
+
+namespace chatcore::transport {
+
+bool Waker::post(std::function<void()> fn) {
+  const std::lock_guard lock(mutex_);
+  if (closed_) return false;
+  pending_.push_back(std::move(fn));
+  if (!armed_) {
+    armed_ = true;
+    alarm_.Set(cq_, gpr_now(GPR_CLOCK_MONOTONIC), static_cast<Tag*>(this));
+  }
+  return true;
+}
+
+void Waker::close() {
+  const std::lock_guard lock(mutex_);
+  closed_ = true;
+}
+
+void Waker::on_event(bool /*ok*/) {
+  // ok is false only if the alarm was cancelled; either way the posted work must run.
+  std::vector<std::function<void()>> batch;
+  {
+    const std::lock_guard lock(mutex_);
+    batch.swap(pending_);
+    armed_ = false;
+  }
+  for (auto& fn : batch) fn();
+  // Functions posted while the batch ran re-armed the alarm themselves (armed_ was false).
+}
+
+}  // namespace chatcore::transport

@@ -1,1 +1,86 @@
-// placeholder
+// chatcore::Server: a ChatService on its own grpc::Server and loop thread.
+#include <chatcore/server.h>
+#include <chatcore/service.h>
+
+#include <grpcpp/grpcpp.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "util/log.h"
+
+namespace chatcore {
+
+struct Server::Impl {
+  explicit Impl(Config c) : config(std::move(c)), service(config) {}
+
+  Config config;
+  ChatService service;
+  std::unique_ptr<grpc::Server> server;
+  std::thread loop;
+  int port = 0;
+
+  std::mutex mutex;
+  std::condition_variable stopped_cv;
+  bool started = false;
+  bool stopping = false;
+  bool stopped = false;
+};
+
+Server::Server(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+Server::~Server() { shutdown(); }
+
+Status Server::start() {
+  auto& d = *impl_;
+  const std::lock_guard lock(d.mutex);
+  if (d.started) return Status(Code::failed_precondition, "the server was started already");
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(d.config.listen, grpc::InsecureServerCredentials(), &d.port);
+  if (auto status = d.service.attach(builder); !status.ok()) return status;
+  d.server = builder.BuildAndStart();
+  if (!d.server || d.port == 0) {
+    d.server.reset();
+    return Status(Code::unavailable,
+                  fmt::format("cannot listen on {} (address in use or invalid?)", d.config.listen));
+  }
+  d.started = true;
+  d.loop = std::thread([&d] { d.service.run(); });
+  const auto host = d.config.listen.substr(0, d.config.listen.rfind(':'));
+  log::info("listening on {}:{} (files in {}, limit {} bytes)", host, d.port,
+            d.config.storage_dir.string(), d.config.limits.max_file_size);
+  return {};
+}
+
+int Server::port() const { return impl_->port; }
+
+void Server::shutdown(const std::string& reason) {
+  auto& d = *impl_;
+  {
+    std::unique_lock lock(d.mutex);
+    if (!d.started || d.stopped) return;
+    if (d.stopping) {
+      d.stopped_cv.wait(lock, [&] { return d.stopped; });
+      return;
+    }
+    d.stopping = true;
+  }
+  d.service.shutdown(*d.server, reason);
+  d.loop.join();
+  d.server.reset();
+  log::info("server stopped");
+  {
+    const std::lock_guard lock(d.mutex);
+    d.stopped = true;
+  }
+  d.stopped_cv.notify_all();
+}
+
+void Server::wait() {
+  auto& d = *impl_;
+  std::unique_lock lock(d.mutex);
+  d.stopped_cv.wait(lock, [&] { return d.stopped || !d.started; });
+}
+
+}  // namespace chatcore

@@ -1,1 +1,155 @@
-// placeholder
+// ChatService: registers the chat service on a builder, runs the completion-queue loop and
+// carries out the shutdown order (tell clients, stop the server with a deadline, let every
+// started call free itself, join the disk pool, shut the queue down, drain it).
+#include <chatcore/service.h>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include <vector>
+
+#include "transport/context.h"
+#include "transport/session_call.h"
+#include "util/log.h"
+
+namespace chatcore {
+namespace transport {
+
+ServiceContext::ServiceContext(Config c)
+    : config(std::move(c)),
+      hub(model::HubConfig{.limits = config.limits, .server_name = config.server_name}),
+      io_pool(static_cast<std::size_t>(std::max(1, config.io_threads))) {}
+
+Result<model::SessionId> ServiceContext::session(const std::string& token) const {
+  const auto id = hub.find(token);
+  if (id == 0) {
+    return Status(Code::unauthenticated, "unknown or expired session; log in again");
+  }
+  return id;
+}
+
+void ServiceContext::check_drained() {
+  const std::lock_guard lock(shutdown_mutex);
+  if (sessions.empty()) sessions_drained = true;
+  if (active_calls == 0) calls_idle = true;
+  shutdown_cv.notify_all();
+}
+
+void ActiveCall::start(ServiceContext& ctx) {
+  ctx_ = &ctx;
+  ++ctx.active_calls;
+}
+
+ActiveCall::~ActiveCall() {
+  if (ctx_ == nullptr) return;
+  --ctx_->active_calls;
+  if (ctx_->shutting_down) ctx_->check_drained();
+}
+
+namespace {
+// Removes what a crash left behind: temporary files of uploads that never completed.
+Status prepare_storage(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return Status(Code::failed_precondition,
+                  fmt::format("cannot create storage dir {}: {}", dir.string(), ec.message()));
+  }
+  int removed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".part") {
+      std::filesystem::remove(entry.path(), ec);
+      ++removed;
+    }
+  }
+  if (removed > 0) log::info("removed {} partial upload(s) left in {}", removed, dir.string());
+  return {};
+}
+}  // namespace
+
+}  // namespace transport
+
+struct ChatService::Impl {
+  explicit Impl(Config config) : ctx(std::move(config)) {}
+  transport::ServiceContext ctx;
+  bool attached = false;
+};
+
+ChatService::ChatService(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {
+  // Both are read when a ServerBuilder is built; they must be set before the host's builder.
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+}
+
+ChatService::~ChatService() = default;
+
+Status ChatService::attach(grpc::ServerBuilder& builder) {
+  auto& ctx = impl_->ctx;
+  if (auto status = transport::prepare_storage(ctx.config.storage_dir); !status.ok()) {
+    return status;
+  }
+  builder.RegisterService(&ctx.service);
+  // The largest message the protocol needs is one upload chunk plus framing.
+  builder.SetMaxReceiveMessageSize(static_cast<int>(ctx.config.limits.chunk_size) + 64 * 1024);
+  ctx.cq = builder.AddCompletionQueue();
+  ctx.waker = std::make_unique<transport::Waker>(ctx.cq.get());
+  impl_->attached = true;
+  return {};
+}
+
+void ChatService::run() {
+  auto& ctx = impl_->ctx;
+  transport::arm_connect(ctx);
+  transport::arm_unary_calls(ctx);
+  transport::arm_upload(ctx);
+  transport::arm_download(ctx);
+  void* tag = nullptr;
+  bool ok = false;
+  while (ctx.cq->Next(&tag, &ok)) static_cast<transport::Tag*>(tag)->on_event(ok);
+}
+
+void ChatService::shutdown(grpc::Server& server, const std::string& reason) {
+  auto& ctx = impl_->ctx;
+  const auto grace = ctx.config.shutdown_grace;
+  const auto until = std::chrono::steady_clock::now() + grace;
+  log::info("shutting down: {}", reason);
+
+  // 1. Stop re-arming; every client hears why, then its stream ends once flushed.
+  ctx.waker->post([&ctx, reason] {
+    ctx.shutting_down = true;
+    ctx.hub.shutdown(reason);
+    std::vector<transport::SessionCall*> open;
+    for (auto& [id, call] : ctx.sessions) open.push_back(call);
+    for (auto* call : open) call->finish_after_flush(grpc::Status::OK);
+    ctx.check_drained();
+  });
+  {
+    std::unique_lock lock(ctx.shutdown_mutex);
+    if (!ctx.shutdown_cv.wait_until(lock, until, [&] { return ctx.sessions_drained; })) {
+      log::warn("some clients did not take their shutdown notice within {} ms", grace.count());
+    }
+  }
+
+  // 2. Cancel whatever is still running (transfers, slow readers). Not on the loop thread:
+  // the loop keeps polling meanwhile.
+  const auto left = std::max(until - std::chrono::steady_clock::now(),
+                             std::chrono::steady_clock::duration(std::chrono::milliseconds(100)));
+  server.Shutdown(std::chrono::system_clock::now() +
+                  std::chrono::duration_cast<std::chrono::system_clock::duration>(left));
+
+  // 3. Started calls free themselves (uploads remove partial files on the pool first).
+  {
+    std::unique_lock lock(ctx.shutdown_mutex);
+    ctx.waker->post([&ctx] { ctx.check_drained(); });
+    if (!ctx.shutdown_cv.wait_for(lock, std::chrono::seconds(10), [&] { return ctx.calls_idle; })) {
+      log::error("calls still running 10 s after the server stopped; shutting down anyway");
+    }
+  }
+
+  // 4. No more disk work, no more wake-ups; then the queue drains and run() returns.
+  ctx.io_pool.join();
+  ctx.waker->close();
+  ctx.cq->Shutdown();
+}
+
+}  // namespace chatcore

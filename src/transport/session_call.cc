@@ -1,1 +1,164 @@
-// placeholder
+#include "transport/session_call.h"
+
+#include "transport/convert.h"
+#include "util/log.h"
+
+namespace chatcore::transport {
+namespace {
+// One stream message carries at most this much: big enough to amortise a write, small
+// enough that a batch never waits long behind a large one.
+constexpr std::size_t kBatchEvents = 512;
+constexpr std::size_t kBatchBytes = 256 * 1024;
+}  // namespace
+
+void arm_connect(ServiceContext& ctx) { new SessionCall(ctx); }
+
+SessionCall::SessionCall(ServiceContext& ctx)
+    : ctx_(ctx),
+      writer_(&server_ctx_),
+      queue_({.max_events = ctx.config.max_queue_events, .max_bytes = ctx.config.max_queue_bytes}) {
+  server_ctx_.AsyncNotifyWhenDone(&done_tag_);
+  ctx_.service.RequestConnect(&server_ctx_, &request_, &writer_, ctx_.cq.get(), ctx_.cq.get(),
+                              &request_tag_);
+}
+
+void SessionCall::on_request(bool ok) {
+  if (!ok) {
+    // The server is shutting down and this call never started: no done tag will come.
+    delete this;
+    return;
+  }
+  active_.start(ctx_);
+  if (!ctx_.shutting_down) arm_connect(ctx_);
+  peer_ = server_ctx_.peer();
+  state_ = State::streaming;
+  auto id = ctx_.hub.connect(request_.nickname(), this);
+  if (!id.ok()) {
+    log::info("login refused for '{}' from {}: {}", request_.nickname(), peer_,
+              id.status().message);
+    finish(to_grpc(id.status()));
+    return;
+  }
+  id_ = *id;
+  nickname_ = request_.nickname();
+  ctx_.sessions.emplace(id_, this);
+  log::info("user {} connected from {} ({})", nickname_, peer_,
+            request_.client().empty() ? "unnamed client" : request_.client().substr(0, 64));
+}
+
+void SessionCall::deliver(const EventPtr& event) {
+  if (state_ != State::streaming || overflowed_) return;
+  switch (queue_.push(event)) {
+    case model::WriteQueue::Push::start_write:
+      write_next();
+      break;
+    case model::WriteQueue::Push::queued:
+      break;
+    case model::WriteQueue::Push::overflow:
+      // deliver() runs inside the hub's fan-out, which must not be re-entered: close later.
+      overflowed_ = true;
+      ++posted_;
+      ctx_.waker->post([this] {
+        --posted_;
+        close_overflowed();
+      });
+      break;
+  }
+}
+
+void SessionCall::write_next() {
+  auto events = queue_.take_batch(kBatchEvents, kBatchBytes);
+  if (events.empty()) return;
+  batch_.Clear();
+  for (const auto& event : events) to_proto(*event, ++seq_, batch_.add_events());
+  write_in_flight_ = true;
+  writer_.Write(batch_, &write_tag_);
+}
+
+void SessionCall::on_write(bool ok) {
+  write_in_flight_ = false;
+  const bool more = queue_.write_done();
+  if (!ok) {
+    // The stream is broken (client gone or server stopping); the done tag follows.
+    state_ = State::finished;
+    maybe_delete();
+    return;
+  }
+  if (more && (!finish_queued_ || flush_first_)) {
+    write_next();
+  } else if (finish_queued_) {
+    start_finish();
+  }
+}
+
+void SessionCall::finish_after_flush(grpc::Status status) {
+  if (state_ != State::streaming || finish_queued_) return;
+  finish_queued_ = true;
+  flush_first_ = true;
+  final_status_ = std::move(status);
+  if (!write_in_flight_) {
+    if (queue_.empty()) {
+      start_finish();
+    } else {
+      write_next();
+    }
+  }
+}
+
+void SessionCall::finish(grpc::Status status) {
+  if (state_ != State::streaming || finish_queued_) return;
+  finish_queued_ = true;
+  flush_first_ = false;
+  final_status_ = std::move(status);
+  if (!write_in_flight_) start_finish();
+}
+
+void SessionCall::start_finish() {
+  state_ = State::finishing;
+  writer_.Finish(final_status_, &finish_tag_);
+}
+
+void SessionCall::close_overflowed() {
+  if (state_ != State::streaming) {
+    maybe_delete();
+    return;
+  }
+  log::warn("user {} at {} is not reading: {} events queued; closing the session", nickname_,
+            peer_, queue_.size());
+  leave_hub("too slow to keep up");
+  // The queued events are dropped: the client is told why instead.
+  finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                      "your client fell too far behind (outgoing queue full); reconnect"));
+}
+
+void SessionCall::on_finish(bool /*ok*/) {
+  state_ = State::finished;
+  leave_hub("disconnected");
+  maybe_delete();
+}
+
+void SessionCall::on_done(bool /*ok*/) {
+  done_ = true;
+  if (id_ != 0) {
+    const char* why = server_ctx_.IsCancelled() ? "connection closed" : "session ended";
+    log::info("user {} disconnected from {}: {}", nickname_, peer_, why);
+  }
+  leave_hub("disconnected");
+  if (state_ == State::streaming) state_ = State::finished;
+  maybe_delete();
+}
+
+void SessionCall::leave_hub(const char* why) {
+  if (id_ == 0) return;
+  const auto id = id_;
+  id_ = 0;
+  ctx_.hub.disconnect(id, why);
+  ctx_.sessions.erase(id);
+  if (ctx_.shutting_down) ctx_.check_drained();
+}
+
+void SessionCall::maybe_delete() {
+  if (done_ && !write_in_flight_ && state_ != State::finishing && posted_ == 0) delete this;
+}
+
+}  // namespace chatcore::transport

@@ -1,1 +1,207 @@
-// placeholder
+// The CallData of every unary RPC. Each RPC is one instantiation of UnaryCall with its own
+// traits (request method and handler); each call has a single operation outstanding at any
+// time (the request, then the finish), so the call itself is the tag.
+#include <algorithm>
+
+#include "transport/context.h"
+#include "transport/convert.h"
+#include "util/log.h"
+
+namespace chatcore::transport {
+namespace {
+
+using Service = v1::Chat::AsyncService;
+
+template <class Traits>
+class UnaryCall final : public Tag {
+ public:
+  using Request = typename Traits::Request;
+  using Response = typename Traits::Response;
+
+  explicit UnaryCall(ServiceContext& ctx) : ctx_(ctx), responder_(&server_ctx_) {
+    (ctx_.service.*Traits::kRequest)(&server_ctx_, &request_, &responder_, ctx_.cq.get(),
+                                     ctx_.cq.get(), this);
+  }
+
+  void on_event(bool ok) override {
+    switch (state_) {
+      case State::requested: {
+        if (!ok) break;  // shutting down before the call started
+        active_.start(ctx_);
+        if (!ctx_.shutting_down) new UnaryCall(ctx_);
+        Response response;
+        const Status status = handle(response);
+        state_ = State::finishing;
+        if (status.ok()) {
+          responder_.Finish(response, grpc::Status::OK, this);
+        } else {
+          responder_.FinishWithError(to_grpc(status), this);
+        }
+        return;
+      }
+      case State::finishing:
+        break;
+    }
+    delete this;
+  }
+
+ private:
+  enum class State { requested, finishing };
+
+  Status handle(Response& response) {
+    auto id = ctx_.session(request_.session());
+    if (!id.ok()) return id.status();
+    Status status = Traits::handle(ctx_.hub, *id, request_, response);
+    if (!status.ok()) {
+      log::debug("{} by {} refused: {}", Traits::kName, ctx_.hub.nickname(*id), status.message);
+    }
+    return status;
+  }
+
+  ServiceContext& ctx_;
+  ActiveCall active_;
+  grpc::ServerContext server_ctx_;
+  Request request_;
+  grpc::ServerAsyncResponseWriter<Response> responder_;
+  State state_ = State::requested;
+};
+
+template <class T>
+Status copy_room(const Result<RoomInfo>& r, T& response) {
+  if (!r.ok()) return r.status();
+  response.set_room(r->name);
+  response.set_members(r->members);
+  return {};
+}
+
+struct ListRooms {
+  using Request = v1::ListRoomsRequest;
+  using Response = v1::ListRoomsResponse;
+  static constexpr auto kRequest = &Service::RequestListRooms;
+  static constexpr const char* kName = "ListRooms";
+  static Status handle(model::ChatHub& hub, model::SessionId, const Request&, Response& out) {
+    for (const auto& room : hub.list_rooms()) {
+      auto* r = out.add_rooms();
+      r->set_name(room.name);
+      r->set_members(room.members);
+    }
+    return {};
+  }
+};
+
+struct CreateRoom {
+  using Request = v1::CreateRoomRequest;
+  using Response = v1::RoomResponse;
+  static constexpr auto kRequest = &Service::RequestCreateRoom;
+  static constexpr const char* kName = "CreateRoom";
+  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
+    auto r = hub.create_room(id, in.name());
+    if (r.ok()) log::info("user {} created room {}", hub.nickname(id), r->name);
+    return copy_room(r, out);
+  }
+};
+
+struct JoinRoom {
+  using Request = v1::JoinRoomRequest;
+  using Response = v1::RoomResponse;
+  static constexpr auto kRequest = &Service::RequestJoinRoom;
+  static constexpr const char* kName = "JoinRoom";
+  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
+    return copy_room(hub.join_room(id, in.name()), out);
+  }
+};
+
+struct LeaveRoom {
+  using Request = v1::LeaveRoomRequest;
+  using Response = v1::RoomResponse;
+  static constexpr auto kRequest = &Service::RequestLeaveRoom;
+  static constexpr const char* kName = "LeaveRoom";
+  static Status handle(model::ChatHub& hub, model::SessionId id, const Request&, Response& out) {
+    return copy_room(hub.leave_room(id), out);
+  }
+};
+
+struct SendMessage {
+  using Request = v1::SendMessageRequest;
+  using Response = v1::SendResponse;
+  static constexpr auto kRequest = &Service::RequestSendMessage;
+  static constexpr const char* kName = "SendMessage";
+  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
+    auto r = hub.send_room(id, in.room(), in.text(), in.client_msg_id());
+    if (!r.ok()) return r.status();
+    out.set_message_id(*r);
+    return {};
+  }
+};
+
+struct SendDirect {
+  using Request = v1::SendDirectRequest;
+  using Response = v1::SendResponse;
+  static constexpr auto kRequest = &Service::RequestSendDirect;
+  static constexpr const char* kName = "SendDirect";
+  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
+    auto r = hub.send_direct(id, in.recipient(), in.text(), in.client_msg_id());
+    if (!r.ok()) return r.status();
+    out.set_message_id(*r);
+    return {};
+  }
+};
+
+struct ChangeNick {
+  using Request = v1::ChangeNickRequest;
+  using Response = v1::ChangeNickResponse;
+  static constexpr auto kRequest = &Service::RequestChangeNick;
+  static constexpr const char* kName = "ChangeNick";
+  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
+    const std::string old = hub.nickname(id);
+    auto r = hub.change_nick(id, in.nickname());
+    if (!r.ok()) return r.status();
+    log::info("user {} is now {}", old, *r);
+    out.set_nickname(*r);
+    return {};
+  }
+};
+
+struct ListUsers {
+  using Request = v1::ListUsersRequest;
+  using Response = v1::ListUsersResponse;
+  static constexpr auto kRequest = &Service::RequestListUsers;
+  static constexpr const char* kName = "ListUsers";
+  static Status handle(model::ChatHub& hub, model::SessionId, const Request& in, Response& out) {
+    auto users = hub.list_users(in.room());
+    if (!users.ok()) return users.status();
+    for (const auto& user : *users) {
+      auto* u = out.add_users();
+      u->set_nickname(user.nickname);
+      u->set_room(user.room);
+    }
+    return {};
+  }
+};
+
+struct ListFiles {
+  using Request = v1::ListFilesRequest;
+  using Response = v1::ListFilesResponse;
+  static constexpr auto kRequest = &Service::RequestListFiles;
+  static constexpr const char* kName = "ListFiles";
+  static Status handle(model::ChatHub& hub, model::SessionId id, const Request&, Response& out) {
+    for (const auto& file : hub.list_files(id)) to_proto(file, out.add_files());
+    return {};
+  }
+};
+
+}  // namespace
+
+void arm_unary_calls(ServiceContext& ctx) {
+  new UnaryCall<ListRooms>(ctx);
+  new UnaryCall<CreateRoom>(ctx);
+  new UnaryCall<JoinRoom>(ctx);
+  new UnaryCall<LeaveRoom>(ctx);
+  new UnaryCall<SendMessage>(ctx);
+  new UnaryCall<SendDirect>(ctx);
+  new UnaryCall<ChangeNick>(ctx);
+  new UnaryCall<ListUsers>(ctx);
+  new UnaryCall<ListFiles>(ctx);
+}
+
+}  // namespace chatcore::transport

@@ -1,0 +1,75 @@
+// ServiceContext is what every CallData shares: the async service, the completion queue, the
+// chat model, the disk pool and the loop's own bookkeeping. Touched only on the loop thread,
+// except the Waker and the pool, which are thread-safe.
+#pragma once
+
+#include <chatcore/config.h>
+
+#include <boost/asio/thread_pool.hpp>
+#include <grpcpp/grpcpp.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "chatcore/v1/chat.grpc.pb.h"
+#include "model/hub.h"
+#include "transport/loop.h"
+
+namespace chatcore::transport {
+
+class SessionCall;
+
+struct ServiceContext {
+  explicit ServiceContext(Config c);
+
+  Config config;
+  v1::Chat::AsyncService service;
+  std::unique_ptr<grpc::ServerCompletionQueue> cq;
+  std::unique_ptr<Waker> waker;  // created once the queue exists
+  model::ChatHub hub;
+  boost::asio::thread_pool io_pool;
+
+  bool shutting_down = false;  // set on the loop thread; no call re-arms after it
+  std::unordered_map<model::SessionId, SessionCall*> sessions;
+  int active_calls = 0;  // calls that started and are not yet freed
+
+  // Shutdown waits on these; the loop thread signals them.
+  std::mutex shutdown_mutex;
+  std::condition_variable shutdown_cv;
+  bool sessions_drained = false;  // every session stream has ended
+  bool calls_idle = false;        // no started call is left
+  void check_drained();           // loop thread, while shutting down
+
+  // Looks the request's session token up. UNAUTHENTICATED with a readable message if unknown.
+  Result<model::SessionId> session(const std::string& token) const;
+
+  std::filesystem::path file_path(const std::string& id) const { return config.storage_dir / id; }
+  std::filesystem::path temp_path(const std::string& id) const {
+    return config.storage_dir / (id + ".part");
+  }
+};
+
+// Counts a started call in active_calls for as long as the call lives.
+class ActiveCall {
+ public:
+  ActiveCall() = default;
+  ActiveCall(const ActiveCall&) = delete;
+  ActiveCall& operator=(const ActiveCall&) = delete;
+  ~ActiveCall();
+  void start(ServiceContext& ctx);
+
+ private:
+  ServiceContext* ctx_ = nullptr;
+};
+
+// Each arms one call of its RPC; every call re-arms itself when it starts.
+void arm_connect(ServiceContext& ctx);
+void arm_unary_calls(ServiceContext& ctx);
+void arm_upload(ServiceContext& ctx);
+void arm_download(ServiceContext& ctx);
+
+}  // namespace chatcore::transport

@@ -1,0 +1,125 @@
+#include "util/files.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+
+namespace chatcore::util {
+namespace {
+Status io_error(std::string_view what, const std::filesystem::path& path) {
+  return Status(Code::internal, fmt::format("{} {}: {}", what, path.filename().string(),
+                                            std::strerror(errno)));
+}
+}  // namespace
+
+struct Sha256::Impl {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~Impl() { EVP_MD_CTX_free(ctx); }
+};
+
+Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
+  EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr);
+}
+Sha256::~Sha256() = default;
+
+void Sha256::update(std::string_view data) {
+  EVP_DigestUpdate(impl_->ctx, data.data(), data.size());
+}
+
+std::string Sha256::hex() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(impl_->ctx, digest, &len);
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", digest[i]);
+  return out;
+}
+
+FileWriter::~FileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status FileWriter::open(const std::filesystem::path& path) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  if (fd_ < 0) return io_error("cannot create", path);
+  return {};
+}
+
+Status FileWriter::write(std::string_view data) {
+  sha_.update(data);
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd_, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status(errno == ENOSPC || errno == EDQUOT ? Code::resource_exhausted : Code::internal,
+                    fmt::format("cannot store the file: {}", std::strerror(errno)));
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+    written_ += static_cast<std::uint64_t>(n);
+  }
+  return {};
+}
+
+Result<std::string> FileWriter::close() {
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) {
+    return Status(Code::internal, fmt::format("cannot store the file: {}", std::strerror(errno)));
+  }
+  return sha_.hex();
+}
+
+FileReader::~FileReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status FileReader::open(const std::filesystem::path& path) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) return io_error("cannot open", path);
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) return io_error("cannot stat", path);
+  size_ = static_cast<std::uint64_t>(st.st_size);
+  ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+  return {};
+}
+
+Result<std::string> FileReader::read(std::size_t max) {
+  std::string buffer(max, '\0');
+  std::size_t got = 0;
+  while (got < max) {
+    const ssize_t n = ::read(fd_, buffer.data() + got, max - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status(Code::internal, fmt::format("cannot read the file: {}", std::strerror(errno)));
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  buffer.resize(got);
+  return buffer;
+}
+
+void remove_quietly(const std::filesystem::path& path) {
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+}
+
+std::string human_bytes(std::uint64_t bytes) {
+  static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  while (value >= 1024 && unit + 1 < std::size(units)) {
+    value /= 1024;
+    ++unit;
+  }
+  if (unit == 0) return fmt::format("{} B", bytes);
+  return fmt::format("{:.1f} {}", value, units[unit]);
+}
+
+}  // namespace chatcore::util

@@ -1,0 +1,73 @@
+// Blocking file I/O with SHA-256 (OpenSSL) for uploads and downloads. These run on the disk
+// pool, never on the loop thread; each object is used by one thread at a time.
+#pragma once
+
+#include <chatcore/status.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace chatcore::util {
+
+// Incremental SHA-256.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(std::string_view data);
+  std::string hex();  // finalises; lowercase hex
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Writes a new file (never replaces one), hashing what it writes.
+class FileWriter {
+ public:
+  FileWriter() = default;
+  ~FileWriter();  // closes; does not remove
+  FileWriter(const FileWriter&) = delete;
+  FileWriter& operator=(const FileWriter&) = delete;
+
+  Status open(const std::filesystem::path& path);
+  Status write(std::string_view data);
+  // Closes and returns the hex SHA-256 of everything written.
+  Result<std::string> close();
+  std::uint64_t written() const { return written_; }
+
+ private:
+  int fd_ = -1;
+  std::uint64_t written_ = 0;
+  Sha256 sha_;
+};
+
+// Reads a file front to back.
+class FileReader {
+ public:
+  FileReader() = default;
+  ~FileReader();
+  FileReader(const FileReader&) = delete;
+  FileReader& operator=(const FileReader&) = delete;
+
+  Status open(const std::filesystem::path& path);
+  std::uint64_t size() const { return size_; }
+  // Up to `max` bytes; empty at the end of the file.
+  Result<std::string> read(std::size_t max);
+
+ private:
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+};
+
+// Removes a file, ignoring a missing one.
+void remove_quietly(const std::filesystem::path& path);
+// "1.5 GiB", "640 KiB", "12 B".
+std::string human_bytes(std::uint64_t bytes);
+
+}  // namespace chatcore::util
