@@ -142,4 +142,16 @@ void PathPrompt::complete() {
   if (matches.size() > 1) candidates_ = std::move(matches);
 }
 
+std::string safe_file_name(const std::string& name) {
+  std::string base = name;
+  const std::size_t slash = base.find_last_of("/\\");
+  if (slash != std::string::npos) base = base.substr(slash + 1);
+  for (char& c : base) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) c = '_';
+  }
+  if (base.empty() || base == "." || base == "..") return "download";
+  return base;
+}
+
 }  // namespace chat

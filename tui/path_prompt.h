@@ -47,4 +47,8 @@ class PathPrompt {
   bool overwrite_ = false;
 };
 
+// A name from the network made safe as a local file name: its last component, control
+// characters and slashes replaced, never "", "." or "..".
+std::string safe_file_name(const std::string& name);
+
 }  // namespace chat

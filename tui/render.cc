@@ -105,7 +105,7 @@ void draw_prompt_panel(TextGrid& g, const Rect& r, const PathPrompt& p) {
     rows.push_back("... (" + std::to_string(p.candidates().size()) + " matches; type more)");
   }
   std::string info = " " + p.label() + ": " + p.info();
-  if (!p.message().empty()) info += " -- " + p.message();
+  info += " -- " + (p.message().empty() ? std::string("Tab completes, Enter accepts, Esc cancels") : p.message());
   rows.push_back(info);
   int row = r.row + r.rows - static_cast<int>(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i, ++row) {
@@ -143,7 +143,7 @@ Frame render_chat(const ChatState& s, LineEditor& input, PathPrompt* prompt, int
     }
   }
   draw_messages(f.grid, l.messages, s, l);
-  if (prompt != nullptr) draw_prompt_panel(f.grid, l.messages, *prompt);
+  if (prompt != nullptr) draw_prompt_panel(f.grid, {l.messages.row, 0, l.messages.rows, cols}, *prompt);
   int row = l.transfers.row;
   for (const auto& [id, t] : s.transfers) {
     if (row >= l.transfers.row + l.transfers.rows) break;

@@ -189,10 +189,13 @@ void ChatState::add_own_message(const std::string& text, std::uint64_t client_ms
 }
 
 void ChatState::add_own_dm(const std::string& to, const std::string& text, std::uint64_t client_msg_id) {
+  touch_dm(to, false);
+  for (const Line& shown : buffer(room_).lines) {
+    if (shown.kind == LineKind::dm_out && client_msg_id != 0 && shown.client_msg_id == client_msg_id) return;
+  }
   Line l = make_line(LineKind::dm_out, 0, to, text);
   l.own = true;
   l.client_msg_id = client_msg_id;
-  touch_dm(to, false);
   push(room_, std::move(l));
 }
 

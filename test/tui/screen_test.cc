@@ -5,6 +5,10 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <stdlib.h>
+
 using namespace chat;
 using namespace chat_test;
 
@@ -154,8 +158,25 @@ TEST_CASE("the path prompt replaces the input line and lists candidates over the
   const Frame f = render_chat(s, e, &p, 10, 80);
   const auto rows = rows_of(f);
   CHECK(rows[9] == "Upload to #general: /nonexistent-dir-for-test/x");
-  CHECK(rows[7].find("Upload to #general: no such file -- cann") != std::string::npos);
+  CHECK(rows[7] == " Upload to #general: no such file -- cannot list /nonexistent-dir-for-test/");
   CHECK(f.cursor_col == static_cast<int>(rows[9].size()));
+}
+
+TEST_CASE("ambiguous completions are listed above the prompt line") {
+  namespace fs = std::filesystem;
+  std::string tmpl = (fs::temp_directory_path() / "chat-screen-XXXXXX").string();
+  const fs::path dir = mkdtemp(tmpl.data());
+  for (const char* name : {"alpha.txt", "alps.jpg", "beta"}) std::ofstream(dir / name) << "x";
+  fs::create_directory(dir / "album");
+  ChatState s = sample();
+  PathPrompt p(PathPrompt::Purpose::read, "Upload to #general", dir.string() + "/al", 100);
+  p.handle_key(Key::of(KeyKind::tab));
+  LineEditor e;
+  const auto rows = rows_of(render_chat(s, e, &p, 10, 80));
+  fs::remove_all(dir);
+  CHECK(rows[6] == " album/  alpha.txt  alps.jpg");
+  CHECK(rows[7] == " Upload to #general: no such file -- Tab completes, Enter accepts, Esc cancels");
+  CHECK(rows[9] == "Upload to #general: " + dir.string() + "/al");
 }
 
 TEST_CASE("the login screen asks and shows why the last try failed") {

@@ -93,6 +93,11 @@ TEST_CASE("DMs show in the room on screen and fill the sidebar, newest first") {
   const auto n = s.lines().size();
   s.apply(dm(4, "alice", "carol", "yo", 5));  // echo of our own DM
   CHECK(s.lines().size() == n);
+  s.apply(dm(6, "alice", "bob", "quick", 9));  // the echo can come before the send returns
+  const auto m = s.lines().size();
+  s.add_own_dm("bob", "quick", 9);
+  CHECK(s.lines().size() == m);
+  CHECK(s.dms()[0].partner == "bob");
   s.entered_room({"other", 1});
   s.apply(dm(5, "bob", "alice", "where are you"));
   CHECK(last(s) == "[DM from bob]: where are you");

@@ -1,0 +1,139 @@
+// The chat application: one Boost.Asio event loop that receives keys (the terminal as a
+// stream_descriptor), signals (SIGWINCH/SIGINT/SIGTERM/SIGHUP), timers and everything the client's
+// threads post, updates the state, and redraws. Blocking client calls run on a worker pool.
+#pragma once
+
+#include "command.h"
+#include "line_editor.h"
+#include "path_prompt.h"
+#include "render.h"
+#include "state.h"
+#include "terminal.h"
+
+#include <chatcore/client.h>
+
+#include <boost/asio.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace chat {
+
+namespace asio = boost::asio;
+
+struct AppOptions {
+  std::string server;  // empty: ask
+  std::string nick;    // empty: ask
+};
+
+class App {
+ public:
+  App(asio::io_context& io, Terminal& terminal, AppOptions options);
+  ~App();
+
+  void start();
+  // After the loop ended: why (printed once the terminal is restored) and the exit status.
+  const std::string& exit_message() const { return exit_message_; }
+  int exit_code() const { return exit_code_; }
+  // Cancels transfers, closes the session and waits for the worker threads.
+  void shutdown();
+
+ private:
+  enum class Mode { ask_server, ask_nick, connecting, chat };
+  using ClientPtr = std::shared_ptr<chatcore::Client>;
+
+  // app.cc: input, signals, drawing
+  void wait_for_input();
+  void read_keys();
+  void on_key(const Key& key);
+  void on_chat_key(const Key& key);
+  void on_login_key(const Key& key);
+  void wait_for_signal();
+  void tick();
+  void request_redraw();
+  void draw();
+  void quit(std::string message, int code = 0);
+
+  // session.cc: connecting, logging in, events, reconnecting
+  void try_server(const std::string& address);
+  void try_nick(const std::string& nick);
+  void logged_in(ClientPtr client, const chatcore::Welcome& welcome);
+  chatcore::EventHandler event_handler(std::uint64_t generation);
+  chatcore::ClosedHandler closed_handler(std::uint64_t generation);
+  void on_closed(std::uint64_t generation, const chatcore::Status& status);
+  void schedule_reconnect();
+  void reconnect();
+  void refresh_rooms(bool show);
+  // Runs `call(client)` on the worker strand and `done(result)` back on the loop.
+  template <class Call, class Done>
+  void call(Call call, Done done);
+
+  // commands.cc
+  void submit(const std::string& line);
+  void run(const Command& cmd);
+  void list_files();
+  void download(const Command& cmd);
+
+  // transfers.cc
+  void open_prompt(PathPrompt prompt, std::function<void(const PathPrompt&)> on_accept);
+  void start_upload(const std::filesystem::path& path, chatcore::Destination to);
+  void start_download(const chatcore::FileInfo& file, const std::filesystem::path& dest, bool overwrite);
+  chatcore::ProgressHandler progress_handler(int id);
+  double now_s() const;
+
+  asio::io_context& io_;
+  Terminal& term_;
+  AppOptions options_;
+  asio::posix::stream_descriptor tty_;
+  asio::signal_set signals_;
+  asio::steady_timer tick_timer_;
+  asio::steady_timer reconnect_timer_;
+  asio::thread_pool pool_{4};
+  asio::strand<asio::thread_pool::executor_type> strand_;
+
+  Mode mode_ = Mode::ask_server;
+  LineEditor login_field_;
+  LoginScreen login_;
+  ClientPtr client_;
+  std::uint64_t generation_ = 0;  // bumps with each session, so stale posts are ignored
+  bool shutdown_notice_ = false;
+  bool quitting_ = false;
+  int backoff_ms_ = 500;
+  int ticks_ = 0;
+
+  ChatState state_;
+  LineEditor input_;
+  std::optional<PathPrompt> prompt_;
+  std::function<void(const PathPrompt&)> on_prompt_accept_;
+  std::uint64_t next_client_msg_id_ = 0;
+  int next_transfer_id_ = 0;
+  std::shared_ptr<std::atomic<bool>> cancel_transfers_ = std::make_shared<std::atomic<bool>>(false);
+
+  bool redraw_pending_ = false;
+  std::string exit_message_;
+  int exit_code_ = 0;
+};
+
+template <class Call, class Done>
+void App::call(Call call, Done done) {
+  ClientPtr client = client_;
+  if (!client || mode_ != Mode::chat) {
+    state_.add_error("not connected; try again once the status bar says connected");
+    request_redraw();
+    return;
+  }
+  const std::uint64_t generation = generation_;
+  asio::post(strand_, [this, client, generation, call = std::move(call), done = std::move(done)]() mutable {
+    auto result = call(*client);
+    asio::post(io_, [this, generation, result = std::move(result), done = std::move(done)]() mutable {
+      if (generation != generation_) return;  // from a session that has ended
+      done(result);
+      request_redraw();
+    });
+  });
+}
+
+}  // namespace chat

@@ -1,0 +1,35 @@
+// chat: the terminal client. Parses the command line, sets up the locale, the event loop and
+// the terminal, runs the app, and prints why it ended once the terminal is restored.
+#include "app.h"
+#include "terminal.h"
+
+#include <CLI/CLI.hpp>
+
+#include <clocale>
+#include <cstdio>
+#include <iostream>
+
+int main(int argc, char** argv) {
+  CLI::App cli{"chat: the chatcore terminal client"};
+  chat::AppOptions options;
+  cli.add_option("--server", options.server, "HOST:PORT of the chat server (asked when missing)");
+  cli.add_option("--nick", options.nick, "nickname (asked when missing or taken)");
+  CLI11_PARSE(cli, argc, argv);
+
+  std::setlocale(LC_ALL, "");
+  boost::asio::io_context io;
+  std::string message;
+  int code = 0;
+  {
+    chat::Terminal terminal;
+    chat::App app(io, terminal, options);
+    app.start();
+    io.run();
+    terminal.restore();
+    message = app.exit_message();
+    code = app.exit_code();
+    if (!message.empty()) std::cerr << "chat: " << message << std::endl;
+    app.shutdown();
+  }
+  return code;
+}

@@ -1,0 +1,100 @@
+#include "terminal.h"
+
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <ncursesw/curses.h>
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace chat {
+
+Terminal::Terminal() {
+  initscr();
+  active_ = true;
+  cbreak();    // Ctrl-C stays a signal, handled by the event loop's signal_set
+  noecho();
+  nonl();
+  keypad(stdscr, TRUE);
+  nodelay(stdscr, TRUE);  // the event loop waits for input; get_wch never blocks
+  set_escdelay(25);
+  if (has_colors()) {
+    start_color();
+    use_default_colors();
+    init_pair(1, COLOR_YELLOW, -1);  // highlight: mentions, unread counts
+    init_pair(2, COLOR_RED, -1);     // errors
+    init_pair(3, COLOR_CYAN, -1);    // DMs, files, transfers
+  }
+}
+
+Terminal::~Terminal() { restore(); }
+
+void Terminal::restore() {
+  if (!active_) return;
+  active_ = false;
+  endwin();
+}
+
+std::optional<Key> Terminal::read_key() {
+  wint_t ch = 0;
+  const int kind = get_wch(&ch);
+  if (kind == ERR) return std::nullopt;
+  if (kind == KEY_CODE_YES) {
+    switch (ch) {
+      case KEY_LEFT: return Key::of(KeyKind::left);
+      case KEY_RIGHT: return Key::of(KeyKind::right);
+      case KEY_UP: return Key::of(KeyKind::up);
+      case KEY_DOWN: return Key::of(KeyKind::down);
+      case KEY_HOME: return Key::of(KeyKind::home);
+      case KEY_END: return Key::of(KeyKind::end);
+      case KEY_PPAGE: return Key::of(KeyKind::page_up);
+      case KEY_NPAGE: return Key::of(KeyKind::page_down);
+      case KEY_BACKSPACE: return Key::of(KeyKind::backspace);
+      case KEY_DC: return Key::of(KeyKind::del);
+      case KEY_ENTER: return Key::of(KeyKind::enter);
+      case KEY_RESIZE: return Key::of(KeyKind::resize);
+      default: return Key::of(KeyKind::unknown);
+    }
+  }
+  switch (ch) {
+    case '\r':
+    case '\n': return Key::of(KeyKind::enter);
+    case '\t': return Key::of(KeyKind::tab);
+    case 27: return Key::of(KeyKind::escape);
+    case 127:
+    case 8: return Key::of(KeyKind::backspace);
+    case 1: return Key::of(KeyKind::home);       // Ctrl-A
+    case 5: return Key::of(KeyKind::end);        // Ctrl-E
+    case 21: return Key::of(KeyKind::kill_line);  // Ctrl-U
+    case 23: return Key::of(KeyKind::kill_word);  // Ctrl-W
+    case 12: return Key::of(KeyKind::redraw);     // Ctrl-L
+    case 3: return Key::of(KeyKind::interrupt);   // Ctrl-C
+    case 4: return Key::of(KeyKind::eof);         // Ctrl-D
+    default:
+      if (ch < 0x20) return Key::of(KeyKind::unknown);
+      return Key::character(static_cast<char32_t>(ch));
+  }
+}
+
+int Terminal::pending_bytes() const {
+  int n = 0;
+  if (ioctl(STDIN_FILENO, FIONREAD, &n) != 0) return 0;
+  return n;
+}
+
+int Terminal::rows() const { return LINES; }
+int Terminal::cols() const { return COLS; }
+
+void Terminal::update_size() {
+  winsize ws{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0) {
+    resizeterm(ws.ws_row, ws.ws_col);
+  }
+}
+
+void Terminal::bell() { beep(); }
+
+void Terminal::force_full_redraw() { clearok(curscr, TRUE); }
+
+}  // namespace chat

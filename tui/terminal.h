@@ -1,0 +1,41 @@
+// The terminal: an RAII wrapper that puts curses up (wide-character ncurses) and always puts
+// the terminal back, reads keys as chat::Key, and draws a rendered Frame. No curses type leaks out.
+#pragma once
+
+#include "keys.h"
+#include "render.h"
+
+#include <optional>
+
+namespace chat {
+
+class Terminal {
+ public:
+  Terminal();  // call setlocale(LC_ALL, "") first
+  ~Terminal();
+  Terminal(const Terminal&) = delete;
+  Terminal& operator=(const Terminal&) = delete;
+
+  // Restores the terminal now (idempotent); the destructor does it otherwise.
+  void restore();
+
+  // The next key if one is waiting (never blocks); nullopt when there is none.
+  std::optional<Key> read_key();
+  // Bytes waiting on stdin; 0 while readable means the terminal hung up.
+  int pending_bytes() const;
+
+  int rows() const;
+  int cols() const;
+  // After SIGWINCH: asks the tty for its size and resizes curses to it.
+  void update_size();
+  void bell();
+  void force_full_redraw();  // Ctrl-L: repaint everything on the next draw
+
+  // curses_view.cc: copies the frame's cells and places the cursor.
+  void draw(const Frame& frame);
+
+ private:
+  bool active_ = false;
+};
+
+}  // namespace chat

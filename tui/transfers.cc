@@ -1,0 +1,103 @@
+// Uploads and downloads: the path prompt that picks a file, one worker job per transfer with
+// its progress posted to the loop (at most every 100 ms), and the transfer bars' state.
+#include "app.h"
+
+#include "progress.h"
+
+#include <chrono>
+
+namespace chat {
+namespace fs = std::filesystem;
+
+double App::now_s() const {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+void App::open_prompt(PathPrompt prompt, std::function<void(const PathPrompt&)> on_accept) {
+  prompt_.emplace(std::move(prompt));
+  on_prompt_accept_ = std::move(on_accept);
+}
+
+chatcore::ProgressHandler App::progress_handler(int id) {
+  auto cancel = cancel_transfers_;
+  auto last_post = std::make_shared<double>(0);
+  return [this, id, cancel, last_post](const chatcore::Progress& p) {
+    const double now = now_s();
+    if (now - *last_post >= 0.1 || p.done == p.total) {
+      *last_post = now;
+      asio::post(io_, [this, id, p, now] {
+        auto it = state_.transfers.find(id);
+        if (it == state_.transfers.end()) return;
+        it->second.update(p.done, p.total, now);
+        request_redraw();
+      });
+    }
+    return !cancel->load();
+  };
+}
+
+void App::start_upload(const fs::path& path, chatcore::Destination to) {
+  ClientPtr client = client_;
+  if (!client || mode_ != Mode::chat) {
+    state_.add_error("not connected; nothing sent");
+    return;
+  }
+  const int id = ++next_transfer_id_;
+  Transfer t;
+  t.id = id;
+  t.upload = true;
+  t.name = path.filename().string();
+  std::error_code ec;
+  t.total = fs::file_size(path, ec);
+  t.started_s = t.last_s = now_s();
+  state_.transfers[id] = t;
+  const std::string target = to.room.empty() ? to.recipient : "#" + to.room;
+  asio::post(pool_, [this, client, path, to, id, target, progress = progress_handler(id)] {
+    auto result = client->upload(path, to, progress);
+    asio::post(io_, [this, id, target, result = std::move(result)] {
+      state_.transfers.erase(id);
+      if (!result.ok()) {
+        state_.add_error("upload failed: " + result.status().message);
+      } else {
+        state_.remember_files({result.value()}, false);
+        state_.add_system("sent " + result->name + " (" + format_bytes(result->size) + ") to " + target +
+                          ", id " + result->id);
+      }
+      request_redraw();
+    });
+  });
+  request_redraw();
+}
+
+void App::start_download(const chatcore::FileInfo& file, const fs::path& dest, bool overwrite) {
+  ClientPtr client = client_;
+  if (!client || mode_ != Mode::chat) {
+    state_.add_error("not connected; try again when connected");
+    return;
+  }
+  const int id = ++next_transfer_id_;
+  Transfer t;
+  t.id = id;
+  t.upload = false;
+  t.name = file.name;
+  t.total = file.size;
+  t.started_s = t.last_s = now_s();
+  state_.transfers[id] = t;
+  asio::post(pool_, [this, client, file, dest, overwrite, id, progress = progress_handler(id)] {
+    auto result = client->download(file.id, dest, overwrite, progress);
+    asio::post(io_, [this, id, dest, result = std::move(result)] {
+      state_.transfers.erase(id);
+      if (!result.ok()) {
+        state_.add_error("download failed: " + result.status().message);
+      } else {
+        state_.add_system("saved " + result->name + " (" + format_bytes(result->size) + ", sha256 checked) to " +
+                          dest.string());
+      }
+      request_redraw();
+    });
+  });
+  request_redraw();
+}
+
+}  // namespace chat
