@@ -7,6 +7,7 @@
 
 #include <clocale>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -17,6 +18,11 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   std::setlocale(LC_ALL, "");
+  // The client speaks UTF-8; without a UTF-8 locale ncursesw would draw Hangul as escapes.
+  const char* ctype = std::setlocale(LC_CTYPE, nullptr);
+  if (ctype == nullptr || (std::strstr(ctype, "UTF-8") == nullptr && std::strstr(ctype, "utf8") == nullptr)) {
+    std::setlocale(LC_CTYPE, "C.UTF-8");
+  }
   boost::asio::io_context io;
   std::string message;
   int code = 0;

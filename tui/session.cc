@@ -18,7 +18,7 @@ void App::try_server(const std::string& address) {
       login_.busy = false;
       if (!opened.ok()) {
         mode_ = Mode::ask_server;
-        login_.error = "cannot reach " + address + ": " + opened.status().message + ". Try again?";
+        login_.error = opened.status().message + " (" + address + "). Try again?";
         request_redraw();
         return;
       }
@@ -104,7 +104,7 @@ void App::on_closed(std::uint64_t generation, const chatcore::Status& status) {
   if (generation != generation_ || quitting_) return;
   if (shutdown_notice_ || status.ok()) {
     const std::string why = state_.connection_note.empty() ? status.message : state_.connection_note;
-    quit("the server shut down" + (why.empty() ? std::string() : ": " + why));
+    quit("the server shut down" + (why.empty() ? std::string() : " (" + why + ")"));
     return;
   }
   state_.add_error("connection lost (" + status.to_string() + "); reconnecting");
@@ -156,6 +156,7 @@ void App::reconnect() {
         out.welcome = login.value();
         if (!room.empty()) {
           auto joined = out.client->join_room(room);
+          if (joined.status().code == chatcore::Code::not_found) joined = out.client->create_room(room);  // a restarted server
           if (joined.ok()) out.room = joined.value();
           else out.room_error = joined.status().to_string();
         }

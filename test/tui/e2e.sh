@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# End-to-end test of the chat client: three real `chat` processes in tmux panes against a real
+# chatd. They join rooms, talk, DM, upload and download; the test reads each screen
+# (tmux capture-pane) and checks what each person sees and does not see.
+# Usage: e2e.sh CHAT CHATD. Exits 77 (skipped) when tmux is missing.
+set -u
+command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
+[ $# -eq 2 ] || { echo "usage: $0 CHAT CHATD"; exit 2; }
+chat=$(realpath "$1")
+chatd=$(realpath "$2")
+
+tmp=$(mktemp -d)
+sock="chat-e2e-$$"
+chatd_pid=""
+cleanup() {
+  tmux -L "$sock" kill-server 2>/dev/null
+  [ -n "$chatd_pid" ] && kill "$chatd_pid" 2>/dev/null && wait "$chatd_pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+tm() { tmux -L "$sock" "$@"; }
+
+fail() {
+  echo "FAIL: $*"
+  for s in alice bob carol; do
+    echo "----- screen of $s -----"
+    tm capture-pane -p -t "$s" 2>/dev/null
+  done
+  echo "----- chatd log -----"
+  cat "$tmp/chatd.log"
+  exit 1
+}
+
+# Polls a screen until `text` appears (no other signal exists); gives up after 15 s.
+wait_for() {
+  local who=$1 text=$2 deadline=$((SECONDS + 15))
+  while [ $SECONDS -lt $deadline ]; do
+    tm capture-pane -p -t "$who" 2>/dev/null | grep -qF -- "$text" && return 0
+    sleep 0.1
+  done
+  fail "$who never saw: $text"
+}
+# The screen must not show `text` now.
+never() {
+  tm capture-pane -p -t "$1" | grep -qF -- "$2" && fail "$1 should not see: $2"
+  return 0
+}
+type_line() { tm send-keys -t "$1" -l -- "$2"; tm send-keys -t "$1" Enter; }
+
+# The server on a port the OS picks; its log says which.
+mkdir -p "$tmp/files" "$tmp/alice" "$tmp/bob" "$tmp/carol"
+"$chatd" --listen 127.0.0.1:0 --storage-dir "$tmp/files" 2>"$tmp/chatd.log" &
+chatd_pid=$!
+deadline=$((SECONDS + 15))
+addr=""
+while [ -z "$addr" ] && [ $SECONDS -lt $deadline ]; do
+  addr=$(grep -o 'listening on [0-9.]*:[0-9]*' "$tmp/chatd.log" | head -1 | sed 's/listening on //')
+  [ -z "$addr" ] && { kill -0 "$chatd_pid" 2>/dev/null || fail "chatd exited"; sleep 0.05; }
+done
+[ -n "$addr" ] || fail "chatd did not report its port"
+
+tm -f /dev/null new-session -d -s alice -x 100 -y 30 -c "$tmp/alice" \
+  "env LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick alice"
+tm set-option -g remain-on-exit on
+tm new-session -d -s bob -x 100 -y 30 -c "$tmp/bob" "env LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick bob"
+tm new-session -d -s carol -x 100 -y 30 -c "$tmp/carol" "env LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick carol"
+for who in alice bob carol; do wait_for "$who" "$who @ $addr (chatd) | connected | lobby"; done
+
+# Plain text in the lobby is refused with a hint.
+type_line carol "anyone here?"
+wait_for carol "you are in the lobby: /join NAME or /create NAME first"
+
+# Rooms: alice and bob in #general, carol in #random.
+type_line alice "/create general"
+wait_for alice "| connected | #general"
+type_line bob "/join general"
+wait_for bob "you are in #general (2 members)"
+wait_for alice "* bob joined"
+type_line carol "/create random"
+wait_for carol "| connected | #random"
+
+# Room messages, with Hangul and emoji.
+type_line alice "hello from alice 안녕 😀"
+wait_for bob "[alice]: hello from alice 안녕 😀"
+type_line bob "hi alice, nice to see you"
+wait_for alice "[bob]: hi alice, nice to see you"
+wait_for alice ">#general        2"
+
+# A DM: shown to both in the message pane, counted in alice's DM sidebar.
+type_line bob "/dm alice a secret for alice"
+wait_for bob "[DM to alice]: a secret for alice"
+wait_for alice "[DM from bob]: a secret for alice"
+tm capture-pane -p -t alice | grep -qE '│ bob +\+1 *$' || fail "alice's DM sidebar should show bob +1"
+
+# An upload through the path prompt: Tab completes the file name.
+head -c 300000 /dev/urandom >"$tmp/alice/notes.bin"
+type_line alice "/upload"
+wait_for alice "Send to #general: directory"
+tm send-keys -t alice -l "no"
+tm send-keys -t alice Tab
+wait_for alice "Send to #general: ./notes.bin"
+wait_for alice "file, 293.0 KiB"
+tm send-keys -t alice Enter
+wait_for alice "sent notes.bin (293.0 KiB) to #general"
+wait_for bob "* FILE notes.bin (293.0 KiB) from alice"
+
+# A download by name into bob's directory, then a refused overwrite.
+type_line bob "/files"
+wait_for bob "1. notes.bin (293.0 KiB) from alice to #general"
+type_line bob "/download notes.bin got.bin"
+wait_for bob "saved notes.bin (293.0 KiB, sha256 checked) to got.bin"
+cmp -s "$tmp/alice/notes.bin" "$tmp/bob/got.bin" || fail "downloaded file differs"
+type_line bob "/download 1 got.bin"
+wait_for bob "got.bin exists; /download 1 got.bin --force replaces it"
+
+# Carol, in another room, saw none of it.
+for text in "hello from alice" "a secret for alice" "notes.bin" "nice to see you"; do never carol "$text"; done
+never bob "[DM from"
+
+# Ctrl-C leaves and restores the terminal.
+tm send-keys -t carol C-c
+deadline=$((SECONDS + 15))
+until [ "$(tm display-message -p -t carol '#{pane_dead}')" = 1 ]; do
+  [ $SECONDS -lt $deadline ] || fail "carol's chat did not exit on Ctrl-C"
+  sleep 0.1
+done
+
+# A server shutdown is shown and both clients exit cleanly.
+kill -TERM "$chatd_pid"
+wait_for alice "chat: the server shut down"
+wait_for bob "chat: the server shut down"
+for who in alice bob; do
+  deadline=$((SECONDS + 15))
+  until [ "$(tm display-message -p -t $who '#{pane_dead}')" = 1 ]; do
+    [ $SECONDS -lt $deadline ] || fail "$who's chat did not exit after the shutdown"
+    sleep 0.1
+  done
+  status=$(tm display-message -p -t $who '#{pane_dead_status}')  # tmux shows 0 as ""
+  [ "${status:-0}" = 0 ] || fail "$who's chat exited with status $status"
+done
+wait "$chatd_pid"
+chatd_pid=""
+echo "PASS"
