@@ -1,1 +1,323 @@
-// placeholder
+// chatcore::Client: the channel, the session stream with its reader thread, and the unary
+// chat commands. Uploads and downloads are in transfer.cc.
+//
+// Threads: login() starts one reader thread per session; it runs the Connect stream and calls
+// the user's handlers. Unary calls and transfers run on the caller's thread and may be used
+// from any thread at the same time. login() and close() are meant for one owning thread.
+#include <chatcore/client.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "client/client_impl.h"
+
+namespace chatcore {
+namespace {
+
+using client::Session;
+
+// Catches the address mistakes gRPC would only report as a connection that never comes up.
+Status check_address(const std::string& address) {
+  if (address.empty()) return Status(Code::invalid_argument, "empty server address");
+  // gRPC's unix-socket targets carry a path, not a port.
+  if (address.starts_with("unix:") || address.starts_with("unix-abstract:")) return {};
+  const auto colon = address.rfind(':');
+  const std::string port = colon == std::string::npos ? "" : address.substr(colon + 1);
+  const bool digits = !port.empty() && port.size() <= 5 &&
+                      std::all_of(port.begin(), port.end(),
+                                  [](unsigned char c) { return std::isdigit(c) != 0; });
+  if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535 || colon == 0) {
+    return Status(Code::invalid_argument,
+                  fmt::format("bad server address '{}': expected host:port", address));
+  }
+  return {};
+}
+
+void deliver(Session& s, const v1::EventBatch& batch, int from) {
+  for (int i = from; i < batch.events_size(); ++i) {
+    const Event event = transport::from_proto(batch.events(i));
+    if (s.on_event) s.on_event(event);
+  }
+}
+
+// Body of the reader thread: the handshake with login(), then every event until the end.
+void run_session(std::shared_ptr<Session> s) {
+  v1::EventBatch batch;
+  Status failure;
+  const bool got = s->reader->Read(&batch);
+  const bool welcomed = got && batch.events_size() > 0 && batch.events(0).has_welcome();
+  if (!welcomed) {
+    if (got) {
+      s->ctx.TryCancel();
+      s->reader->Finish();
+      failure = Status(Code::internal, "the server did not open the session with a welcome");
+    } else {
+      failure = transport::from_grpc(s->reader->Finish());
+      if (failure.ok()) {
+        failure = Status(Code::unavailable, "the server ended the session before welcoming it");
+      }
+    }
+    std::lock_guard lock(s->mu);
+    s->stage = Session::Stage::failed;
+    s->failure = std::move(failure);
+    s->cv.notify_all();
+    return;
+  }
+
+  const Event welcome = transport::from_proto(batch.events(0));
+  {
+    std::unique_lock lock(s->mu);
+    if (!s->abandoned) {
+      s->welcome = std::get<Welcome>(welcome.body);
+      s->stage = Session::Stage::welcomed;
+      s->cv.notify_all();
+      // Wait until login() has stored the welcome, so a handler that reads
+      // client.welcome() sees it.
+      s->cv.wait(lock, [&] { return s->go || s->abandoned; });
+    }
+    if (s->abandoned) {
+      lock.unlock();
+      s->ctx.TryCancel();
+      s->reader->Finish();
+      return;
+    }
+  }
+
+  deliver(*s, batch, 0);
+  while (s->reader->Read(&batch)) deliver(*s, batch, 0);
+  Status status = transport::from_grpc(s->reader->Finish());
+  // The cancellation races the server's own end of the stream; the user asked, so say so.
+  if (s->close_requested) status = Status(Code::cancelled, "session closed by the client");
+  s->open = false;
+  if (s->on_closed) s->on_closed(status);
+}
+
+}  // namespace
+
+Client::Client() : impl_(std::make_unique<Impl>()) {}
+
+Client::~Client() {
+  close();
+  // Only left joinable when the Client is destroyed from its own handler: the thread holds
+  // its Session and channel, so it can finish on its own.
+  if (impl_->reader.joinable()) impl_->reader.detach();
+}
+
+Result<std::unique_ptr<Client>> Client::open(const std::string& address, ClientOptions options) {
+  if (Status bad = check_address(address); !bad.ok()) return bad;
+
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(8 << 20);
+  args.SetUserAgentPrefix(options.client_name);
+  // gRPC shares connections between channels to the same target by default; a Client is one
+  // user, so it gets its own connection, as a separate process would.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  const auto deadline = std::chrono::system_clock::now() + options.connect_timeout;
+  if (!channel->WaitForConnected(deadline)) {
+    return Status(Code::unavailable,
+                  fmt::format("cannot reach chat server at {}: connection refused or timed out",
+                              address));
+  }
+
+  std::unique_ptr<Client> client(new Client());
+  client->impl_->address = address;
+  client->impl_->options = std::move(options);
+  client->impl_->stub = v1::Chat::NewStub(channel);
+  client->impl_->channel = std::move(channel);
+  return client;
+}
+
+Result<Welcome> Client::login(const std::string& nickname, EventHandler on_event,
+                              ClosedHandler on_closed) {
+  Impl& d = *impl_;
+  {
+    std::unique_lock lock(d.mu);
+    if (d.session && d.session->open) return Status(Code::failed_precondition, "already logged in");
+    if (d.reader.joinable()) {
+      // The previous session's thread, left running by a close() from inside a handler.
+      if (d.reader.get_id() == std::this_thread::get_id()) {
+        return Status(Code::failed_precondition, "login() cannot be called from a handler");
+      }
+      std::thread old = std::move(d.reader);
+      lock.unlock();
+      old.join();
+    }
+  }
+
+  auto s = std::make_shared<Session>();
+  s->channel = d.channel;
+  s->on_event = std::move(on_event);
+  s->on_closed = std::move(on_closed);
+  v1::ConnectRequest request;
+  request.set_nickname(nickname);
+  request.set_client(d.options.client_name);
+  s->reader = d.stub->Connect(&s->ctx, request);
+  std::thread thread(run_session, s);
+
+  // The server welcomes at once; the bound only keeps a hung server from hanging login().
+  const auto limit = d.options.connect_timeout + client::kCallTimeout;
+  std::unique_lock slock(s->mu);
+  if (!s->cv.wait_for(slock, limit, [&] { return s->stage != Session::Stage::waiting; })) {
+    s->abandoned = true;
+    s->cv.notify_all();
+    slock.unlock();
+    s->ctx.TryCancel();
+    thread.join();
+    return Status(Code::deadline_exceeded, "the server did not answer the login in time");
+  }
+  if (s->stage == Session::Stage::failed) {
+    Status failure = s->failure;
+    slock.unlock();
+    thread.join();
+    return failure;
+  }
+
+  Welcome welcome = s->welcome;
+  slock.unlock();  // never hold a session lock and the client lock together
+  {
+    std::lock_guard lock(d.mu);
+    d.welcome = welcome;
+    d.session = s;
+    d.reader = std::move(thread);
+  }
+  s->open = true;
+  slock.lock();
+  s->go = true;
+  s->cv.notify_all();
+  return welcome;
+}
+
+// From inside a handler this only cancels: the reader thread cannot join itself, so it is
+// joined by the next login() or by ~Client.
+void Client::close() {
+  Impl& d = *impl_;
+  std::thread to_join;
+  {
+    std::lock_guard lock(d.mu);
+    if (d.session) {
+      d.session->close_requested = true;
+      d.session->open = false;
+      d.session->ctx.TryCancel();
+    }
+    if (d.reader.joinable() && d.reader.get_id() != std::this_thread::get_id()) {
+      to_join = std::move(d.reader);
+    }
+  }
+  if (to_join.joinable()) to_join.join();
+}
+
+bool Client::logged_in() const { return impl_->logged_in(); }
+
+const Welcome& Client::welcome() const { return impl_->welcome; }
+
+Result<std::vector<RoomInfo>> Client::list_rooms() {
+  v1::ListRoomsRequest req;
+  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
+  v1::ListRoomsResponse resp;
+  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->ListRooms(ctx, req, &resp); });
+  if (!st.ok()) return st;
+  std::vector<RoomInfo> rooms;
+  rooms.reserve(resp.rooms_size());
+  for (const auto& r : resp.rooms()) rooms.push_back(RoomInfo{r.name(), r.members()});
+  return rooms;
+}
+
+namespace {
+RoomInfo room_info(const v1::RoomResponse& r) { return RoomInfo{r.room(), r.members()}; }
+}  // namespace
+
+Result<RoomInfo> Client::create_room(const std::string& name) {
+  v1::CreateRoomRequest req;
+  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
+  req.set_name(name);
+  v1::RoomResponse resp;
+  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->CreateRoom(ctx, req, &resp); });
+  if (!st.ok()) return st;
+  return room_info(resp);
+}
+
+Result<RoomInfo> Client::join_room(const std::string& name) {
+  v1::JoinRoomRequest req;
+  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
+  req.set_name(name);
+  v1::RoomResponse resp;
+  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->JoinRoom(ctx, req, &resp); });
+  if (!st.ok()) return st;
+  return room_info(resp);
+}
+
+Result<RoomInfo> Client::leave_room() {
+  v1::LeaveRoomRequest req;
+  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
+  v1::RoomResponse resp;
+  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->LeaveRoom(ctx, req, &resp); });
+  if (!st.ok()) return st;
+  return room_info(resp);
+}
+
+Result<std::uint64_t> Client::send(const std::string& room, const std::string& text,
+                                   std::uint64_t client_msg_id) {
+  v1::SendMessageRequest req;
+  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
+  req.set_room(room);
+  req.set_text(text);
+  req.set_client_msg_id(client_msg_id);
+  v1::SendResponse resp;
+  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->SendMessage(ctx, req, &resp); });
+  if (!st.ok()) return st;
+  return resp.message_id();
+}
+
+Result<std::uint64_t> Client::send_direct(const std::string& recipient, const std::string& text,
+                                          std::uint64_t client_msg_id) {
+  v1::SendDirectRequest req;
+  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
+  req.set_recipient(recipient);
+  req.set_text(text);
+  req.set_client_msg_id(client_msg_id);
+  v1::SendResponse resp;
+  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->SendDirect(ctx, req, &resp); });
+  if (!st.ok()) return st;
+  return resp.message_id();
+}
+
+Result<std::string> Client::change_nick(const std::string& nickname) {
+  v1::ChangeNickRequest req;
+  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
+  req.set_nickname(nickname);
+  v1::ChangeNickResponse resp;
+  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->ChangeNick(ctx, req, &resp); });
+  if (!st.ok()) return st;
+  return resp.nickname();
+}
+
+Result<std::vector<UserInfo>> Client::list_users(const std::string& room) {
+  v1::ListUsersRequest req;
+  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
+  req.set_room(room);
+  v1::ListUsersResponse resp;
+  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->ListUsers(ctx, req, &resp); });
+  if (!st.ok()) return st;
+  std::vector<UserInfo> users;
+  users.reserve(resp.users_size());
+  for (const auto& u : resp.users()) users.push_back(UserInfo{u.nickname(), u.room()});
+  return users;
+}
+
+Result<std::vector<FileInfo>> Client::list_files() {
+  v1::ListFilesRequest req;
+  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
+  v1::ListFilesResponse resp;
+  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->ListFiles(ctx, req, &resp); });
+  if (!st.ok()) return st;
+  std::vector<FileInfo> files;
+  files.reserve(resp.files_size());
+  for (const auto& f : resp.files()) files.push_back(transport::from_proto(f));
+  return files;
+}
+
+}  // namespace chatcore
