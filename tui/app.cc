@@ -67,7 +67,7 @@ void App::read_keys() {
     on_key(*key);
     if (quitting_) return;
   }
-  if (!any && term_.pending_bytes() == 0) quit("the terminal went away");
+  if (!any && term_.hung_up()) quit("the terminal went away");
 }
 
 void App::on_key(const Key& key) {

@@ -61,15 +61,16 @@ double Transfer::eta_seconds() const {
 
 std::string format_transfer(const Transfer& t, int cells) {
   const std::string arrow = t.upload ? "↑" : "↓";
-  const std::string tail = fmt::format(" {:3}%  {}/{}  {}/s  ETA {}",
-                                       static_cast<int>(t.fraction() * 100), format_bytes(t.done),
-                                       format_bytes(t.total), format_bytes(static_cast<std::uint64_t>(t.rate)),
+  // fixed-width fields, so the bars of several transfers line up
+  const std::string tail = fmt::format(" {:3}%  {:>19}  {:>11}  ETA {:<6}", static_cast<int>(t.fraction() * 100),
+                                       format_bytes(t.done) + "/" + format_bytes(t.total),
+                                       format_bytes(static_cast<std::uint64_t>(t.rate)) + "/s",
                                        format_duration(t.eta_seconds()));
-  // the name gets a quarter of the line, the bar what is left (at least 10 cells)
-  const int name_cells = std::clamp(cells / 4, 4, 24);  // one column for every transfer
+  // the name gets a fifth of the line, the bar what is left (at least 8 cells)
+  const int name_cells = std::clamp(cells / 5, 4, 24);  // one column for every transfer
   const int bar_cells = cells - 2 - name_cells - 1 - text_width(tail);
   std::string line = arrow + " " + pad_to_width(t.name, name_cells) + " ";
-  if (bar_cells >= 10) {
+  if (bar_cells >= 8) {
     line += progress_bar(t.fraction(), bar_cells) + tail;
   } else {
     line += tail.substr(1);

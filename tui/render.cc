@@ -131,7 +131,7 @@ Frame render_chat(const ChatState& s, LineEditor& input, PathPrompt* prompt, int
   }
   std::string title = " chatcore | " + sanitize(room_name(s.room()));
   for (const RoomEntry& e : s.rooms()) {
-    if (e.name == s.room() && !e.name.empty()) title += " (" + std::to_string(e.members) + " members)";
+    if (e.name == s.room() && !e.name.empty()) title += " (" + std::to_string(e.members) + (e.members == 1 ? " member)" : " members)");
   }
   f.grid.put(0, 0, pad_to_width(title, cols), attr_reverse);
   if (l.sidebars) {

@@ -5,6 +5,7 @@
 #endif
 #include <ncursesw/curses.h>
 
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -77,10 +78,9 @@ std::optional<Key> Terminal::read_key() {
   }
 }
 
-int Terminal::pending_bytes() const {
-  int n = 0;
-  if (ioctl(STDIN_FILENO, FIONREAD, &n) != 0) return 0;
-  return n;
+bool Terminal::hung_up() const {
+  pollfd fd{STDIN_FILENO, POLLIN, 0};
+  return poll(&fd, 1, 0) == 1 && (fd.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 int Terminal::rows() const { return LINES; }

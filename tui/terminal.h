@@ -21,8 +21,8 @@ class Terminal {
 
   // The next key if one is waiting (never blocks); nullopt when there is none.
   std::optional<Key> read_key();
-  // Bytes waiting on stdin; 0 while readable means the terminal hung up.
-  int pending_bytes() const;
+  // True when the terminal went away (POLLHUP/POLLERR on stdin).
+  bool hung_up() const;
 
   int rows() const;
   int cols() const;
