@@ -13,7 +13,7 @@ namespace chat {
 namespace {
 
 std::string clock(std::int64_t time_ms) {
-  if (time_ms <= 0) return "--:-- ";
+  if (time_ms <= 0) return "      ";  // local notes have no server time
   const std::time_t t = static_cast<std::time_t>(time_ms / 1000);
   std::tm tm{};
   localtime_r(&t, &tm);

@@ -119,9 +119,17 @@ void ChatState::entered_room(const chatcore::RoomInfo& info) {
   entry.unread = 0;
   scroll_ = 0;
   unseen_ = 0;
+  // The replayed history may already be here (events and the join reply race): the note goes
+  // above it, so the history stays in one piece.
+  Buffer& buf = buffer(room_);
+  auto at = buf.lines.end();
+  while (at != buf.lines.begin() && (std::prev(at)->kind == LineKind::history || std::prev(at)->replay)) --at;
+  std::deque<Line> block(at, buf.lines.end());
+  buf.lines.erase(at, buf.lines.end());
   add_system(info.name.empty() ? "you are in the lobby: /join or /create a room to talk"
                                : "you are in " + room_label(info.name) + " (" + std::to_string(info.members) +
                                      (info.members == 1 ? " member)" : " members)"));
+  for (Line& l : block) buf.lines.push_back(std::move(l));
 }
 
 void ChatState::set_rooms(const std::vector<chatcore::RoomInfo>& rooms) {

@@ -61,8 +61,7 @@ void App::start_upload(const fs::path& path, chatcore::Destination to) {
         state_.add_error("upload failed: " + result.status().message);
       } else {
         state_.remember_files({result.value()}, false);
-        state_.add_system("sent " + result->name + " (" + format_bytes(result->size) + ") to " + target +
-                          ", id " + result->id);
+        state_.add_system("sent " + result->name + " (" + format_bytes(result->size) + ") to " + target);
       }
       request_redraw();
     });

@@ -122,7 +122,7 @@ TEST_CASE("timestamps toggle with /time") {
   s.show_time = true;
   LineEditor e;
   const auto rows = rows_of(render_chat(s, e, nullptr, 8, 50));
-  CHECK(rows[3].starts_with("--:-- -- you are in"));
+  CHECK(rows[3].starts_with("      -- you are in"));
   CHECK(rows[4].size() > 6);
   CHECK(rows[4][2] == ':');
   CHECK(rows[4].substr(5) == " [bob]: hello alice");

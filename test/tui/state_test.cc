@@ -65,6 +65,20 @@ TEST_CASE("replayed history is marked, and a repeated replay adds nothing") {
   CHECK(s.lines().size() == n);
 }
 
+TEST_CASE("history that arrives before the join reply stays in one piece below the note") {
+  ChatState s = in_room("general");
+  s.apply(ev(chatcore::HistoryReplay{"random", 2}));
+  s.apply(room_msg(1, "random", "bob", "one", true));
+  s.entered_room({"random", 2});
+  s.apply(room_msg(2, "random", "bob", "two", true));
+  const auto& lines = s.lines();
+  REQUIRE(lines.size() == 4);
+  CHECK(format_line(lines[0], false) == "-- you are in #random (2 members)");
+  CHECK(format_line(lines[1], false) == "-- 2 earlier messages (history) --");
+  CHECK(format_line(lines[2], false) == "(history) [bob]: one");
+  CHECK(format_line(lines[3], false) == "(history) [bob]: two");
+}
+
 TEST_CASE("a mention is highlighted and rings the bell; replayed mentions do not ring") {
   ChatState s = in_room("general");
   CHECK(s.apply(room_msg(1, "general", "bob", "hey Alice, look")).bell);
