@@ -12,6 +12,12 @@
 
 namespace chatcore {
 
+// A token bucket: `burst` requests at once, refilled at `per_second`. per_second 0 = no limit.
+struct RateLimit {
+  double per_second = 0;
+  double burst = 0;
+};
+
 struct Config {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 lets the OS pick
   std::filesystem::path storage_dir = "chatcore-files";
@@ -19,6 +25,14 @@ struct Config {
   // A session whose outgoing queue exceeds either bound is closed (RESOURCE_EXHAUSTED).
   std::size_t max_queue_events = 100000;
   std::size_t max_queue_bytes = 64ull << 20;
+  // Flood protection, per user: room messages and DMs; every other request (uploads included).
+  RateLimit message_rate{3, 10};
+  RateLimit command_rate{10, 30};
+  std::size_t max_sessions_per_peer = 100;  // sessions from one IP address; 0 = no limit
+  std::size_t max_rooms = 10000;
+  std::size_t max_room_members = 10000;
+  // Bytes all stored files and uploads in flight may take; 0 = only free disk space limits.
+  std::uint64_t storage_quota = 0;
   int io_threads = 2;  // disk and hashing pool
   std::chrono::milliseconds shutdown_grace{2000};
   std::string server_name = "chatd";

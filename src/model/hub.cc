@@ -159,6 +159,11 @@ Result<RoomInfo> ChatHub::create_room(SessionId id, std::string_view name) {
   if (const auto* r = state_->room(name)) {
     return Status{Code::already_exists, fmt::format("room '{}' already exists", r->name)};
   }
+  if (state_->rooms.size() >= state_->config.max_rooms) {
+    return Status{Code::resource_exhausted,
+                  fmt::format("the server has its maximum of {} rooms; join one instead",
+                              state_->config.max_rooms)};
+  }
   state_->rooms.emplace(fold_case(name), Room{.name = std::string(name), .members = {},
                                                .history = {}});
   log::debug("room '{}' created", name);
@@ -175,6 +180,11 @@ Result<RoomInfo> ChatHub::join_room(SessionId id, std::string_view name) {
   if (s->room_key == key) {
     const Room& r = state_->rooms.at(key);
     return RoomInfo{r.name, static_cast<std::uint32_t>(r.members.size())};
+  }
+  if (state_->rooms.at(key).members.size() >= state_->config.max_room_members) {
+    return Status{Code::resource_exhausted,
+                  fmt::format("room '{}' is full ({} members)", state_->rooms.at(key).name,
+                              state_->config.max_room_members)};
   }
   // Leaving first can only delete the old room, never the one being joined.
   state_->leave_current(*s, "left", false);

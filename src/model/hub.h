@@ -26,6 +26,8 @@ using SessionId = std::uint64_t;  // 0 is never a session
 
 struct HubConfig {
   Limits limits;
+  std::size_t max_rooms = 10000;
+  std::size_t max_room_members = 10000;
   std::string server_name = "chatd";
 };
 

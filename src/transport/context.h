@@ -17,6 +17,7 @@
 
 #include "chatcore/v1/chat.grpc.pb.h"
 #include "model/hub.h"
+#include "model/token_bucket.h"
 #include "transport/loop.h"
 
 namespace chatcore::transport {
@@ -37,6 +38,19 @@ struct ServiceContext {
   std::unordered_map<model::SessionId, SessionCall*> sessions;
   int active_calls = 0;  // calls that started and are not yet freed
 
+  // Flood protection and per-address limits, per logged-in session.
+  struct SessionLimits {
+    model::TokenBucket messages;
+    model::TokenBucket commands;
+    std::string address;
+  };
+  std::unordered_map<model::SessionId, SessionLimits> limits;
+  std::unordered_map<std::string, std::size_t> sessions_per_address;
+
+  // Storage accounting: bytes of stored files, and bytes declared by uploads in flight.
+  std::uint64_t stored_bytes = 0;
+  std::uint64_t reserved_bytes = 0;
+
   // Shutdown waits on these; the loop thread signals them.
   std::mutex shutdown_mutex;
   std::condition_variable shutdown_cv;
@@ -46,6 +60,13 @@ struct ServiceContext {
 
   // Looks the request's session token up. UNAUTHENTICATED with a readable message if unknown.
   Result<model::SessionId> session(const std::string& token) const;
+  // Flood protection: RESOURCE_EXHAUSTED with a retry hint when the user's bucket is empty.
+  Status admit(model::SessionId id, bool is_message);
+
+  // Per-address session limit: RESOURCE_EXHAUSTED when `peer` has too many sessions.
+  Status check_address(const std::string& peer) const;
+  void session_opened(model::SessionId id, const std::string& peer);
+  void session_closed(model::SessionId id);
 
   std::filesystem::path file_path(const std::string& id) const { return config.storage_dir / id; }
   std::filesystem::path temp_path(const std::string& id) const {

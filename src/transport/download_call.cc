@@ -48,6 +48,10 @@ class DownloadCall final {
       return;
     }
     nickname_ = ctx_.hub.nickname(*session);
+    if (auto admitted = ctx_.admit(*session, false); !admitted.ok()) {
+      finish(admitted);
+      return;
+    }
     auto info = ctx_.hub.authorize_download(*session, request_.file_id());
     if (!info.ok()) {
       log::info("download of {} by {} at {} refused: {}", request_.file_id().substr(0, 64),

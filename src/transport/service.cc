@@ -10,41 +10,11 @@
 
 #include "transport/context.h"
 #include "transport/session_call.h"
+#include "util/files.h"
 #include "util/log.h"
 
 namespace chatcore {
 namespace transport {
-
-ServiceContext::ServiceContext(Config c)
-    : config(std::move(c)),
-      hub(model::HubConfig{.limits = config.limits, .server_name = config.server_name}),
-      io_pool(static_cast<std::size_t>(std::max(1, config.io_threads))) {}
-
-Result<model::SessionId> ServiceContext::session(const std::string& token) const {
-  const auto id = hub.find(token);
-  if (id == 0) {
-    return Status(Code::unauthenticated, "unknown or expired session; log in again");
-  }
-  return id;
-}
-
-void ServiceContext::check_drained() {
-  const std::lock_guard lock(shutdown_mutex);
-  if (sessions.empty()) sessions_drained = true;
-  if (active_calls == 0) calls_idle = true;
-  shutdown_cv.notify_all();
-}
-
-void ActiveCall::start(ServiceContext& ctx) {
-  ctx_ = &ctx;
-  ++ctx.active_calls;
-}
-
-ActiveCall::~ActiveCall() {
-  if (ctx_ == nullptr) return;
-  --ctx_->active_calls;
-  if (ctx_->shutting_down) ctx_->check_drained();
-}
 
 namespace {
 // Removes what a crash left behind: temporary files of uploads that never completed.
@@ -88,6 +58,7 @@ Status ChatService::attach(grpc::ServerBuilder& builder) {
   if (auto status = transport::prepare_storage(ctx.config.storage_dir); !status.ok()) {
     return status;
   }
+  ctx.stored_bytes = util::stored_size(ctx.config.storage_dir);
   builder.RegisterService(&ctx.service);
   // The largest message the protocol needs is one upload chunk plus framing.
   builder.SetMaxReceiveMessageSize(static_cast<int>(ctx.config.limits.chunk_size) + 64 * 1024);
@@ -142,7 +113,9 @@ void ChatService::shutdown(grpc::Server& server, const std::string& reason) {
     std::unique_lock lock(ctx.shutdown_mutex);
     ctx.waker->post([&ctx] { ctx.check_drained(); });
     if (!ctx.shutdown_cv.wait_for(lock, std::chrono::seconds(10), [&] { return ctx.calls_idle; })) {
-      log::error("calls still running 10 s after the server stopped; shutting down anyway");
+      log::error("{} call(s) still running 10 s after the server stopped ({} sessions); "
+                 "shutting down anyway",
+                 ctx.active_calls, ctx.sessions.size());
     }
   }
 

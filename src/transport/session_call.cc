@@ -32,9 +32,15 @@ void SessionCall::on_request(bool ok) {
   if (!ctx_.shutting_down) arm_connect(ctx_);
   peer_ = server_ctx_.peer();
   state_ = State::streaming;
+  if (auto status = ctx_.check_address(peer_); !status.ok()) {
+    log::warn("login of '{}' from {} refused: {}", request_.nickname().substr(0, 64), peer_,
+              status.message);
+    finish(to_grpc(status));
+    return;
+  }
   auto id = ctx_.hub.connect(request_.nickname(), this);
   if (!id.ok()) {
-    log::info("login refused for '{}' from {}: {}", request_.nickname(), peer_,
+    log::info("login refused for '{}' from {}: {}", request_.nickname().substr(0, 64), peer_,
               id.status().message);
     finish(to_grpc(id.status()));
     return;
@@ -42,6 +48,7 @@ void SessionCall::on_request(bool ok) {
   id_ = *id;
   nickname_ = request_.nickname();
   ctx_.sessions.emplace(id_, this);
+  ctx_.session_opened(id_, peer_);
   log::info("user {} connected from {} ({})", nickname_, peer_,
             request_.client().empty() ? "unnamed client" : request_.client().substr(0, 64));
 }
@@ -154,6 +161,7 @@ void SessionCall::leave_hub(const char* why) {
   id_ = 0;
   ctx_.hub.disconnect(id, why);
   ctx_.sessions.erase(id);
+  ctx_.session_closed(id);
   if (ctx_.shutting_down) ctx_.check_drained();
 }
 

@@ -51,6 +51,8 @@ class UnaryCall final : public Tag {
   Status handle(Response& response) {
     auto id = ctx_.session(request_.session());
     if (!id.ok()) return id.status();
+    constexpr bool is_message = requires { Traits::kIsMessage; };
+    if (Status admitted = ctx_.admit(*id, is_message); !admitted.ok()) return admitted;
     Status status = Traits::handle(ctx_.hub, *id, request_, response);
     if (!status.ok()) {
       log::debug("{} by {} refused: {}", Traits::kName, ctx_.hub.nickname(*id), status.message);
@@ -126,6 +128,7 @@ struct SendMessage {
   using Response = v1::SendResponse;
   static constexpr auto kRequest = &Service::RequestSendMessage;
   static constexpr const char* kName = "SendMessage";
+  static constexpr bool kIsMessage = true;  // counted against the message rate
   static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
     auto r = hub.send_room(id, in.room(), in.text(), in.client_msg_id());
     if (!r.ok()) return r.status();
@@ -139,6 +142,7 @@ struct SendDirect {
   using Response = v1::SendResponse;
   static constexpr auto kRequest = &Service::RequestSendDirect;
   static constexpr const char* kName = "SendDirect";
+  static constexpr bool kIsMessage = true;  // counted against the message rate
   static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
     auto r = hub.send_direct(id, in.recipient(), in.text(), in.client_msg_id());
     if (!r.ok()) return r.status();

@@ -123,6 +123,10 @@ class UploadCall final {
     }
     session_ = *session;
     nickname_ = ctx_.hub.nickname(session_);
+    if (auto admitted = ctx_.admit(session_, false); !admitted.ok()) {
+      fail(std::move(admitted));
+      return;
+    }
     auto target = ctx_.hub.check_upload(session_, meta.name(), meta.size(), meta.room(),
                                         meta.recipient());
     if (!target.ok()) {
@@ -136,11 +140,28 @@ class UploadCall final {
     target_ = std::move(*target);
     declared_ = meta.size();
     client_sha256_ = meta.sha256();
+    const std::uint64_t quota = ctx_.config.storage_quota;
+    const std::uint64_t committed = ctx_.stored_bytes + ctx_.reserved_bytes;
+    if (quota != 0 && committed + declared_ > quota) {
+      fail({Code::resource_exhausted,
+            fmt::format("the server's storage quota is full: {} free, the file is {}",
+                        util::human_bytes(quota > committed ? quota - committed : 0),
+                        util::human_bytes(declared_))});
+      return;
+    }
+    // Uploads in flight count against free space from the start, not as they grow.
+    const std::uint64_t in_flight = ctx_.reserved_bytes;
+    ctx_.reserved_bytes += declared_;
+    reserved_ = true;
     file_id_ = ctx_.hub.new_file_id();
     state_ = State::receiving;
     // Opening the file is the first disk task; chunks queue behind it.
     file_ = std::make_shared<util::FileWriter>();
-    run_on_pool([file = file_, path = ctx_.temp_path(file_id_)] { return file->open(path); });
+    run_on_pool([file = file_, path = ctx_.temp_path(file_id_), dir = ctx_.config.storage_dir,
+                 needed = in_flight + declared_] {
+      if (auto space = util::check_free_space(dir, needed); !space.ok()) return space;
+      return file->open(path);
+    });
     read_next();
   }
 
@@ -241,6 +262,8 @@ class UploadCall final {
     log::info("user {} at {} uploaded {} ({}) to {} as {}", nickname_, peer_, info->name,
               util::human_bytes(info->size),
               info->room.empty() ? "user " + info->recipient : "room " + info->room, info->id);
+    release_reservation();
+    ctx_.stored_bytes += declared_;
     v1::UploadResponse response;
     to_proto(*info, response.mutable_file());
     state_ = State::finishing;
@@ -291,7 +314,14 @@ class UploadCall final {
 
   void on_finish(bool /*ok*/) {
     state_ = State::finished;
+    release_reservation();
     maybe_delete();
+  }
+
+  void release_reservation() {
+    if (!reserved_) return;
+    reserved_ = false;
+    ctx_.reserved_bytes -= declared_;
   }
 
   void on_done(bool /*ok*/) {
@@ -337,6 +367,7 @@ class UploadCall final {
   bool disk_in_flight_ = false;
   bool eof_ = false;
   bool done_ = false;
+  bool reserved_ = false;  // declared_ counts in ctx_.reserved_bytes
   int posted_ = 0;
 };
 

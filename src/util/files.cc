@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -103,6 +104,31 @@ Result<std::string> FileReader::read(std::size_t max) {
   }
   buffer.resize(got);
   return buffer;
+}
+
+Status check_free_space(const std::filesystem::path& dir, std::uint64_t needed) {
+  constexpr std::uint64_t kReserve = 64ull << 20;  // leave room for logs and the system
+  struct statvfs fs {};
+  if (::statvfs(dir.c_str(), &fs) != 0) return {};  // cannot tell: let the writes decide
+  const std::uint64_t free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+  if (free_bytes < needed + kReserve) {
+    return Status(Code::resource_exhausted,
+                  fmt::format("not enough disk space on the server: {} free, {} needed",
+                              human_bytes(free_bytes > kReserve ? free_bytes - kReserve : 0),
+                              human_bytes(needed)));
+  }
+  return {};
+}
+
+std::uint64_t stored_size(const std::filesystem::path& dir) {
+  std::uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file(ec) && entry.path().extension() != ".part") {
+      total += entry.file_size(ec);
+    }
+  }
+  return total;
 }
 
 void remove_quietly(const std::filesystem::path& path) {

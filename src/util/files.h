@@ -65,6 +65,11 @@ class FileReader {
   std::uint64_t size_ = 0;
 };
 
+// RESOURCE_EXHAUSTED when the file system holding `dir` has fewer than `needed` bytes free
+// (keeping a small reserve for everything else).
+Status check_free_space(const std::filesystem::path& dir, std::uint64_t needed);
+// Total size of the regular files in `dir` whose name does not end in ".part".
+std::uint64_t stored_size(const std::filesystem::path& dir);
 // Removes a file, ignoring a missing one.
 void remove_quietly(const std::filesystem::path& path);
 // "1.5 GiB", "640 KiB", "12 B".
