@@ -59,11 +59,15 @@ while [ -z "$addr" ] && [ $SECONDS -lt $deadline ]; do
 done
 [ -n "$addr" ] || fail "chatd did not report its port"
 
-tm -f /dev/null new-session -d -s alice -x 100 -y 30 -c "$tmp/alice" \
-  "env LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick alice"
-tm set-option -g remain-on-exit on
-tm new-session -d -s bob -x 100 -y 30 -c "$tmp/bob" "env LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick bob"
-tm new-session -d -s carol -x 100 -y 30 -c "$tmp/carol" "env LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick carol"
+# Each chat runs under a shell that stays, like a login shell would, so what chat prints after
+# restoring the terminal stays on the screen, followed by its exit status.
+start_chat() {
+  tm "$@" new-session -d -s "$who" -x 100 -y 30 -c "$tmp/$who" \
+    "trap true INT; LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick $who; echo \"[chat exited \$?]\"; sleep 600"
+}
+who=alice start_chat -f /dev/null
+who=bob start_chat
+who=carol start_chat
 for who in alice bob carol; do wait_for "$who" "$who @ $addr (chatd) | connected | lobby"; done
 
 # Plain text in the lobby is refused with a hint.
@@ -85,6 +89,11 @@ wait_for bob "[alice]: hello from alice 안녕 😀"
 type_line bob "hi alice, nice to see you"
 wait_for alice "[bob]: hi alice, nice to see you"
 wait_for alice ">#general        2"
+# bob's line mentions alice: highlighted (yellow) on her screen; alice's line to bob is not.
+tm capture-pane -e -p -t alice | grep -F "nice to see you" | grep -qF $'\e[33m' ||
+  fail "the mention of alice is not highlighted"
+tm capture-pane -e -p -t bob | grep -F "hello from alice" | grep -qF $'\e[33m' &&
+  fail "a line without bob's name is highlighted on his screen"
 
 # A DM: shown to both in the message pane, counted in alice's DM sidebar.
 type_line bob "/dm alice a secret for alice"
@@ -119,24 +128,14 @@ never bob "[DM from"
 
 # Ctrl-C leaves and restores the terminal.
 tm send-keys -t carol C-c
-deadline=$((SECONDS + 15))
-until [ "$(tm display-message -p -t carol '#{pane_dead}')" = 1 ]; do
-  [ $SECONDS -lt $deadline ] || fail "carol's chat did not exit on Ctrl-C"
-  sleep 0.1
-done
+wait_for carol "[chat exited 0]"
+never carol "chatcore | "
 
 # A server shutdown is shown and both clients exit cleanly.
 kill -TERM "$chatd_pid"
-wait_for alice "chat: the server shut down"
-wait_for bob "chat: the server shut down"
 for who in alice bob; do
-  deadline=$((SECONDS + 15))
-  until [ "$(tm display-message -p -t $who '#{pane_dead}')" = 1 ]; do
-    [ $SECONDS -lt $deadline ] || fail "$who's chat did not exit after the shutdown"
-    sleep 0.1
-  done
-  status=$(tm display-message -p -t $who '#{pane_dead_status}')  # tmux shows 0 as ""
-  [ "${status:-0}" = 0 ] || fail "$who's chat exited with status $status"
+  wait_for $who "chat: the server shut down (the server is shutting down)"
+  wait_for $who "[chat exited 0]"
 done
 wait "$chatd_pid"
 chatd_pid=""
