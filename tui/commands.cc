@@ -43,8 +43,10 @@ void App::run(const Command& cmd) {
       const std::uint64_t id = ++next_client_msg_id_;
       state_.add_own_message(text, id);
       call([room, text, id](chatcore::Client& c) { return c.send(room, text, id); },
-           [this](const chatcore::Result<std::uint64_t>& r) {
-             if (!r.ok()) state_.add_error("not sent: " + r.status().message);
+           [this, id](const chatcore::Result<std::uint64_t>& r) {
+             if (r.ok()) return;
+             state_.mark_not_sent(id);
+             state_.add_error("not sent: " + r.status().message);
            });
       return;
     }

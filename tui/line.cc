@@ -25,7 +25,7 @@ std::string body(const Line& l) {
   const std::string text = sanitize(l.text);
   switch (l.kind) {
     case LineKind::message:
-      return fmt::format("{}[{}]: {}", l.replay ? "(history) " : "", who, text);
+      return fmt::format("{}[{}]: {}{}", l.replay ? "(history) " : "", who, text, l.failed ? " (not sent)" : "");
     case LineKind::joined:
       return fmt::format("* {} joined", who);
     case LineKind::left:
@@ -38,7 +38,9 @@ std::string body(const Line& l) {
     case LineKind::dm_out:
       return fmt::format("[DM to {}]: {}", who, text);
     case LineKind::file: {
-      const std::string to = l.file.recipient.empty() ? "" : " (to you)";
+      const std::string to = l.file.recipient.empty() ? ""
+                             : l.own                   ? " (to " + sanitize(l.file.recipient) + ")"
+                                                       : " (to you)";
       return fmt::format("* FILE {} ({}) from {}{} -- /download {}", sanitize(l.file.name),
                          format_bytes(l.file.size), sanitize(l.file.sender), to, sanitize(l.file.id));
     }
@@ -61,6 +63,7 @@ std::string format_line(const Line& line, bool show_time) {
 }
 
 unsigned line_attr(const Line& line) {
+  if (line.failed) return attr_error;
   if (line.mention && !line.own) return attr_highlight;
   if (line.replay) return attr_dim;
   switch (line.kind) {

@@ -23,6 +23,7 @@ struct Line {
   bool replay = false;       // replayed history
   bool mention = false;      // mentions the user's nickname
   bool own = false;          // written by the user
+  bool failed = false;       // the user's message the server refused
   std::uint64_t message_id = 0;
   std::uint64_t client_msg_id = 0;
 };

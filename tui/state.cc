@@ -196,6 +196,14 @@ void ChatState::add_own_message(const std::string& text, std::uint64_t client_ms
   push(room_, std::move(l));
 }
 
+void ChatState::mark_not_sent(std::uint64_t client_msg_id) {
+  for (auto& [room, buf] : buffers_) {
+    for (Line& l : buf.lines) {
+      if (l.own && l.kind == LineKind::message && l.client_msg_id == client_msg_id) l.failed = true;
+    }
+  }
+}
+
 void ChatState::add_own_dm(const std::string& to, const std::string& text, std::uint64_t client_msg_id) {
   touch_dm(to, false);
   for (const Line& shown : buffer(room_).lines) {

@@ -53,6 +53,14 @@ TEST_CASE("own messages show at once and their echo is not shown twice") {
   CHECK(s.lines().size() == n);
 }
 
+TEST_CASE("a message the server refused is marked as not sent") {
+  ChatState s = in_room("general");
+  s.add_own_message("too fast", 3);
+  s.mark_not_sent(3);
+  CHECK(last(s) == "[alice]: too fast (not sent)");
+  CHECK(line_attr(s.lines().back()) == attr_error);
+}
+
 TEST_CASE("replayed history is marked, and a repeated replay adds nothing") {
   ChatState s = in_room("general");
   s.apply(ev(chatcore::HistoryReplay{"general", 2}));
@@ -144,6 +152,14 @@ TEST_CASE("file notices name the file, its size, sender and the id for /download
   ChatState s = in_room("general");
   s.apply(ev(chatcore::FileNotice{file("f-123", "report.pdf", 2048, "bob", "general")}));
   CHECK(last(s) == "* FILE report.pdf (2.0 KiB) from bob -- /download f-123");
+  auto direct = file("f-9", "a.txt", 3, "bob", "");
+  direct.recipient = "alice";
+  CHECK(s.apply(ev(chatcore::FileNotice{direct})).bell);
+  CHECK(last(s) == "* FILE a.txt (3 B) from bob (to you) -- /download f-9");
+  auto mine = file("f-10", "b.txt", 3, "alice", "");
+  mine.recipient = "bob";
+  CHECK_FALSE(s.apply(ev(chatcore::FileNotice{mine})).bell);
+  CHECK(last(s) == "* FILE b.txt (3 B) from alice (to bob) -- /download f-10");
 }
 
 TEST_CASE("/download resolves an id, a number from /files, or a unique name") {
