@@ -1,4 +1,5 @@
-// Builders for chatcore events, shared by the state and screen tests.
+// Builders for chatcore events, shared by the state and screen tests, so each test case
+// states only the fields it is about.
 #pragma once
 
 #include <chatcore/event.h>

@@ -130,3 +130,12 @@ TEST_CASE("a download destination that exists needs a second Enter") {
   CHECK(bad.info() == "no such directory");
   CHECK(bad.handle_key(Key::of(KeyKind::enter)) == PathPrompt::Outcome::changed);
 }
+
+TEST_CASE("file names from the network become safe local names") {
+  CHECK(safe_file_name("report.pdf") == "report.pdf");
+  CHECK(safe_file_name("../../etc/passwd") == "passwd");
+  CHECK(safe_file_name("..") == "download");
+  CHECK(safe_file_name("dir/") == "download");
+  CHECK(safe_file_name("a\x1b[2Jb") == "a_[2Jb");
+  CHECK(safe_file_name("c:\\temp\\x.txt") == "x.txt");
+}
