@@ -19,6 +19,15 @@ namespace chatcore {
 struct ClientOptions {
   std::chrono::milliseconds connect_timeout{5000};
   std::string client_name = "chatcore-client";
+  // TLS: `tls` alone trusts the system's CAs; `ca_file` trusts that CA (PEM) instead.
+  // cert_file and key_file present a client certificate (servers started with a client CA).
+  bool tls = false;
+  std::filesystem::path ca_file;
+  std::filesystem::path cert_file;
+  std::filesystem::path key_file;
+  // HTTP/2 keepalive pings, so a dead server or network is noticed while idle.
+  std::chrono::milliseconds keepalive_time{30000};
+  std::chrono::milliseconds keepalive_timeout{10000};
 };
 
 // Called on the client's reader thread, in order, one event at a time.

@@ -34,6 +34,18 @@ struct Config {
   // Bytes all stored files and uploads in flight may take; 0 = only free disk space limits.
   std::uint64_t storage_quota = 0;
   int io_threads = 2;  // disk and hashing pool
+
+  // TLS: with a certificate and key (PEM files) the server speaks only TLS. With a client CA
+  // too, every client must present a certificate signed by it.
+  std::filesystem::path tls_cert;
+  std::filesystem::path tls_key;
+  std::filesystem::path tls_client_ca;
+
+  // HTTP/2 keepalive: a peer that stops answering pings is dropped after time + timeout.
+  std::chrono::milliseconds keepalive_time{30000};
+  std::chrono::milliseconds keepalive_timeout{10000};
+  // A connection that has not finished its handshake by then is closed.
+  std::chrono::milliseconds handshake_timeout{10000};
   std::chrono::milliseconds shutdown_grace{2000};
   std::string server_name = "chatd";
 };

@@ -46,6 +46,38 @@ int main(int argc, char** argv) {
   app.add_option("--shutdown-grace-ms", grace_ms,
                  "how long clients get to receive the shutdown notice")
       ->capture_default_str();
+  app.add_option("--message-rate", config.message_rate.per_second,
+                 "room messages and DMs a user may send per second (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--message-burst", config.message_rate.burst,
+                 "messages a user may send at once before the rate applies")
+      ->capture_default_str();
+  app.add_option("--command-rate", config.command_rate.per_second,
+                 "other requests a user may make per second (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--command-burst", config.command_rate.burst,
+                 "other requests a user may make at once")
+      ->capture_default_str();
+  app.add_option("--max-sessions-per-peer", config.max_sessions_per_peer,
+                 "sessions from one IP address (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--max-rooms", config.max_rooms, "rooms on the server")->capture_default_str();
+  app.add_option("--max-room-members", config.max_room_members, "members in one room")
+      ->capture_default_str();
+  app.add_option("--storage-quota", config.storage_quota,
+                 "bytes that stored files and uploads in flight may take (0: free disk only)")
+      ->capture_default_str();
+  std::string tls_cert, tls_key, tls_ca;
+  app.add_option("--tls-cert", tls_cert, "PEM certificate: serve TLS only")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", tls_key, "PEM private key of --tls-cert")->check(CLI::ExistingFile);
+  app.add_option("--tls-ca", tls_ca, "PEM CA: require client certificates signed by it")
+      ->check(CLI::ExistingFile);
+  int keepalive_ms = static_cast<int>(config.keepalive_time.count());
+  app.add_option("--keepalive-ms", keepalive_ms,
+                 "ping idle connections this often; a peer silent for 10 s more is dropped")
+      ->capture_default_str()
+      ->check(CLI::Range(1000, 3600000));
   app.add_option("--log-level", log_level, "debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"debug", "info", "warn", "warning", "error", "off"}));
@@ -59,6 +91,10 @@ int main(int argc, char** argv) {
   config.limits.history = history;
   config.limits.chunk_size = chunk_size;
   config.shutdown_grace = std::chrono::milliseconds(grace_ms);
+  config.tls_cert = tls_cert;
+  config.tls_key = tls_key;
+  config.tls_client_ca = tls_ca;
+  config.keepalive_time = std::chrono::milliseconds(keepalive_ms);
 
   // The signal_set turns SIGINT/SIGTERM into a handler on this thread, whichever thread the
   // kernel picked to deliver them.

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "client/client_impl.h"
+#include "util/files.h"
 
 namespace chatcore {
 namespace {
@@ -106,6 +107,24 @@ Client::~Client() {
   if (impl_->reader.joinable()) impl_->reader.detach();
 }
 
+namespace {
+Result<std::shared_ptr<grpc::ChannelCredentials>> channel_credentials(const ClientOptions& o) {
+  if (!o.tls) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  const auto read = [](const std::filesystem::path& path, std::string& out) -> Status {
+    if (path.empty()) return {};
+    auto text = util::read_small_file(path);
+    if (!text.ok()) return Status(Code::invalid_argument, text.status().message);
+    out = std::move(*text);
+    return {};
+  };
+  if (auto s = read(o.ca_file, ssl.pem_root_certs); !s.ok()) return s;
+  if (auto s = read(o.cert_file, ssl.pem_cert_chain); !s.ok()) return s;
+  if (auto s = read(o.key_file, ssl.pem_private_key); !s.ok()) return s;
+  return grpc::SslCredentials(ssl);
+}
+}  // namespace
+
 Result<std::unique_ptr<Client>> Client::open(const std::string& address, ClientOptions options) {
   if (Status bad = check_address(address); !bad.ok()) return bad;
 
@@ -115,7 +134,13 @@ Result<std::unique_ptr<Client>> Client::open(const std::string& address, ClientO
   // gRPC shares connections between channels to the same target by default; a Client is one
   // user, so it gets its own connection, as a separate process would.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, static_cast<int>(options.keepalive_time.count()));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, static_cast<int>(options.keepalive_timeout.count()));
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  auto creds = channel_credentials(options);
+  if (!creds.ok()) return creds.status();
+  auto channel = grpc::CreateCustomChannel(address, *creds, args);
   const auto deadline = std::chrono::system_clock::now() + options.connect_timeout;
   if (!channel->WaitForConnected(deadline)) {
     return Status(Code::unavailable,

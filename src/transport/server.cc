@@ -8,9 +8,37 @@
 #include <mutex>
 #include <thread>
 
+#include "util/files.h"
 #include "util/log.h"
 
 namespace chatcore {
+
+namespace {
+Result<std::shared_ptr<grpc::ServerCredentials>> credentials(const Config& config) {
+  if (config.tls_cert.empty() && config.tls_key.empty()) {
+    if (!config.tls_client_ca.empty()) {
+      return Status(Code::invalid_argument, "a client CA needs a server certificate and key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  if (config.tls_cert.empty() || config.tls_key.empty()) {
+    return Status(Code::invalid_argument, "TLS needs both a certificate and a key");
+  }
+  auto cert = util::read_small_file(config.tls_cert);
+  if (!cert.ok()) return cert.status();
+  auto key = util::read_small_file(config.tls_key);
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!config.tls_client_ca.empty()) {
+    auto ca = util::read_small_file(config.tls_client_ca);
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *ca;
+    options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
+}  // namespace
 
 struct Server::Impl {
   explicit Impl(Config c) : config(std::move(c)), service(config) {}
@@ -36,8 +64,10 @@ Status Server::start() {
   auto& d = *impl_;
   const std::lock_guard lock(d.mutex);
   if (d.started) return Status(Code::failed_precondition, "the server was started already");
+  auto creds = credentials(d.config);
+  if (!creds.ok()) return creds.status();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(d.config.listen, grpc::InsecureServerCredentials(), &d.port);
+  builder.AddListeningPort(d.config.listen, *creds, &d.port);
   if (auto status = d.service.attach(builder); !status.ok()) return status;
   d.server = builder.BuildAndStart();
   if (!d.server || d.port == 0) {
@@ -48,8 +78,9 @@ Status Server::start() {
   d.started = true;
   d.loop = std::thread([&d] { d.service.run(); });
   const auto host = d.config.listen.substr(0, d.config.listen.rfind(':'));
-  log::info("listening on {}:{} (files in {}, limit {} bytes)", host, d.port,
-            d.config.storage_dir.string(), d.config.limits.max_file_size);
+  log::info("listening on {}:{} ({}; files in {}, limit {} bytes)", host, d.port,
+            d.config.tls_cert.empty() ? "plaintext" : "TLS", d.config.storage_dir.string(),
+            d.config.limits.max_file_size);
   return {};
 }
 

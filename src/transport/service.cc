@@ -62,6 +62,17 @@ Status ChatService::attach(grpc::ServerBuilder& builder) {
   builder.RegisterService(&ctx.service);
   // The largest message the protocol needs is one upload chunk plus framing.
   builder.SetMaxReceiveMessageSize(static_cast<int>(ctx.config.limits.chunk_size) + 64 * 1024);
+  // Dead peers (cable pulled, process frozen) are noticed by keepalive pings; clients may
+  // ping as often as every keepalive_time / 3 without being told off.
+  const auto ms = [](std::chrono::milliseconds d) { return static_cast<int>(d.count()); };
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ms(ctx.config.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ms(ctx.config.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             ms(ctx.config.keepalive_time) / 3);
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             ms(ctx.config.handshake_timeout));
   ctx.cq = builder.AddCompletionQueue();
   ctx.waker = std::make_unique<transport::Waker>(ctx.cq.get());
   impl_->attached = true;

@@ -131,6 +131,18 @@ std::uint64_t stored_size(const std::filesystem::path& dir) {
   return total;
 }
 
+Result<std::string> read_small_file(const std::filesystem::path& path) {
+  FileReader reader;
+  if (auto status = reader.open(path); !status.ok()) {
+    return Status(Code::failed_precondition,
+                  fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
+  }
+  if (reader.size() > (1u << 20)) {
+    return Status(Code::failed_precondition, fmt::format("{} is too large", path.string()));
+  }
+  return reader.read(static_cast<std::size_t>(reader.size()));
+}
+
 void remove_quietly(const std::filesystem::path& path) {
   std::error_code ec;
   std::filesystem::remove(path, ec);

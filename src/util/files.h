@@ -70,6 +70,8 @@ class FileReader {
 Status check_free_space(const std::filesystem::path& dir, std::uint64_t needed);
 // Total size of the regular files in `dir` whose name does not end in ".part".
 std::uint64_t stored_size(const std::filesystem::path& dir);
+// A whole small file (certificates, keys). FAILED_PRECONDITION naming the path if unreadable.
+Result<std::string> read_small_file(const std::filesystem::path& path);
 // Removes a file, ignoring a missing one.
 void remove_quietly(const std::filesystem::path& path);
 // "1.5 GiB", "640 KiB", "12 B".
