@@ -1,0 +1,297 @@
+// LoadClient's control side, on the caller's thread: channels and shards, opening and joining
+// sessions, starting sends, waiting (always bounded) and folding the shards' statistics.
+#include "chatbench/load_client.h"
+
+#include <pthread.h>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <map>
+
+#include "chatbench/load_internal.h"
+
+namespace chatbench {
+namespace {
+using Clock = std::chrono::steady_clock;
+
+// Polls `done` every millisecond until it holds or the timeout passes.
+template <class Pred>
+bool wait_for(Pred done, std::chrono::milliseconds timeout) {
+  const auto until = Clock::now() + timeout;
+  while (!done()) {
+    if (Clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+std::vector<std::shared_ptr<grpc::Channel>> make_channels(const ClientConfig& c) {
+  std::vector<std::shared_ptr<grpc::Channel>> out;
+  for (int i = 0; i < c.channels; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("chatbench.channel", i);  // distinct args: a connection of its own
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    args.SetMaxReceiveMessageSize(64 << 20);
+    out.push_back(grpc::CreateCustomChannel(c.address, grpc::InsecureChannelCredentials(), args));
+  }
+  return out;
+}
+
+}  // namespace
+
+struct LoadClient::Channels {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  std::vector<std::unique_ptr<v1::Chat::Stub>> stubs;
+};
+
+LoadClient::LoadClient(ClientConfig config)
+    : config_(std::move(config)), channels_(std::make_unique<Channels>()) {
+  auto& ch = *channels_;
+  ch.channels = make_channels(config_);
+  for (auto& c : ch.channels) ch.stubs.push_back(v1::Chat::NewStub(c));
+  for (int i = 0; i < config_.threads; ++i) {
+    shards_.push_back(std::make_unique<Shard>(config_.text_bytes));
+    Shard* s = shards_.back().get();
+    s->thread = std::thread([s] { s->run(); });
+  }
+}
+
+LoadClient::~LoadClient() {
+  close();
+  sessions_.clear();
+}
+
+int LoadClient::open(int n, const std::string& prefix, std::chrono::milliseconds timeout) {
+  auto& stubs = channels_->stubs;
+  const auto first = static_cast<int>(sessions_.size());
+  for (int i = first; i < first + n; ++i) {
+    auto& shard = *shards_[static_cast<std::size_t>(i) % shards_.size()];
+    auto& stub = *stubs[static_cast<std::size_t>(i) % stubs.size()];
+    sessions_.push_back(std::make_unique<Session>(i, fmt::format("{}{}", prefix, i), shard, stub));
+  }
+  // The shard threads own the member lists; add to them there.
+  for (int i = first; i < first + n; ++i) {
+    Session* s = sessions_[static_cast<std::size_t>(i)].get();
+    s->shard.post([s] { s->shard.members.push_back(s); });
+  }
+  for (int i = first; i < first + n; ++i) sessions_[static_cast<std::size_t>(i)]->start();
+  const auto welcomed = [&] {
+    int sum = 0;
+    for (auto& s : shards_) sum += s->welcomed.load();
+    return sum;
+  };
+  wait_for([&] { return welcomed() >= first + n; }, timeout);
+  return welcomed() - first;
+}
+
+bool LoadClient::join(const std::vector<std::string>& room_of, std::chrono::milliseconds timeout) {
+  struct Progress {
+    std::atomic<int> done{0};
+    std::atomic<int> failed{0};
+  };
+  auto progress = std::make_shared<Progress>();
+  std::map<std::string, std::vector<Session*>> rooms;
+  int total = 0;
+  for (std::size_t i = 0; i < room_of.size() && i < sessions_.size(); ++i) {
+    if (room_of[i].empty()) continue;
+    sessions_[i]->room = room_of[i];
+    rooms[room_of[i]].push_back(sessions_[i].get());
+    ++total;
+  }
+  const auto call_room = [progress](Session* s, bool create, std::function<void()> next) {
+    auto* call = new UnaryCall<v1::RoomResponse>;
+    call->then = [progress, next = std::move(next)](UnaryCall<v1::RoomResponse>& c) {
+      if (!c.status.ok()) {
+        std::fprintf(stderr, "chatbench: join refused: %s\n", c.status.error_message().c_str());
+        progress->failed.fetch_add(1);
+      }
+      progress->done.fetch_add(1);
+      if (next) next();
+    };
+    if (create) {
+      v1::CreateRoomRequest r;
+      r.set_session(s->token);
+      r.set_name(s->room);
+      call->rpc = s->stub.PrepareAsyncCreateRoom(&call->ctx, r, &s->shard.cq);
+    } else {
+      v1::JoinRoomRequest r;
+      r.set_session(s->token);
+      r.set_name(s->room);
+      call->rpc = s->stub.PrepareAsyncJoinRoom(&call->ctx, r, &s->shard.cq);
+    }
+    call->rpc->StartCall();
+    call->rpc->Finish(&call->response, &call->status, call);
+  };
+  for (auto& [name, members] : rooms) {
+    auto rest = std::make_shared<std::vector<Session*>>(members.begin() + 1, members.end());
+    call_room(members.front(), true, [rest, call_room] {
+      for (Session* s : *rest) call_room(s, false, {});
+    });
+  }
+  const bool all = wait_for([&] { return progress->done.load() >= total; }, timeout);
+  return all && progress->failed.load() == 0;
+}
+
+void LoadClient::settle(std::chrono::milliseconds quiet, std::chrono::milliseconds timeout) {
+  const auto until = Clock::now() + timeout;
+  std::uint64_t last = ~std::uint64_t{0};
+  auto since = Clock::now();
+  while (Clock::now() < until) {
+    std::uint64_t sum = 0;
+    for (auto& s : shards_) sum += s->events.load();
+    if (sum != last) {
+      last = sum;
+      since = Clock::now();
+    } else if (Clock::now() - since >= quiet) {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+void LoadClient::on_shards(void (*fn)(Shard&, void*), void* arg) {
+  std::atomic<std::size_t> done{0};
+  for (auto& s : shards_) {
+    Shard* shard = s.get();
+    shard->post([shard, fn, arg, &done] {
+      fn(*shard, arg);
+      done.fetch_add(1);
+    });
+  }
+  if (!wait_for([&] { return done.load() == shards_.size(); }, std::chrono::seconds(60))) {
+    std::fprintf(stderr, "chatbench: a client thread is stuck\n");
+    std::abort();
+  }
+}
+
+void LoadClient::track_senders(int count) {
+  on_shards([](Shard& s, void* arg) {
+    s.tracked = *static_cast<int*>(arg);
+    for (Session* m : s.members) m->last_from.assign(static_cast<std::size_t>(s.tracked), 0);
+  }, &count);
+}
+
+void LoadClient::reset_stats() {
+  on_shards([](Shard& s, void*) {
+    s.stats = DeliveryStats{};
+    s.delivered.store(0);
+    s.answered.store(0);
+  }, nullptr);
+}
+
+bool LoadClient::send_saturating(const std::vector<int>& senders, int messages, int window,
+                                 std::chrono::milliseconds timeout) {
+  for (int i : senders) {
+    Session* s = sessions_[static_cast<std::size_t>(i)].get();
+    s->shard.post([s, messages, window] {
+      const int first = std::min(window, messages);
+      s->to_send = messages - first;
+      for (int k = 0; k < first; ++k) s->shard.send(*s);
+    });
+  }
+  const std::uint64_t total = senders.size() * static_cast<std::uint64_t>(messages);
+  return wait_for([&] {
+    std::uint64_t sum = 0;
+    for (auto& s : shards_) sum += s->answered.load();
+    return sum >= total;
+  }, timeout);
+}
+
+bool LoadClient::send_paced(const std::vector<int>& senders, double sends_per_s, double seconds) {
+  std::map<Shard*, std::vector<Session*>> by_shard;
+  for (int i : senders) {
+    Session* s = sessions_[static_cast<std::size_t>(i)].get();
+    by_shard[&s->shard].push_back(s);
+  }
+  const std::int64_t start = now_ns();
+  const auto end = start + static_cast<std::int64_t>(seconds * 1e9);
+  for (auto& [shard, list] : by_shard) {
+    const double share = static_cast<double>(list.size()) / static_cast<double>(senders.size());
+    shard->pacing.store(true);
+    shard->post([shard, list, rate = sends_per_s * share, start, end] {
+      shard->pace_senders = list;
+      shard->pace_rate = rate;
+      shard->pace_start = start;
+      shard->pace_end = end;
+      shard->pace_issued = 0;
+      shard->on_pace(true);
+    });
+  }
+  const auto limit = std::chrono::milliseconds(static_cast<int>(seconds * 1000) + 10000);
+  return wait_for([&] {
+    for (auto& s : shards_) {
+      if (s->pacing.load() || s->in_flight.load() > 0) return false;
+    }
+    return true;
+  }, limit);
+}
+
+std::uint64_t LoadClient::wait_delivered(std::uint64_t expected, std::chrono::milliseconds timeout) {
+  std::uint64_t sum = 0;
+  wait_for([&] {
+    sum = 0;
+    for (auto& s : shards_) sum += s->delivered.load();
+    return sum >= expected;
+  }, timeout);
+  return sum;
+}
+
+DeliveryStats LoadClient::stats() {
+  struct Fold {
+    std::mutex mutex;
+    DeliveryStats total;
+  } fold;
+  on_shards([](Shard& s, void* arg) {
+    auto& f = *static_cast<Fold*>(arg);
+    const std::lock_guard lock(f.mutex);
+    f.total.delivered += s.stats.delivered;
+    f.total.out_of_order += s.stats.out_of_order;
+    f.total.seq_gaps += s.stats.seq_gaps;
+    f.total.events += s.stats.events;
+    f.total.send_errors += s.stats.send_errors;
+    f.total.answered += s.answered.load();
+    f.total.streams_ended += s.stats.streams_ended;
+    f.total.latency.merge(s.stats.latency);
+  }, &fold);
+  return fold.total;
+}
+
+double LoadClient::thread_cpu_s() const {
+  double sum = 0;
+  for (const auto& s : shards_) {
+    clockid_t id{};
+    timespec ts{};
+    if (pthread_getcpuclockid(const_cast<std::thread&>(s->thread).native_handle(), &id) == 0 &&
+        clock_gettime(id, &ts) == 0) {
+      sum += static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+    }
+  }
+  return sum;
+}
+
+void LoadClient::close() {
+  if (closed_) return;
+  closed_ = true;
+  for (auto& s : shards_) {
+    Shard* shard = s.get();
+    shard->post([shard] {
+      shard->pace_end = 0;
+      for (Session* m : shard->members) {
+        m->closing = true;
+        m->ctx.TryCancel();
+      }
+    });
+  }
+  const bool drained = wait_for([&] {
+    for (auto& s : shards_) {
+      if (s->live.load() > 0 || s->in_flight.load() > 0 || s->pacing.load()) return false;
+    }
+    return true;
+  }, std::chrono::seconds(20));
+  if (!drained) std::fprintf(stderr, "chatbench: some sessions did not end in time\n");
+  for (auto& s : shards_) s->cq.Shutdown();
+  for (auto& s : shards_) s->thread.join();
+}
+
+}  // namespace chatbench

@@ -1,0 +1,36 @@
+// chatbench: load generator and reference for chatcore. See docs/performance.md for the
+// method and the latest numbers.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "chatbench/options.h"
+#include "chatbench/scenarios.h"
+#include "chatbench/target.h"
+
+int main(int argc, char** argv) {
+  using namespace chatbench;
+  Options o = parse_options(argc, argv);
+  if (o.scenario == "serve") return serve_child(o);
+  std::signal(SIGPIPE, SIG_IGN);
+  const bool own_dir = !std::filesystem::exists(o.dir);
+  std::filesystem::create_directories(o.dir);
+  bool ok = true;
+  const auto run = [&](const char* name, bool (*fn)(const Options&)) {
+    if (o.scenario != name && o.scenario != "all") return;
+    if (!fn(o)) {
+      std::fprintf(stderr, "chatbench: %s FAILED\n", name);
+      ok = false;
+    }
+  };
+  run("fanout", &run_fanout);
+  run("paced", &run_paced);
+  run("sessions", &run_sessions);
+  run("files", &run_files);
+  if (o.scenario == "callgrind" && !run_callgrind(o)) ok = false;
+  if (own_dir) {
+    std::error_code ec;
+    std::filesystem::remove_all(o.dir, ec);
+  }
+  return ok ? 0 : 1;
+}

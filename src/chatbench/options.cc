@@ -1,0 +1,79 @@
+#include "chatbench/options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <unistd.h>
+
+namespace chatbench {
+
+Options parse_options(int argc, char** argv) {
+  Options o;
+  CLI::App app{"chatbench - load generator for chatcore, compared with a bare gRPC server"};
+  app.add_option("scenario", o.scenario, "all, fanout, paced, sessions, files, callgrind")
+      ->check(CLI::IsMember({"all", "fanout", "paced", "sessions", "files", "callgrind", "serve"}))
+      ->capture_default_str();
+  app.add_flag("--quick", o.quick, "smaller sizes: the whole run takes under two minutes");
+  app.add_flag("--smoke", o.smoke, "tiny sizes, for the test suite (correctness only)");
+  app.add_flag("--json", o.json, "one JSON object per result line");
+  app.add_flag("--no-ceiling", o.no_ceiling, "skip the bare gRPC reference runs");
+  app.add_flag("--child-server", o.child_server,
+               "run chatcore in a child process for every scenario (CPU and RSS are its own)");
+  app.add_option("--server", o.server, "HOST:PORT of an external chatd instead of our own");
+  app.add_option("--dir", o.dir, "scratch directory (files, server storage)");
+  app.add_option("--channels", o.channels, "gRPC channels (TCP connections) the sessions share")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  app.add_option("--client-threads", o.client_threads, "completion-queue threads of the client")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
+  app.add_option("--rooms", o.rooms, "fanout: rooms")->capture_default_str()->check(CLI::Range(1, 1000));
+  app.add_option("--members", o.members, "fanout: members per room (repeatable)")
+      ->check(CLI::Range(1, 5000));
+  app.add_option("--messages", o.messages, "fanout: messages each member sends (0: by mode)");
+  app.add_option("--window", o.window, "fanout: sends in flight per member")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--text-bytes", o.text_bytes, "message size")
+      ->capture_default_str()
+      ->check(CLI::Range(24, 4096));
+  app.add_option("--repeat", o.repeat, "fanout: runs per size; medians are reported")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 9));
+  app.add_option("--rate", o.rate, "paced: deliveries per second")->capture_default_str();
+  app.add_option("--paced-members", o.paced_members, "paced: room size")->capture_default_str();
+  app.add_option("--paced-seconds", o.paced_seconds, "paced: duration (0: by mode)");
+  app.add_option("--sessions", o.sessions, "sessions: how many to open (0: by mode)");
+  app.add_option("--broadcast-members", o.broadcast_members,
+                 "sessions: members of the broadcast room (0: by mode)");
+  app.add_option("--file-mib", o.file_mib, "files: size in MiB (0: by mode)");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    std::exit(app.exit(e));
+  }
+  std::error_code ec;
+  o.self_exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  if (o.members.empty()) o.members = {100, 10};
+  apply_mode_defaults(o);
+  return o;
+}
+
+void apply_mode_defaults(Options& o) {
+  const auto pick = [&](int& v, int full, int quick, int smoke) {
+    if (v == 0) v = o.smoke ? smoke : o.quick ? quick : full;
+  };
+  pick(o.messages, 400, 150, 20);
+  pick(o.sessions, 10000, 3000, 200);
+  pick(o.broadcast_members, 4000, 1000, 100);
+  pick(o.file_mib, 1024, 128, 8);
+  if (o.paced_seconds <= 0) o.paced_seconds = o.smoke ? 0.5 : o.quick ? 3 : 8;
+  if (o.dir.empty()) {
+    o.dir = (std::filesystem::temp_directory_path() / ("chatbench-" + std::to_string(::getpid())))
+                .string();
+  }
+}
+
+}  // namespace chatbench

@@ -1,0 +1,47 @@
+// The command line of chatbench: which scenario to run, against which server, and the size
+// of each scenario. --quick and --smoke shrink every size; explicit flags still win.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace chatbench {
+
+struct Options {
+  std::string scenario = "all";  // all, fanout, paced, sessions, files, callgrind, serve
+  bool quick = false;
+  bool smoke = false;
+  bool json = false;
+  bool no_ceiling = false;
+  bool child_server = false;  // run chatcore in a child process (always for sessions)
+  std::string server;         // HOST:PORT of an external chatd; empty = our own
+  std::string dir;            // scratch directory for files and server storage
+  std::string self_exe;       // how to start a child chatbench
+  std::string callgrind_out;  // set: the child server runs under valgrind --tool=callgrind
+
+  int channels = 4;
+  int client_threads = 1;
+  int rooms = 1;
+  std::vector<int> members;  // fanout room sizes; default 100 and 10
+  int messages = 0;          // per member; 0 = by mode
+  int window = 8;            // SendMessage calls in flight per member
+  int text_bytes = 64;
+  int repeat = 1;            // saturating runs per room size (the median is reported)
+
+  double rate = 50000;  // paced deliveries per second
+  int paced_members = 100;
+  double paced_seconds = 0;
+
+  int sessions = 0;           // sessions scenario: 0 = by mode
+  int broadcast_members = 0;  // members of the room that gets the broadcast
+
+  int file_mib = 0;  // 0 = by mode
+};
+
+// Parses argv; exits the process on --help or a bad flag.
+Options parse_options(int argc, char** argv);
+
+// The sizes that --quick / --smoke / defaults give to options left at 0.
+void apply_mode_defaults(Options& options);
+
+}  // namespace chatbench

@@ -1,0 +1,177 @@
+// fanout and paced: R rooms of M members where everyone sends (saturating), and a steady
+// delivery rate to one room; chatcore and the bare gRPC ceiling in the same invocation.
+#include <algorithm>
+#include <filesystem>
+#include <numeric>
+#include <thread>
+
+#include "chatbench/ceiling_server.h"
+#include "chatbench/load_client.h"
+#include "chatbench/scenarios.h"
+#include "chatbench/target.h"
+
+namespace chatbench {
+namespace {
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+ChatTarget::Kind target_kind(const Options& o) {
+  if (!o.server.empty()) return ChatTarget::Kind::external;
+  return o.child_server ? ChatTarget::Kind::child : ChatTarget::Kind::in_process;
+}
+
+double in_process_cpu(double client_cpu_s) { return process_cpu_s() - client_cpu_s; }
+
+// The run with the median delivery rate.
+const FanoutRun& median(std::vector<FanoutRun>& runs) {
+  std::sort(runs.begin(), runs.end(),
+            [](const FanoutRun& a, const FanoutRun& b) { return a.deliveries_per_s < b.deliveries_per_s; });
+  return runs[runs.size() / 2];
+}
+
+double per_100k(const FanoutRun& r) {
+  return r.cpu_s < 0 || r.delivered == 0 ? -1 : r.cpu_s * 1e5 / static_cast<double>(r.delivered);
+}
+
+FanoutRun ceiling_run(const Options& o, bool batched, int rooms, int members, int messages) {
+  CeilingServer ceiling({.batched = batched, .upload_to_disk = false, .dir = o.dir});
+  if (!ceiling.start()) return {};
+  return fanout_once(o, ceiling.address(), rooms, members, messages, &in_process_cpu);
+}
+}  // namespace
+
+std::string scratch(const Options& o, const std::string& name) {
+  std::filesystem::create_directories(o.dir);
+  return (std::filesystem::path(o.dir) / name).string();
+}
+
+FanoutRun fanout_once(const Options& o, const std::string& address, int rooms, int members,
+                      int messages, const CpuProbe& server_cpu) {
+  FanoutRun r;
+  LoadClient lc({.address = address, .channels = o.channels, .threads = o.client_threads,
+                 .text_bytes = o.text_bytes});
+  const int n = rooms * members;
+  if (lc.open(n, "u", seconds(30)) < n) return r;
+  std::vector<std::string> room_of(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) room_of[static_cast<std::size_t>(i)] = "r" + std::to_string(i / members);
+  if (!lc.join(room_of, seconds(60))) return r;
+  lc.settle(milliseconds(100), seconds(30));
+  lc.track_senders(n);
+  lc.reset_stats();
+  std::vector<int> senders(static_cast<std::size_t>(n));
+  std::iota(senders.begin(), senders.end(), 0);
+  r.expected = static_cast<std::uint64_t>(rooms) * members * members * messages;
+  const double c0 = server_cpu ? server_cpu(lc.thread_cpu_s()) : -1;
+  const std::int64_t t0 = now_ns();
+  lc.send_saturating(senders, messages, o.window, seconds(300));
+  lc.wait_delivered(r.expected, seconds(60));
+  const std::int64_t t1 = now_ns();
+  const double c1 = server_cpu ? server_cpu(lc.thread_cpu_s()) : -1;
+  const DeliveryStats st = lc.stats();
+  r.ok = true;
+  r.seconds = static_cast<double>(t1 - t0) / 1e9;
+  r.delivered = st.delivered;
+  r.lost = (r.expected > st.delivered ? r.expected - st.delivered : 0) + st.out_of_order +
+           st.seq_gaps;
+  r.deliveries_per_s = static_cast<double>(st.delivered) / r.seconds;
+  if (c0 >= 0 && c1 >= 0) r.cpu_s = c1 - c0;
+  r.latency = st.latency;
+  return r;
+}
+
+PacedRun paced_once(const Options& o, const std::string& address, double rate, int members,
+                    double secs, const std::function<void()>& during) {
+  PacedRun r;
+  LoadClient lc({.address = address, .channels = o.channels, .threads = o.client_threads,
+                 .text_bytes = o.text_bytes});
+  if (lc.open(members, "p", seconds(30)) < members) return r;
+  if (!lc.join(std::vector<std::string>(static_cast<std::size_t>(members), "paced"), seconds(60))) {
+    return r;
+  }
+  lc.settle(milliseconds(100), seconds(30));
+  lc.track_senders(members);
+  lc.reset_stats();
+  std::vector<int> senders(static_cast<std::size_t>(members));
+  std::iota(senders.begin(), senders.end(), 0);
+  const double sends_per_s = rate / members;
+  const std::int64_t t0 = now_ns();
+  if (during) {
+    std::atomic<bool> done{false};
+    std::thread side([&] {
+      during();
+      done.store(true);
+    });
+    while (!done.load()) lc.send_paced(senders, sends_per_s, 0.25);
+    side.join();
+  } else {
+    lc.send_paced(senders, sends_per_s, secs);
+  }
+  const std::int64_t t1 = now_ns();
+  DeliveryStats st = lc.stats();
+  r.expected = (st.answered - st.send_errors) * static_cast<std::uint64_t>(members);
+  lc.wait_delivered(r.expected, seconds(10));
+  st = lc.stats();
+  r.ok = true;
+  r.delivered = st.delivered;
+  r.lost = (r.expected > st.delivered ? r.expected - st.delivered : 0) + st.out_of_order +
+           st.seq_gaps + st.send_errors * static_cast<std::uint64_t>(members);
+  r.achieved_rate = static_cast<double>(st.delivered) / (static_cast<double>(t1 - t0) / 1e9);
+  r.latency = st.latency;
+  return r;
+}
+
+bool run_fanout(const Options& o) {
+  bool ok = true;
+  for (const int members : o.members) {
+    std::vector<FanoutRun> chat, plain, batched;
+    for (int rep = 0; rep < o.repeat; ++rep) {
+      if (!o.no_ceiling) {
+        plain.push_back(ceiling_run(o, false, o.rooms, members, o.messages));
+        batched.push_back(ceiling_run(o, true, o.rooms, members, o.messages));
+      }
+      auto target = ChatTarget::start(o, target_kind(o), scratch(o, "fanout-storage"));
+      if (!target) return false;
+      const ChatTarget* t = target.get();
+      chat.push_back(fanout_once(o, t->address(), o.rooms, members, o.messages,
+                                 [t](double client) { return t->cpu_s(client); }));
+    }
+    const FanoutRun& c = median(chat);
+    const double ceil_plain = plain.empty() ? 0 : median(plain).deliveries_per_s;
+    const FanoutRun* cb = batched.empty() ? nullptr : &median(batched);
+    const double ceil_batched = cb ? cb->deliveries_per_s : 0;
+    Record rec("fanout");
+    rec.add("rooms", o.rooms).add("members", members).add("messages", o.messages)
+        .add("window", o.window).add("channels", o.channels).add("runs", o.repeat)
+        .add("expected", c.expected).add("delivered", c.delivered).add("lost", c.lost)
+        .add("deliveries_per_s", c.deliveries_per_s)
+        .add("ceiling_deliveries_per_s", ceil_plain)
+        .add("ceiling_batched_deliveries_per_s", ceil_batched)
+        .add("ratio_to_ceiling_batched", ratio(c.deliveries_per_s, ceil_batched))
+        .add("ratio_to_ceiling", ratio(c.deliveries_per_s, ceil_plain))
+        .add("p50_ms", c.latency.percentile_ms(50)).add("p99_ms", c.latency.percentile_ms(99))
+        .add("p999_ms", c.latency.percentile_ms(99.9)).add("max_ms", c.latency.max_ms())
+        .add("server_cpu_s_per_100k", per_100k(c))
+        .add("ceiling_batched_cpu_s_per_100k", cb ? per_100k(*cb) : -1.0)
+        .add("ceiling_batched_p99_ms", cb ? cb->latency.percentile_ms(99) : 0.0)
+        .add("ceiling_lost", cb ? cb->lost : 0);
+    emit(rec, o.json);
+    for (const auto& run : chat) ok = ok && run.ok && run.lost == 0 && run.delivered == run.expected;
+  }
+  return ok;
+}
+
+bool run_paced(const Options& o) {
+  auto target = ChatTarget::start(o, target_kind(o), scratch(o, "paced-storage"));
+  if (!target) return false;
+  const PacedRun r = paced_once(o, target->address(), o.rate, o.paced_members, o.paced_seconds);
+  Record rec("paced");
+  rec.add("rate", o.rate).add("members", o.paced_members).add("seconds", o.paced_seconds)
+      .add("achieved_rate", r.achieved_rate).add("expected", r.expected)
+      .add("delivered", r.delivered).add("lost", r.lost)
+      .add("p50_ms", r.latency.percentile_ms(50)).add("p99_ms", r.latency.percentile_ms(99))
+      .add("p999_ms", r.latency.percentile_ms(99.9)).add("max_ms", r.latency.max_ms());
+  emit(rec, o.json);
+  return r.ok && r.lost == 0;
+}
+
+}  // namespace chatbench
