@@ -100,10 +100,6 @@ bool mentions(std::string_view text, std::string_view nick) {
   return false;
 }
 
-}  // namespace chat
-
-namespace chat {
-
 std::vector<std::string> display_lines(const Line& line, bool show_time, int cells) {
   return wrap(format_line(line, show_time), cells, 2);
 }

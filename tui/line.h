@@ -55,10 +55,6 @@ unsigned line_attr(const Line& line);
 // True when `text` mentions `nick` as a word (case-insensitive).
 bool mentions(std::string_view text, std::string_view nick);
 
-}  // namespace chat
-
-namespace chat {
-
 // The line wrapped to the message pane: continuation lines are indented two cells.
 std::vector<std::string> display_lines(const Line& line, bool show_time, int cells);
 
