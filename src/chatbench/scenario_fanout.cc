@@ -123,16 +123,18 @@ PacedRun paced_once(const Options& o, const std::string& address, double rate, i
 bool run_fanout(const Options& o) {
   bool ok = true;
   for (const int members : o.members) {
+    // Small rooms send more each, so that every size delivers about as much.
+    const int messages = o.messages * std::max(1, 100 / members);
     std::vector<FanoutRun> chat, plain, batched;
     for (int rep = 0; rep < o.repeat; ++rep) {
       if (!o.no_ceiling) {
-        plain.push_back(ceiling_run(o, false, o.rooms, members, o.messages));
-        batched.push_back(ceiling_run(o, true, o.rooms, members, o.messages));
+        plain.push_back(ceiling_run(o, false, o.rooms, members, messages));
+        batched.push_back(ceiling_run(o, true, o.rooms, members, messages));
       }
       auto target = ChatTarget::start(o, target_kind(o), scratch(o, "fanout-storage"));
       if (!target) return false;
       const ChatTarget* t = target.get();
-      chat.push_back(fanout_once(o, t->address(), o.rooms, members, o.messages,
+      chat.push_back(fanout_once(o, t->address(), o.rooms, members, messages,
                                  [t](double client) { return t->cpu_s(client); }));
     }
     const FanoutRun& c = median(chat);
@@ -140,7 +142,7 @@ bool run_fanout(const Options& o) {
     const FanoutRun* cb = batched.empty() ? nullptr : &median(batched);
     const double ceil_batched = cb ? cb->deliveries_per_s : 0;
     Record rec("fanout");
-    rec.add("rooms", o.rooms).add("members", members).add("messages", o.messages)
+    rec.add("rooms", o.rooms).add("members", members).add("messages", messages)
         .add("window", o.window).add("channels", o.channels).add("runs", o.repeat)
         .add("expected", c.expected).add("delivered", c.delivered).add("lost", c.lost)
         .add("deliveries_per_s", c.deliveries_per_s)

@@ -79,7 +79,13 @@ void SessionCall::write_next() {
   batch_.Clear();
   for (const auto& event : events) to_proto(*event, ++seq_, batch_.add_events());
   write_in_flight_ = true;
-  writer_.Write(batch_, &write_tag_);
+  // While more events wait, let gRPC hold this batch back and send it with the next one;
+  // the last write of a run flushes. Never the first write of a stream: gRPC may never
+  // complete a buffer-hinted first write.
+  grpc::WriteOptions options;
+  if (wrote_first_ && !queue_.empty()) options.set_buffer_hint();
+  wrote_first_ = true;
+  writer_.Write(batch_, options, &write_tag_);
 }
 
 void SessionCall::on_write(bool ok) {

@@ -61,6 +61,7 @@ class SessionCall final : public model::Participant {
   std::string peer_;
   std::uint64_t seq_ = 0;
   bool write_in_flight_ = false;
+  bool wrote_first_ = false;  // the first write of the stream is never buffer-hinted
   bool done_ = false;
   bool overflowed_ = false;
   int posted_ = 0;  // functions posted to the loop that still refer to this call
