@@ -1,0 +1,253 @@
+// Faults: clients that vanish mid-transfer, a shutdown while transfers run, reconnect churn,
+// and a client process that crashes.
+#include <fmt/format.h>
+
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
+
+#include "raw.h"
+
+using namespace chatcore;
+using namespace chatcore::hardening;
+
+namespace {
+
+struct Room {
+  TestServer server;
+  TestUser alice;
+  test::TempDir dir;
+  explicit Room(const std::function<void(Config&)>& tweak = {})
+      : server(tweak), alice(server, "alice") {
+    REQUIRE(alice->create_room("f").ok());
+  }
+  const std::string& token() { return alice->welcome().session; }
+  FileInfo store(std::size_t size) {
+    auto info = alice->upload(make_file(dir, fmt::format("s{}.bin", size), size),
+                              {.room = "f", .recipient = {}});
+    REQUIRE_MESSAGE(info.ok(), info.status().to_string());
+    return *info;
+  }
+  bool has_part() {
+    for (const auto& name : stored_names(server)) {
+      if (name.ends_with(".part")) return true;
+    }
+    return false;
+  }
+};
+
+// Starts a download and reads its info and first chunk, then leaves the stream alone.
+struct StalledDownload {
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<v1::Chat::Stub> stub;
+  grpc::ClientContext ctx;
+  std::unique_ptr<grpc::ClientReader<v1::DownloadResponse>> reader;
+
+  StalledDownload(const std::string& address, const std::string& token, const FileInfo& file)
+      : channel(raw_channel(address)), stub(v1::Chat::NewStub(channel)) {
+    v1::DownloadRequest request;
+    request.set_session(token);
+    request.set_file_id(file.id);
+    reader = stub->Download(&ctx, request);
+    v1::DownloadResponse message;
+    REQUIRE(reader->Read(&message));
+    REQUIRE(message.has_info());
+    REQUIRE(message.info().size() == file.size);
+    REQUIRE(reader->Read(&message));
+    REQUIRE(!message.chunk().empty());
+  }
+  grpc::Status finish() {
+    v1::DownloadResponse message;
+    while (reader->Read(&message)) {
+    }
+    return reader->Finish();
+  }
+};
+
+}  // namespace
+
+TEST_SUITE("faults") {
+
+TEST_CASE("a client that vanishes mid-upload leaves no partial file") {
+  Room r;
+  {
+    RawUpload up(r.server.address());
+    up.meta(r.token(), "half.bin", 4 << 20, "f");
+    for (int i = 0; i < 4; ++i) up.chunk(std::string(64 << 10, 'h'));
+    REQUIRE(poll([&] { return r.has_part(); }, [&] { r.server.round_trip(); }));
+    up.cancel();
+    CHECK(up.finish().error_code() == grpc::StatusCode::CANCELLED);
+  }
+  expect_stored_eventually(r.server, {});
+  const auto later = r.store(100 << 10);
+  expect_stored(r.server, {later.id});
+}
+
+TEST_CASE("a client that vanishes mid-download does not disturb the file or the server") {
+  Room r;
+  const auto file = r.store(16 << 20);
+  {
+    StalledDownload down(r.server.address(), r.token(), file);
+    down.ctx.TryCancel();
+    CHECK(down.finish().error_code() == grpc::StatusCode::CANCELLED);
+  }
+  auto again = r.alice->download(file.id, r.dir.path() / "again.bin");
+  REQUIRE_MESSAGE(again.ok(), again.status().to_string());
+  CHECK(test::sha256_hex(test::read_file(r.dir.path() / "again.bin")) == file.sha256);
+  expect_stored(r.server, {file.id});
+}
+
+TEST_CASE("shutdown while an upload and a download run") {
+  Room r([](Config& c) { c.shutdown_grace = std::chrono::milliseconds(500); });
+  const auto file = r.store(32 << 20);
+  StalledDownload down(r.server.address(), r.token(), file);
+  RawUpload up(r.server.address());
+  up.meta(r.token(), "during-shutdown.bin", 8 << 20, "f");
+  up.chunk(std::string(64 << 10, 'u'));
+  REQUIRE(poll([&] { return r.has_part(); }, [&] { r.server.round_trip(); }));
+
+  const auto start = std::chrono::steady_clock::now();
+  r.server.server().shutdown("maintenance");
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(took < std::chrono::seconds(15));
+
+  const auto up_status = up.finish();
+  CHECK_MESSAGE(!up_status.ok(), status_text(up_status));
+  const auto down_status = down.finish();
+  CHECK_MESSAGE(!down_status.ok(), status_text(down_status));
+  // shutdown() returns after every call freed itself: the partial upload is gone already.
+  expect_stored(r.server, {file.id});
+  CHECK(r.alice.log().wait_for<ShutdownNotice>().reason == "maintenance");
+  CHECK(r.alice.log().wait_closed().ok());
+}
+
+TEST_CASE("reconnect churn: 1000 sessions come and go; the server still serves") {
+  TestServer server;
+  TestUser watch(server, "watch");
+  const auto baseline = watch->list_users();
+  REQUIRE(baseline.ok());
+
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 250;
+  std::atomic<int> welcomed{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto channel = raw_channel(server.address());
+      auto stub = v1::Chat::NewStub(channel);
+      for (int i = 0; i < kPerThread; ++i) {
+        grpc::ClientContext ctx;
+        ctx.set_deadline(std::chrono::system_clock::now() + test::kWait);
+        v1::ConnectRequest request;
+        request.set_nickname(fmt::format("churn{}x{}", t, i));
+        auto reader = stub->Connect(&ctx, request);
+        v1::EventBatch batch;
+        if (reader->Read(&batch) && batch.events_size() > 0 && batch.events(0).has_welcome()) {
+          ++welcomed;
+        } else {
+          ++failures;
+        }
+        ctx.TryCancel();
+        while (reader->Read(&batch)) {
+        }
+        reader->Finish();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(failures.load() == 0);
+  CHECK(welcomed.load() == kThreads * kPerThread);
+
+  // And the real client, closing properly, with the same nickname each time.
+  for (int i = 0; i < 50; ++i) {
+    auto client = Client::open(server.address());
+    REQUIRE(client.ok());
+    Result<Welcome> login = Status(Code::unknown, "");
+    // The previous session with this name ends when the server sees its stream end.
+    REQUIRE(poll(
+        [&] {
+          login = (*client)->login("again", [](const Event&) {}, [](const Status&) {});
+          return login.ok();
+        },
+        [&] { REQUIRE(watch->list_rooms().ok()); }));
+    REQUIRE((*client)->list_rooms().ok());
+    (*client)->close();
+  }
+
+  std::size_t users = 0;
+  CHECK(poll(
+      [&] {
+        auto now = watch->list_users();
+        REQUIRE(now.ok());
+        users = now->size();
+        return users == baseline->size();
+      },
+      [] {}));
+  CHECK(users == baseline->size());
+  REQUIRE(watch->create_room("after").ok());
+  REQUIRE(watch->send("after", "still serving").ok());
+  CHECK(watch.log().wait_for<RoomMessage>().text == "still serving");
+}
+
+TEST_CASE("a client process that crashes is seen to leave") {
+  std::string mode;
+  SUBCASE("it exits without closing anything") { mode = "exit"; }
+  SUBCASE("it is killed with SIGKILL") { mode = "kill"; }
+  CAPTURE(mode);
+  TestServer server;
+  TestUser alice(server, "alice");
+  REQUIRE(alice->create_room("crash").ok());
+
+  int out[2];
+  REQUIRE(::pipe(out) == 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::vector<std::string> args = {self, "--crash-child", server.address(), "crasher", "crash",
+                                   mode};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, self.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  REQUIRE(spawned == 0);
+
+  std::string said;
+  pollfd pfd{.fd = out[0], .events = POLLIN, .revents = 0};
+  while (said.find('\n') == std::string::npos && ::poll(&pfd, 1, 30000) == 1) {
+    char buf[64];
+    const auto n = ::read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    said.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(out[0]);
+  CHECK(said == "ready\n");
+  alice.log().wait_for<MemberJoined>([](const auto& e) { return e.nickname == "crasher"; });
+
+  if (mode == "kill") ::kill(pid, SIGKILL);
+  int wstatus = 0;
+  REQUIRE(::waitpid(pid, &wstatus, 0) == pid);
+  if (mode == "kill") {
+    CHECK((WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL));
+  } else {
+    CHECK((WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 9));
+  }
+
+  const auto left = alice.log().wait_for<MemberLeft>();
+  CHECK(left.nickname == "crasher");
+  CHECK(left.members == 1);
+  CHECK(left.reason == "disconnected");
+  CHECK(alice->list_users()->size() == 1);
+}
+
+}  // TEST_SUITE

@@ -1,0 +1,60 @@
+// The hardening tests' main. Two extra modes:
+//   --needs-openssl      exit 77 (skipped) when the openssl command is missing
+//   --crash-child ADDRESS NICK ROOM exit|kill
+//                        the child process of the client-crash test: logs in with
+//                        chatcore::Client, joins ROOM, prints "ready", then _exits (exit) or
+//                        waits to be SIGKILLed (kill)
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+
+#include <chatcore/client.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "util/log.h"
+
+namespace {
+
+int crash_child(const std::string& address, const std::string& nick, const std::string& room,
+                const std::string& mode) {
+  auto client = chatcore::Client::open(address);
+  if (!client.ok()) return 2;
+  auto welcome = (*client)->login(nick, [](const chatcore::Event&) {}, [](const chatcore::Status&) {});
+  if (!welcome.ok()) return 3;
+  if (!(*client)->join_room(room).ok()) return 4;
+  std::fputs("ready\n", stdout);
+  std::fflush(stdout);
+  if (mode == "exit") ::_exit(9);  // no close(), no destructors: the socket just goes away
+  for (;;) ::pause();              // until SIGKILL
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 6 && std::strcmp(argv[1], "--crash-child") == 0) {
+    chatcore::log::set_level(chatcore::log::Level::off);
+    return crash_child(argv[2], argv[3], argv[4], argv[5]);
+  }
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--needs-openssl") == 0) {
+      if (std::system("openssl version >/dev/null 2>&1") != 0) {
+        std::fputs("openssl is not installed; skipping\n", stderr);
+        return 77;
+      }
+      continue;
+    }
+    args.push_back(argv[i]);
+  }
+  chatcore::log::Level level = chatcore::log::Level::warn;
+  if (const char* env = std::getenv("CHATCORE_TEST_LOG")) chatcore::log::parse_level(env, level);
+  chatcore::log::set_level(level);
+  doctest::Context context(static_cast<int>(args.size()), args.data());
+  return context.run();
+}
