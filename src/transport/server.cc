@@ -67,6 +67,8 @@ Status Server::start() {
   auto creds = credentials(d.config);
   if (!creds.ok()) return creds.status();
   grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default, which lets a second chatd "listen" on a busy port.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(d.config.listen, *creds, &d.port);
   if (auto status = d.service.attach(builder); !status.ok()) return status;
   d.server = builder.BuildAndStart();
