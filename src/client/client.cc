@@ -4,6 +4,8 @@
 // Threads: login() starts one reader thread per session; it runs the Connect stream and calls
 // the user's handlers. Unary calls and transfers run on the caller's thread and may be used
 // from any thread at the same time. login() and close() are meant for one owning thread.
+// Handlers must not throw (they run on the reader thread). on_closed is called only for a
+// session that was welcomed; a refused login just returns its status.
 #include <chatcore/client.h>
 
 #include <fmt/format.h>
@@ -143,9 +145,10 @@ Result<std::unique_ptr<Client>> Client::open(const std::string& address, ClientO
   auto channel = grpc::CreateCustomChannel(address, *creds, args);
   const auto deadline = std::chrono::system_clock::now() + options.connect_timeout;
   if (!channel->WaitForConnected(deadline)) {
+    // gRPC does not say why; with TLS a failed handshake looks the same as silence.
     return Status(Code::unavailable,
-                  fmt::format("cannot reach chat server at {}: connection refused or timed out",
-                              address));
+                  fmt::format("cannot reach chat server at {}: connection refused{} or timed out",
+                              address, options.tls ? ", TLS handshake failed" : ""));
   }
 
   std::unique_ptr<Client> client(new Client());
