@@ -84,14 +84,17 @@ void ServiceContext::check_drained() {
   shutdown_cv.notify_all();
 }
 
-void ActiveCall::start(ServiceContext& ctx) {
+void ActiveCall::start(ServiceContext& ctx, std::string_view kind) {
   ctx_ = &ctx;
+  kind_ = kind;
   ++ctx.active_calls;
+  ++ctx.active_by_kind[kind];
 }
 
 ActiveCall::~ActiveCall() {
   if (ctx_ == nullptr) return;
   --ctx_->active_calls;
+  --ctx_->active_by_kind[kind_];
   if (ctx_->shutting_down) ctx_->check_drained();
 }
 

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "chatcore/v1/chat.grpc.pb.h"
@@ -37,6 +38,7 @@ struct ServiceContext {
   bool shutting_down = false;  // set on the loop thread; no call re-arms after it
   std::unordered_map<model::SessionId, SessionCall*> sessions;
   int active_calls = 0;  // calls that started and are not yet freed
+  std::unordered_map<std::string_view, int> active_by_kind;  // for the shutdown diagnostics
 
   // Flood protection and per-address limits, per logged-in session.
   struct SessionLimits {
@@ -81,10 +83,11 @@ class ActiveCall {
   ActiveCall(const ActiveCall&) = delete;
   ActiveCall& operator=(const ActiveCall&) = delete;
   ~ActiveCall();
-  void start(ServiceContext& ctx);
+  void start(ServiceContext& ctx, std::string_view kind);
 
  private:
   ServiceContext* ctx_ = nullptr;
+  std::string_view kind_;
 };
 
 // Each arms one call of its RPC; every call re-arms itself when it starts.

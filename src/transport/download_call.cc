@@ -39,7 +39,7 @@ class DownloadCall final {
       delete this;
       return;
     }
-    active_.start(ctx_);
+    active_.start(ctx_, "Download");
     if (!ctx_.shutting_down) arm_download(ctx_);
     peer_ = server_ctx_.peer();
     auto session = ctx_.session(request_.session());
@@ -162,6 +162,7 @@ class DownloadCall final {
     }
     pump();
     read_ahead();
+    maybe_delete();  // the done tag may have overtaken this write's tag
   }
 
   void finish(const Status& status) {

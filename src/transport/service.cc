@@ -124,9 +124,13 @@ void ChatService::shutdown(grpc::Server& server, const std::string& reason) {
     std::unique_lock lock(ctx.shutdown_mutex);
     ctx.waker->post([&ctx] { ctx.check_drained(); });
     if (!ctx.shutdown_cv.wait_for(lock, std::chrono::seconds(10), [&] { return ctx.calls_idle; })) {
-      log::error("{} call(s) still running 10 s after the server stopped ({} sessions); "
+      std::string kinds;
+      for (const auto& [kind, count] : ctx.active_by_kind) {
+        if (count != 0) kinds += fmt::format(" {}={}", kind, count);
+      }
+      log::error("{} call(s) still running 10 s after the server stopped ({} sessions;{}); "
                  "shutting down anyway",
-                 ctx.active_calls, ctx.sessions.size());
+                 ctx.active_calls, ctx.sessions.size(), kinds);
     }
   }
 

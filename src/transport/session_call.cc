@@ -28,7 +28,7 @@ void SessionCall::on_request(bool ok) {
     delete this;
     return;
   }
-  active_.start(ctx_);
+  active_.start(ctx_, "Connect");
   if (!ctx_.shutting_down) arm_connect(ctx_);
   peer_ = server_ctx_.peer();
   state_ = State::streaming;
@@ -91,9 +91,10 @@ void SessionCall::write_next() {
 void SessionCall::on_write(bool ok) {
   write_in_flight_ = false;
   const bool more = queue_.write_done();
-  if (!ok) {
-    // The stream is broken (client gone or server stopping); the done tag follows.
-    state_ = State::finished;
+  if (!ok || done_) {
+    // The stream is broken, or the client is gone already (the done tag can overtake a
+    // write's tag): nothing more will be written.
+    if (state_ == State::streaming) state_ = State::finished;
     maybe_delete();
     return;
   }

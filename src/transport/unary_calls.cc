@@ -27,7 +27,7 @@ class UnaryCall final : public Tag {
     switch (state_) {
       case State::requested: {
         if (!ok) break;  // shutting down before the call started
-        active_.start(ctx_);
+        active_.start(ctx_, Traits::kName);
         if (!ctx_.shutting_down) new UnaryCall(ctx_);
         Response response;
         const Status status = handle(response);

@@ -50,7 +50,7 @@ class UploadCall final {
       delete this;
       return;
     }
-    active_.start(ctx_);
+    active_.start(ctx_, "Upload");
     if (!ctx_.shutting_down) arm_upload(ctx_);
     peer_ = server_ctx_.peer();
     state_ = State::meta;
