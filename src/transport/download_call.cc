@@ -5,6 +5,7 @@
 
 #include <deque>
 #include <memory>
+#include <vector>
 
 #include "transport/context.h"
 #include "transport/convert.h"
@@ -14,8 +15,9 @@
 namespace chatcore::transport {
 namespace {
 
-// Chunks read ahead of the stream.
-constexpr std::size_t kReadAhead = 4;
+// Chunks one disk task reads, and how many may wait for the stream before reading pauses.
+constexpr std::size_t kChunksPerRead = 16;
+constexpr std::size_t kReadAhead = 32;
 
 class DownloadCall final {
  public:
@@ -98,30 +100,42 @@ class DownloadCall final {
     }
     read_in_flight_ = true;
     ++posted_;
+    // One pool task reads a block of chunks: each round trip to the pool and back costs two
+    // thread wake-ups, which would otherwise bound the rate at one chunk per pair.
     boost::asio::post(ctx_.io_pool, [this, file = file_, size = ctx_.config.limits.chunk_size] {
-      auto chunk = file->read(size);
-      ctx_.waker->post([this, chunk = std::move(chunk)]() mutable {
+      Result<std::vector<std::string>> block = std::vector<std::string>{};
+      for (std::size_t i = 0; i < kChunksPerRead; ++i) {
+        auto chunk = file->read(size);
+        if (!chunk.ok()) {
+          block = chunk.status();
+          break;
+        }
+        const bool last = chunk->size() < size;
+        if (!chunk->empty()) block->push_back(std::move(*chunk));
+        if (last) break;
+      }
+      ctx_.waker->post([this, block = std::move(block)]() mutable {
         --posted_;
         read_in_flight_ = false;
-        on_chunk(std::move(chunk));
+        on_block(std::move(block));
       });
     });
   }
 
-  void on_chunk(Result<std::string> chunk) {
+  // An empty block means the end of the file.
+  void on_block(Result<std::vector<std::string>> block) {
     if (state_ != State::streaming) {
       maybe_delete();
       return;
     }
-    if (!chunk.ok()) {
-      finish(chunk.status());
+    if (!block.ok()) {
+      finish(block.status());
       return;
     }
-    if (chunk->empty()) {
-      eof_ = true;
-    } else {
-      read_bytes_ += chunk->size();
-      ready_.push_back(std::move(*chunk));
+    if (block->size() < kChunksPerRead) eof_ = true;
+    for (auto& chunk : *block) {
+      read_bytes_ += chunk.size();
+      ready_.push_back(std::move(chunk));
     }
     pump();
     read_ahead();

@@ -17,7 +17,7 @@ namespace chatcore::transport {
 namespace {
 
 // Chunks received but not yet on disk; past this the call stops reading (backpressure).
-constexpr std::size_t kMaxQueuedChunks = 16;
+constexpr std::size_t kMaxQueuedChunks = 64;
 
 bool is_sha256_hex(const std::string& s) {
   if (s.size() != 64) return false;
