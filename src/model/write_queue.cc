@@ -37,24 +37,26 @@ std::size_t approx_bytes(const Event& event) {
       event.body);
 }
 
-WriteQueue::Push WriteQueue::push(EventPtr event) {
-  const std::size_t size = approx_bytes(*event);
+WriteQueue::Push WriteQueue::push(EventPtr event, std::shared_ptr<const std::string> wire) {
+  // The encoding plus what each recipient adds (its seq and the framing).
+  const std::size_t size = wire ? wire->size() + 16 : approx_bytes(*event);
   if (queue_.size() + 1 > bounds_.max_events || bytes_ + size > bounds_.max_bytes) {
     return Push::overflow;
   }
-  queue_.push_back(Item{std::move(event), size});
+  queue_.push_back(Item{std::move(event), std::move(wire), size});
   bytes_ += size;
   return writing_ ? Push::queued : Push::start_write;
 }
 
-std::vector<EventPtr> WriteQueue::take_batch(std::size_t max_events, std::size_t max_bytes) {
-  std::vector<EventPtr> batch;
+std::vector<WriteQueue::Item> WriteQueue::take_batch(std::size_t max_events,
+                                                     std::size_t max_bytes) {
+  std::vector<Item> batch;
   std::size_t taken_bytes = 0;
   while (!queue_.empty() && batch.size() < max_events &&
          (batch.empty() || taken_bytes + queue_.front().bytes <= max_bytes)) {
     taken_bytes += queue_.front().bytes;
     bytes_ -= queue_.front().bytes;
-    batch.push_back(std::move(queue_.front().event));
+    batch.push_back(std::move(queue_.front()));
     queue_.pop_front();
   }
   writing_ = !batch.empty();

@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <deque>
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace chatcore::model {
@@ -25,12 +27,20 @@ class WriteQueue {
     overflow,     // a bound would be exceeded: the event was not queued
   };
 
+  // An event with, optionally, its encoding shared by every recipient (built once per
+  // broadcast by the transport); the byte bound then counts the encoding's real size.
+  struct Item {
+    EventPtr event;
+    std::shared_ptr<const std::string> wire;
+    std::size_t bytes = 0;
+  };
+
   explicit WriteQueue(Bounds bounds) : bounds_(bounds) {}
 
-  Push push(EventPtr event);
+  Push push(EventPtr event, std::shared_ptr<const std::string> wire = {});
   // Takes the next events for one write (at least one, at most the given counts) and marks
   // a write in flight. Empty when nothing is queued.
-  std::vector<EventPtr> take_batch(std::size_t max_events, std::size_t max_bytes);
+  std::vector<Item> take_batch(std::size_t max_events, std::size_t max_bytes);
   // The write in flight completed. True when more events are queued for the next write.
   bool write_done();
 
@@ -40,10 +50,6 @@ class WriteQueue {
   std::size_t bytes() const { return bytes_; }
 
  private:
-  struct Item {
-    EventPtr event;
-    std::size_t bytes;
-  };
   Bounds bounds_;
   std::deque<Item> queue_;
   std::size_t bytes_ = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "transport/convert.h"
 #include "util/log.h"
 
 namespace chatcore::transport {
@@ -19,6 +20,18 @@ std::string address_of(const std::string& peer) {
   return colon == std::string::npos || colon == first ? peer : peer.substr(0, colon);
 }
 }  // namespace
+
+std::shared_ptr<const std::string> EventEncoder::encode(const EventPtr& event) {
+  if (event != last_) {
+    v1::Event message;
+    to_proto(*event, 0, &message);  // seq 0 is not encoded; each session adds its own
+    auto wire = std::make_shared<std::string>();
+    message.SerializeToString(wire.get());
+    last_ = event;
+    last_wire_ = std::move(wire);
+  }
+  return last_wire_;
+}
 
 ServiceContext::ServiceContext(Config c)
     : config(std::move(c)),

@@ -25,11 +25,33 @@ namespace chatcore::transport {
 
 class SessionCall;
 
+// Connect is a raw method: a session's stream carries bytes the loop assembles from each
+// event's encoding, built once per broadcast (see EventEncoder). Every other RPC is typed.
+using ChatAsyncService = v1::Chat::WithRawMethod_Connect<
+    v1::Chat::WithAsyncMethod_ListRooms<v1::Chat::WithAsyncMethod_CreateRoom<
+        v1::Chat::WithAsyncMethod_JoinRoom<v1::Chat::WithAsyncMethod_LeaveRoom<
+            v1::Chat::WithAsyncMethod_SendMessage<v1::Chat::WithAsyncMethod_SendDirect<
+                v1::Chat::WithAsyncMethod_ChangeNick<v1::Chat::WithAsyncMethod_ListUsers<
+                    v1::Chat::WithAsyncMethod_Upload<v1::Chat::WithAsyncMethod_Download<
+                        v1::Chat::WithAsyncMethod_ListFiles<v1::Chat::Service>>>>>>>>>>>>;
+
+// The encoding of an event without its seq, cached for the event a fan-out is delivering:
+// the hub hands the same pointer to every recipient in a row.
+class EventEncoder {
+ public:
+  std::shared_ptr<const std::string> encode(const EventPtr& event);
+
+ private:
+  EventPtr last_;
+  std::shared_ptr<const std::string> last_wire_;
+};
+
 struct ServiceContext {
   explicit ServiceContext(Config c);
 
   Config config;
-  v1::Chat::AsyncService service;
+  ChatAsyncService service;
+  EventEncoder encoder;
   std::unique_ptr<grpc::ServerCompletionQueue> cq;
   std::unique_ptr<Waker> waker;  // created once the queue exists
   model::ChatHub hub;

@@ -5,6 +5,29 @@
 
 namespace chatcore::transport {
 namespace {
+std::size_t varint_size(std::uint64_t v) {
+  std::size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+void append_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+std::size_t queue_bytes(const std::vector<model::WriteQueue::Item>& items) {
+  std::size_t total = 0;
+  for (const auto& item : items) total += item.wire->size() + 16;
+  return total;
+}
+
 // One stream message carries at most this much: big enough to amortise a write, small
 // enough that a batch never waits long behind a large one.
 constexpr std::size_t kBatchEvents = 512;
@@ -18,7 +41,7 @@ SessionCall::SessionCall(ServiceContext& ctx)
       writer_(&server_ctx_),
       queue_({.max_events = ctx.config.max_queue_events, .max_bytes = ctx.config.max_queue_bytes}) {
   server_ctx_.AsyncNotifyWhenDone(&done_tag_);
-  ctx_.service.RequestConnect(&server_ctx_, &request_, &writer_, ctx_.cq.get(), ctx_.cq.get(),
+  ctx_.service.RequestConnect(&server_ctx_, &raw_request_, &writer_, ctx_.cq.get(), ctx_.cq.get(),
                               &request_tag_);
 }
 
@@ -32,6 +55,11 @@ void SessionCall::on_request(bool ok) {
   if (!ctx_.shutting_down) arm_connect(ctx_);
   peer_ = server_ctx_.peer();
   state_ = State::streaming;
+  if (!grpc::SerializationTraits<v1::ConnectRequest>::Deserialize(&raw_request_, &request_).ok()) {
+    finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "cannot parse request: it is malformed or a string is not valid UTF-8"));
+    return;
+  }
   if (auto status = ctx_.check_address(peer_); !status.ok()) {
     log::warn("login of '{}' from {} refused: {}", request_.nickname().substr(0, 64), peer_,
               status.message);
@@ -55,7 +83,7 @@ void SessionCall::on_request(bool ok) {
 
 void SessionCall::deliver(const EventPtr& event) {
   if (state_ != State::streaming || overflowed_) return;
-  switch (queue_.push(event)) {
+  switch (queue_.push(event, ctx_.encoder.encode(event))) {
     case model::WriteQueue::Push::start_write:
       write_next();
       break;
@@ -76,8 +104,21 @@ void SessionCall::deliver(const EventPtr& event) {
 void SessionCall::write_next() {
   auto events = queue_.take_batch(kBatchEvents, kBatchBytes);
   if (events.empty()) return;
-  batch_.Clear();
-  for (const auto& event : events) to_proto(*event, ++seq_, batch_.add_events());
+  // EventBatch is `repeated Event events = 1`; each Event is this session's seq (field 1)
+  // followed by the shared encoding of the rest. Field order does not matter to parsers.
+  std::string out;
+  out.reserve(queue_bytes(events));
+  for (const auto& item : events) {
+    const std::uint64_t seq = ++seq_;
+    const std::size_t inner = 1 + varint_size(seq) + item.wire->size();
+    out.push_back(static_cast<char>(0x0a));  // field 1, length-delimited
+    append_varint(out, inner);
+    out.push_back(static_cast<char>(0x08));  // field 1 (seq), varint
+    append_varint(out, seq);
+    out.append(*item.wire);
+  }
+  grpc::Slice slice(out);
+  batch_ = grpc::ByteBuffer(&slice, 1);
   write_in_flight_ = true;
   // While more events wait, let gRPC hold this batch back and send it with the next one;
   // the last write of a run flushes. Never the first write of a stream: gRPC may never

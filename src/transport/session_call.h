@@ -46,9 +46,11 @@ class SessionCall final : public model::Participant {
   ServiceContext& ctx_;
   ActiveCall active_;
   grpc::ServerContext server_ctx_;
+  grpc::ByteBuffer raw_request_;
   v1::ConnectRequest request_;
-  grpc::ServerAsyncWriter<v1::EventBatch> writer_;
-  v1::EventBatch batch_;
+  // Writes an encoded EventBatch: the stream's messages are assembled from cached encodings.
+  grpc::ServerAsyncWriter<grpc::ByteBuffer> writer_;
+  grpc::ByteBuffer batch_;
   model::WriteQueue queue_;
   MemberTag<SessionCall, &SessionCall::on_request> request_tag_{this};
   MemberTag<SessionCall, &SessionCall::on_write> write_tag_{this};

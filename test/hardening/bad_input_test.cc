@@ -169,10 +169,11 @@ TEST_CASE("nicknames and room names with bidi overrides, control characters or b
 TEST_CASE("invalid UTF-8 never reaches the chat model") {
   Fixture f;
   // proto3 strings must be UTF-8: protobuf refuses to parse such a request, and gRPC answers
-  // INTERNAL "Unable to parse request" before the server's code sees it. (The model's own
+  // INTERNAL "Unable to parse request" before the server's code sees it. Connect is a raw
+  // method (the server parses it itself) and answers INVALID_ARGUMENT. (The model's own
   // UTF-8 checks are exercised by its unit tests and the fuzzer.)
   const std::string bad = "bad\xff\xfe";
-  expect(RawSession::refused(f.server.address(), bad), grpc::StatusCode::INTERNAL,
+  expect(RawSession::refused(f.server.address(), bad), grpc::StatusCode::INVALID_ARGUMENT,
          "parse request");
   expect(f.alice->create_room(bad).status(), Code::internal, "parse request");
   expect(f.alice->send("in", "text \xc0\xaf overlong").status(), Code::internal,

@@ -39,8 +39,8 @@ TEST_CASE("batches keep order and respect the event and byte caps") {
   for (int i = 0; i < 10; ++i) q.push(message(std::to_string(i)));
   auto first = q.take_batch(4, 1 << 20);
   REQUIRE(first.size() == 4);
-  CHECK(std::get<RoomMessage>(first[0]->body).text == "0");
-  CHECK(std::get<RoomMessage>(first[3]->body).text == "3");
+  CHECK(std::get<RoomMessage>(first[0].event->body).text == "0");
+  CHECK(std::get<RoomMessage>(first[3].event->body).text == "3");
   q.write_done();
   const auto one = chatcore::model::approx_bytes(*message("4"));
   auto second = q.take_batch(100, one * 2);
@@ -64,4 +64,18 @@ TEST_CASE("a full queue refuses instead of growing") {
   WriteQueue small({.max_events = 100, .max_bytes = 200});
   CHECK(small.push(message(std::string(100, 'x'))) == WriteQueue::Push::start_write);
   CHECK(small.push(message(std::string(100, 'y'))) == WriteQueue::Push::overflow);
+}
+
+TEST_CASE("an event's shared encoding travels with it and its size counts") {
+  WriteQueue q({.max_events = 100, .max_bytes = 1000});
+  auto wire = std::make_shared<const std::string>(std::string(600, 'w'));
+  auto e = message("x");
+  CHECK(q.push(e, wire) == WriteQueue::Push::start_write);
+  CHECK(q.bytes() > 600);
+  // A second copy of the same 600-byte encoding would pass the 1000-byte bound.
+  CHECK(q.push(e, wire) == WriteQueue::Push::overflow);
+  auto batch = q.take_batch(10, 1 << 20);
+  REQUIRE(batch.size() == 1);
+  CHECK(batch[0].wire == wire);
+  CHECK(batch[0].event == e);
 }
