@@ -144,11 +144,23 @@ Result<std::unique_ptr<Client>> Client::open(const std::string& address, ClientO
   if (!creds.ok()) return creds.status();
   auto channel = grpc::CreateCustomChannel(address, *creds, args);
   const auto deadline = std::chrono::system_clock::now() + options.connect_timeout;
-  if (!channel->WaitForConnected(deadline)) {
-    // gRPC does not say why; with TLS a failed handshake looks the same as silence.
+  // The first failed attempt (nothing listening, handshake refused) ends the wait at once:
+  // a person at a prompt should not wait out the whole timeout for a typo in the port.
+  const char* failure = nullptr;
+  for (auto state = channel->GetState(true); state != GRPC_CHANNEL_READY;
+       state = channel->GetState(true)) {
+    if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN) {
+      failure = options.tls ? "connection refused or TLS handshake failed" : "connection refused";
+      break;
+    }
+    if (!channel->WaitForStateChange(state, deadline)) {
+      failure = "timed out";
+      break;
+    }
+  }
+  if (failure != nullptr) {
     return Status(Code::unavailable,
-                  fmt::format("cannot reach chat server at {}: connection refused{} or timed out",
-                              address, options.tls ? ", TLS handshake failed" : ""));
+                  fmt::format("cannot reach chat server at {}: {}", address, failure));
   }
 
   std::unique_ptr<Client> client(new Client());
