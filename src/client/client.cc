@@ -140,6 +140,8 @@ Result<std::unique_ptr<Client>> Client::open(const std::string& address, ClientO
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, static_cast<int>(options.keepalive_timeout.count()));
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  args.SetInt(GRPC_ARG_HTTP2_MIN_SENT_PING_INTERVAL_WITHOUT_DATA_MS,
+              static_cast<int>(options.keepalive_time.count()));
   auto creds = channel_credentials(options);
   if (!creds.ok()) return creds.status();
   auto channel = grpc::CreateCustomChannel(address, *creds, args);

@@ -195,15 +195,11 @@ TEST_CASE("reconnect churn: 1000 sessions come and go; the server still serves")
   CHECK(watch.log().wait_for<RoomMessage>().text == "still serving");
 }
 
-TEST_CASE("a client process that crashes is seen to leave") {
-  std::string mode;
-  SUBCASE("it exits without closing anything") { mode = "exit"; }
-  SUBCASE("it is killed with SIGKILL") { mode = "kill"; }
-  CAPTURE(mode);
-  TestServer server;
-  TestUser alice(server, "alice");
-  REQUIRE(alice->create_room("crash").ok());
-
+namespace {
+// Starts the test binary as a client process that logs in as `nick`, joins `room` and says
+// "ready"; returns its pid once it has.
+pid_t spawn_client(const std::string& address, const std::string& nick, const std::string& room,
+                   const std::string& mode) {
   int out[2];
   REQUIRE(::pipe(out) == 0);
   posix_spawn_file_actions_t actions;
@@ -211,8 +207,7 @@ TEST_CASE("a client process that crashes is seen to leave") {
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, out[0]);
   std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  std::vector<std::string> args = {self, "--crash-child", server.address(), "crasher", "crash",
-                                   mode};
+  std::vector<std::string> args = {self, "--crash-child", address, nick, room, mode};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -221,7 +216,6 @@ TEST_CASE("a client process that crashes is seen to leave") {
   posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);
   REQUIRE(spawned == 0);
-
   std::string said;
   pollfd pfd{.fd = out[0], .events = POLLIN, .revents = 0};
   while (said.find('\n') == std::string::npos && ::poll(&pfd, 1, 30000) == 1) {
@@ -232,6 +226,44 @@ TEST_CASE("a client process that crashes is seen to leave") {
   }
   ::close(out[0]);
   CHECK(said == "ready\n");
+  return pid;
+}
+}  // namespace
+
+TEST_CASE("a frozen client is dropped by keepalive within keepalive_time + timeout") {
+  // keepalive 1 s + 1 s here (30 s + 10 s by default). The frozen process's kernel still acknowledges
+  // TCP, so only the HTTP/2 pings it cannot answer reveal it.
+  TestServer server([](Config& c) {
+    c.keepalive_time = std::chrono::milliseconds(1000);
+    c.keepalive_timeout = std::chrono::milliseconds(1000);
+  });
+  TestUser alice(server, "alice");
+  REQUIRE(alice->create_room("ice").ok());
+  const pid_t pid = spawn_client(server.address(), "frozen", "ice", "kill");
+  alice.log().wait_for<MemberJoined>([](const auto& e) { return e.nickname == "frozen"; });
+  REQUIRE(::kill(pid, SIGSTOP) == 0);
+  const auto started = std::chrono::steady_clock::now();
+  const auto left = alice.log().wait_for<MemberLeft>();  // fails after 10 s
+  const auto took = std::chrono::steady_clock::now() - started;
+  CHECK(left.nickname == "frozen");
+  CHECK(left.reason == "disconnected");
+  MESSAGE("dropped after " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                           << " ms");
+  ::kill(pid, SIGKILL);
+  int wstatus = 0;
+  REQUIRE(::waitpid(pid, &wstatus, 0) == pid);
+}
+
+TEST_CASE("a client process that crashes is seen to leave") {
+  std::string mode;
+  SUBCASE("it exits without closing anything") { mode = "exit"; }
+  SUBCASE("it is killed with SIGKILL") { mode = "kill"; }
+  CAPTURE(mode);
+  TestServer server;
+  TestUser alice(server, "alice");
+  REQUIRE(alice->create_room("crash").ok());
+
+  const pid_t pid = spawn_client(server.address(), "crasher", "crash", mode);
   alice.log().wait_for<MemberJoined>([](const auto& e) { return e.nickname == "crasher"; });
 
   if (mode == "kill") ::kill(pid, SIGKILL);

@@ -3,7 +3,7 @@
 //   --crash-child ADDRESS NICK ROOM exit|kill
 //                        the child process of the client-crash test: logs in with
 //                        chatcore::Client, joins ROOM, prints "ready", then _exits (exit) or
-//                        waits to be SIGKILLed (kill)
+//                        waits to be SIGKILLed or SIGSTOPped (kill, freeze)
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
