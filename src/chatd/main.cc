@@ -75,9 +75,19 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   int keepalive_ms = static_cast<int>(config.keepalive_time.count());
   app.add_option("--keepalive-ms", keepalive_ms,
-                 "ping idle connections this often; a peer silent for 10 s more is dropped")
+                 "ping idle connections this often (see --keepalive-timeout-ms)")
       ->capture_default_str()
       ->check(CLI::Range(1000, 3600000));
+  int keepalive_timeout_ms = static_cast<int>(config.keepalive_timeout.count());
+  app.add_option("--keepalive-timeout-ms", keepalive_timeout_ms,
+                 "how long a pinged peer may stay silent before it is dropped")
+      ->capture_default_str()
+      ->check(CLI::Range(1000, 600000));
+  int handshake_ms = static_cast<int>(config.handshake_timeout.count());
+  app.add_option("--handshake-timeout-ms", handshake_ms,
+                 "close connections that have not finished their handshake by then")
+      ->capture_default_str()
+      ->check(CLI::Range(1000, 600000));
   app.add_option("--log-level", log_level, "debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"debug", "info", "warn", "warning", "error", "off"}));
@@ -95,6 +105,8 @@ int main(int argc, char** argv) {
   config.tls_key = tls_key;
   config.tls_client_ca = tls_ca;
   config.keepalive_time = std::chrono::milliseconds(keepalive_ms);
+  config.keepalive_timeout = std::chrono::milliseconds(keepalive_timeout_ms);
+  config.handshake_timeout = std::chrono::milliseconds(handshake_ms);
 
   // The signal_set turns SIGINT/SIGTERM into a handler on this thread, whichever thread the
   // kernel picked to deliver them.

@@ -139,6 +139,28 @@ TEST_CASE("storage quota: a file that does not fit is refused before a byte is s
   expect_stored(server, {first->id});
 }
 
+TEST_CASE("free disk space: an upload larger than the disk is refused before a byte is stored") {
+  // No quota; the size limit far above any disk, so only the free-space check can refuse.
+  constexpr std::uint64_t kHuge = 1ull << 55;  // 32 PiB
+  TestServer server([](Config& c) { c.limits.max_file_size = kHuge; });
+  TestUser alice(server, "alice");
+  REQUIRE(alice->create_room("files").ok());
+  RawUpload up(server.address());
+  up.meta(alice->welcome().session, "huge.bin", kHuge, "files");
+  // The check runs with the file's creation on the disk pool: keep streaming until the server
+  // ends the call (a half-close first would be answered as a short upload instead).
+  v1::UploadRequest chunk;
+  chunk.set_chunk(std::string(64 << 10, 'h'));
+  int sent = 0;
+  while (sent < 10000 && up.write(chunk)) ++sent;
+  CHECK(sent < 10000);
+  const auto status = up.finish();
+  CHECK_MESSAGE(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED, status_text(status));
+  CHECK_MESSAGE(status.error_message().find("not enough disk space") != std::string::npos,
+                status_text(status));
+  expect_stored(server, {});
+}
+
 TEST_CASE("storage quota: uploads in flight count from their metadata on") {
   TestServer server([](Config& c) { c.storage_quota = 1 << 20; });
   TestUser alice(server, "alice");
