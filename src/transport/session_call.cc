@@ -74,15 +74,16 @@ void SessionCall::on_request(bool ok) {
     return;
   }
   id_ = *id;
-  nickname_ = request_.nickname();
   ctx_.sessions.emplace(id_, this);
   ctx_.session_opened(id_, peer_);
-  log::info("user {} connected from {} ({})", nickname_, peer_,
+  log::info("user {} connected from {} ({})", ctx_.hub.nickname(id_), peer_,
             request_.client().empty() ? "unnamed client" : request_.client().substr(0, 64));
 }
 
 void SessionCall::deliver(const EventPtr& event) {
-  if (state_ != State::streaming || overflowed_) return;
+  // Once the stream is to end (shutdown, overflow) nothing more is queued: the shutdown
+  // notice stays the last event a client sees, not the noise of everyone else leaving.
+  if (state_ != State::streaming || overflowed_ || finish_queued_) return;
   switch (queue_.push(event, ctx_.encoder.encode(event))) {
     case model::WriteQueue::Push::start_write:
       write_next();
@@ -178,8 +179,8 @@ void SessionCall::close_overflowed() {
     maybe_delete();
     return;
   }
-  log::warn("user {} at {} is not reading: {} events queued; closing the session", nickname_,
-            peer_, queue_.size());
+  log::warn("user {} at {} is not reading: {} events queued; closing the session",
+            ctx_.hub.nickname(id_), peer_, queue_.size());
   leave_hub("too slow to keep up");
   // The queued events are dropped: the client is told why instead.
   finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -196,7 +197,8 @@ void SessionCall::on_done(bool /*ok*/) {
   done_ = true;
   if (id_ != 0) {
     const char* why = server_ctx_.IsCancelled() ? "connection closed" : "session ended";
-    log::info("user {} disconnected from {}: {}", nickname_, peer_, why);
+    // The hub's name, not the login's: the user may have changed nicknames since.
+    log::info("user {} disconnected from {}: {}", ctx_.hub.nickname(id_), peer_, why);
   }
   leave_hub("disconnected");
   if (state_ == State::streaming) state_ = State::finished;

@@ -59,7 +59,6 @@ class SessionCall final : public model::Participant {
 
   State state_ = State::requested;
   model::SessionId id_ = 0;
-  std::string nickname_;
   std::string peer_;
   std::uint64_t seq_ = 0;
   bool write_in_flight_ = false;

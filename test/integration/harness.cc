@@ -119,6 +119,11 @@ Status EventLog::wait_closed() {
   return *closed_;
 }
 
+std::size_t EventLog::pending() const {
+  const std::lock_guard lock(mu_);
+  return events_.size();
+}
+
 int EventLog::closed_count() const {
   std::lock_guard lock(mu_);
   return closed_count_;

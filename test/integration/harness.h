@@ -79,6 +79,8 @@ class EventLog {
   Status wait_closed();
   // How many times on_closed was called so far.
   int closed_count() const;
+  // Events received but not yet taken by next().
+  std::size_t pending() const;
 
  private:
   mutable std::mutex mu_;

@@ -176,15 +176,23 @@ TEST_CASE("server shutdown: every client gets a ShutdownNotice, then on_closed")
   TestServer server;
   TestUser alice(server, "alice");
   TestUser bob(server, "bob");
+  TestUser carol(server, "carol");
   REQUIRE(alice->create_room("lounge").ok());
+  REQUIRE(bob->join_room("lounge").ok());
+  REQUIRE(carol->join_room("lounge").ok());
+  alice.log().wait_for<MemberJoined>([](const auto& e) { return e.nickname == "carol"; });
+  bob.log().wait_for<MemberJoined>([](const auto& e) { return e.nickname == "carol"; });
+  carol.log().wait_for<MemberJoined>([](const auto& e) { return e.nickname == "carol"; });
 
   server.server().shutdown("maintenance");
-  for (TestUser* user : {&alice, &bob}) {
+  for (TestUser* user : {&alice, &bob, &carol}) {
     CAPTURE(user->nick());
     const auto notice = user->log().wait_for<ShutdownNotice>();
     CHECK(notice.reason == "maintenance");
     const Status closed = user->log().wait_closed();
     CHECK_MESSAGE(closed.ok(), closed.to_string());
+    // The notice is the last event: not followed by the others leaving as their streams end.
+    CHECK(user->log().pending() == 0);
     CHECK(user->log().closed_count() == 1);
     CHECK_FALSE(user->client().logged_in());
   }
