@@ -254,6 +254,29 @@ TEST_CASE("a frozen client is dropped by keepalive within keepalive_time + timeo
   REQUIRE(::waitpid(pid, &wstatus, 0) == pid);
 }
 
+TEST_CASE("start-up removes the partial uploads a crash left, and keeps stored files") {
+  test::TempDir dir;
+  const auto storage = dir.path() / "files";
+  std::filesystem::create_directories(storage);
+  const auto write = [](const std::filesystem::path& path, const std::string& text) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    REQUIRE(f != nullptr);
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  };
+  write(storage / "0123456789abcdef0123456789abcdef.part", "half an upload");
+  write(storage / "fedcba9876543210fedcba9876543210", "a completed file");
+
+  Config config;
+  config.listen = "127.0.0.1:0";
+  config.storage_dir = storage;
+  Server server(config);
+  REQUIRE(server.start().ok());
+  CHECK_FALSE(std::filesystem::exists(storage / "0123456789abcdef0123456789abcdef.part"));
+  CHECK(std::filesystem::exists(storage / "fedcba9876543210fedcba9876543210"));
+  server.shutdown("done");
+}
+
 TEST_CASE("a client process that crashes is seen to leave") {
   std::string mode;
   SUBCASE("it exits without closing anything") { mode = "exit"; }
