@@ -3,7 +3,6 @@
 #include <chatcore/client.h>
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,30 +15,12 @@
 #include <system_error>
 
 #include "client/client_impl.h"
+#include "util/files.h"
 
 namespace chatcore {
 namespace {
 
 constexpr std::size_t kHashBlock = 1 << 20;
-
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
-    EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
-  }
-  void update(const void* data, std::size_t size) { EVP_DigestUpdate(ctx_.get(), data, size); }
-  std::string hex() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(ctx_.get(), digest, &length);
-    std::string out;
-    for (unsigned int i = 0; i < length; ++i) out += fmt::format("{:02x}", digest[i]);
-    return out;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
-};
 
 class Fd {
  public:
@@ -84,16 +65,10 @@ bool write_full(int fd, const char* data, std::size_t size) {
   return true;
 }
 
+// "1.5 GiB (1610612736 bytes)": the exact count too, since a limit is usually set in bytes.
 std::string human_size(std::uint64_t bytes) {
-  if (bytes < 1024) return fmt::format("{} bytes", bytes);
-  const char* units[] = {"KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes) / 1024;
-  int unit = 0;
-  while (value >= 1024 && unit < 3) {
-    value /= 1024;
-    ++unit;
-  }
-  return fmt::format("{:.1f} {} ({} bytes)", value, units[unit], bytes);
+  if (bytes < 1024) return util::human_bytes(bytes);
+  return fmt::format("{} ({} bytes)", util::human_bytes(bytes), bytes);
 }
 
 Status open_error(const std::filesystem::path& path, int err) {
@@ -186,14 +161,14 @@ Result<FileInfo> Client::upload(const std::filesystem::path& path, const Destina
   }
 
   // One pass for the hash first: the server checks it against what it stored.
-  Sha256 sha;
+  util::Sha256 sha;
   std::string block(kHashBlock, '\0');
   std::uint64_t size = 0;
   for (;;) {
     const ssize_t n = read_full(file.get(), block.data(), block.size());
     if (n < 0) return open_error(path, errno);
     if (n == 0) break;
-    sha.update(block.data(), static_cast<std::size_t>(n));
+    sha.update(std::string_view(block.data(), static_cast<std::size_t>(n)));
     size += static_cast<std::uint64_t>(n);
   }
   block = {};
@@ -286,7 +261,7 @@ Result<FileInfo> Client::download(const std::string& file_id, const std::filesys
   }
   FileInfo info = transport::from_proto(message.info());
 
-  Sha256 sha;
+  util::Sha256 sha;
   std::uint64_t done = 0;
   while (reader->Read(&message)) {
     if (!message.has_chunk()) {
@@ -304,7 +279,7 @@ Result<FileInfo> Client::download(const std::string& file_id, const std::filesys
                                                       (*part)->path().string(),
                                                       errno_text(errno))));
     }
-    sha.update(chunk.data(), chunk.size());
+    sha.update(chunk);
     if (progress && !progress(Progress{done, info.size})) {
       return abort(Status(Code::cancelled, "download cancelled"));
     }

@@ -1,12 +1,12 @@
 // The file registry: upload checks, publication with its FileNotice, and who may download.
 #include "model/hub.h"
 #include "model/hub_state.h"
+#include "util/files.h"
 #include "model/text.h"
 #include "util/log.h"
 
 #include <fmt/format.h>
 
-#include <array>
 #include <cstdlib>
 
 namespace chatcore::model {
@@ -14,21 +14,9 @@ namespace {
 
 constexpr std::size_t kFileIdBytes = 16;
 
-std::string human_size(std::uint64_t bytes) {
-  static constexpr std::array<const char*, 5> kUnits = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-  if (bytes < 1024) return fmt::format("{} bytes", bytes);
-  double value = static_cast<double>(bytes) / 1024;
-  std::size_t unit = 0;
-  while (value >= 1024 && unit + 1 < kUnits.size()) {
-    value /= 1024;
-    ++unit;
-  }
-  return fmt::format("{:.1f} {}", value, kUnits[unit]);
-}
-
 std::string too_large(std::uint64_t size, std::uint64_t limit) {
-  auto shown = human_size(size);
-  auto shown_limit = human_size(limit);
+  auto shown = util::human_bytes(size);
+  auto shown_limit = util::human_bytes(limit);
   // "1.0 GiB; the limit is 1.0 GiB" would read as a bug, so fall back to exact counts.
   if (shown == shown_limit) {
     shown = fmt::format("{} bytes", size);
