@@ -6,8 +6,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include <filesystem>
 #include <memory>
 #include <random>
@@ -15,24 +13,14 @@
 #include "chatbench/ceiling_server.h"
 #include "chatbench/scenarios.h"
 #include "chatbench/target.h"
+#include "util/files.h"
 
 namespace chatbench {
 namespace {
 
-std::string hex(const unsigned char* d, unsigned n) {
-  static const char* k = "0123456789abcdef";
-  std::string s;
-  for (unsigned i = 0; i < n; ++i) {
-    s += k[d[i] >> 4];
-    s += k[d[i] & 15];
-  }
-  return s;
-}
-
 // Writes `mib` MiB of random bytes; returns the sha256.
 std::string make_file(const std::string& path, int mib) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  chatcore::util::Sha256 sha;
   std::mt19937_64 rng(42);
   std::vector<std::uint64_t> block(1 << 17);  // 1 MiB
   const int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
@@ -40,29 +28,22 @@ std::string make_file(const std::string& path, int mib) {
     for (auto& w : block) w = rng();
     const std::size_t bytes = block.size() * sizeof(std::uint64_t);
     if (::write(fd, block.data(), bytes) != static_cast<ssize_t>(bytes)) break;
-    EVP_DigestUpdate(ctx.get(), block.data(), bytes);
+    sha.update(std::string_view(reinterpret_cast<const char*>(block.data()), bytes));
   }
   if (fd >= 0) ::close(fd);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &len);
-  return hex(digest, len);
+  return sha.hex();
 }
 
 std::string file_sha256(const std::string& path) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-  std::vector<char> block(1 << 20);
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  ssize_t n = 0;
-  while (fd >= 0 && (n = ::read(fd, block.data(), block.size())) > 0) {
-    EVP_DigestUpdate(ctx.get(), block.data(), static_cast<std::size_t>(n));
+  chatcore::util::Sha256 sha;
+  chatcore::util::FileReader reader;
+  if (!reader.open(path).ok()) return {};
+  for (;;) {
+    auto block = reader.read(1 << 20);
+    if (!block.ok() || block->empty()) break;
+    sha.update(*block);
   }
-  if (fd >= 0) ::close(fd);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &len);
-  return hex(digest, len);
+  return sha.hex();
 }
 
 struct Transfer {
