@@ -35,6 +35,9 @@ struct HubConfig {
 struct UploadTarget {
   std::string room;
   std::string recipient;
+  // The recipient's session: the file goes to that person even if they change nicknames
+  // meanwhile, and never to someone who took the nickname after they left.
+  SessionId recipient_id = 0;
   std::string safe_name;  // display name reduced to a safe base name
 };
 

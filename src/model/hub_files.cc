@@ -58,6 +58,7 @@ Result<UploadTarget> ChatHub::check_upload(SessionId id, std::string_view name,
       return Status{Code::not_found, fmt::format("no user named '{}' is online", recipient)};
     }
     target.recipient = to->nickname;
+    target.recipient_id = to->id;
   }
   auto safe = safe_file_name(name);
   if (!safe.ok()) return safe.status();
@@ -110,7 +111,7 @@ Result<FileInfo> ChatHub::publish_file(SessionId id, const UploadTarget& target,
     info.room = r->name;
     audience.assign(r->members.begin(), r->members.end());
   } else {
-    auto* to = state_->session_named(target.recipient);
+    auto* to = state_->session(target.recipient_id);
     if (to == nullptr) {
       return Status{Code::failed_precondition,
                     fmt::format("'{}' is no longer online", target.recipient)};

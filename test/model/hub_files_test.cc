@@ -158,6 +158,31 @@ TEST_CASE_FIXTURE(HubFixture, "publishing re-checks a destination that may have 
   CHECK(hub.list_files(a).empty());
 }
 
+TEST_CASE_FIXTURE(HubFixture, "a direct file follows its recipient, not the nickname") {
+  const auto a = join("alice", pa);
+  const auto b = join("bob", pb);
+  auto to_bob = *hub.check_upload(a, "f", 1, "", "bob");
+
+  SUBCASE("bob leaves and someone else takes the name before the upload completes") {
+    hub.disconnect(b, "gone");
+    const auto impostor = join("bob", pc);
+    pc.clear();
+    CHECK(hub.publish_file(a, to_bob, hub.new_file_id(), 1, kSha).status().code ==
+          Code::failed_precondition);
+    CHECK(pc.events.empty());
+    CHECK(hub.list_files(impostor).empty());
+  }
+  SUBCASE("bob changes nickname before the upload completes: the file still reaches him") {
+    REQUIRE(hub.change_nick(b, "robert").ok());
+    pb.clear();
+    auto info = hub.publish_file(a, to_bob, hub.new_file_id(), 1, kSha);
+    REQUIRE(info.ok());
+    CHECK(info->recipient == "robert");
+    CHECK(pb.count<FileNotice>() == 1);
+    CHECK(hub.list_files(b).size() == 1);
+  }
+}
+
 TEST_CASE_FIXTURE(HubFixture, "list_files shows what a session may download, newest first") {
   const auto a = join("alice", pa);
   const auto b = join("bob", pb);
