@@ -27,6 +27,7 @@ namespace asio = boost::asio;
 struct AppOptions {
   std::string server;  // empty: ask
   std::string nick;    // empty: ask
+  chatcore::ClientOptions client;  // TLS, timeouts: used for every (re)connection
 };
 
 class App {

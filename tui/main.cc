@@ -15,7 +15,18 @@ int main(int argc, char** argv) {
   chat::AppOptions options;
   cli.add_option("--server", options.server, "HOST:PORT of the chat server (asked when missing)");
   cli.add_option("--nick", options.nick, "nickname (asked when missing or taken)");
+  std::string ca, cert, key;
+  cli.add_flag("--tls", options.client.tls, "connect with TLS (trusting the system's CAs)");
+  cli.add_option("--ca", ca, "PEM CA to trust instead (implies --tls)")->check(CLI::ExistingFile);
+  cli.add_option("--cert", cert, "PEM client certificate, for servers that require one")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--key", key, "PEM private key of --cert")->check(CLI::ExistingFile);
   CLI11_PARSE(cli, argc, argv);
+  options.client.client_name = "chat";
+  options.client.ca_file = ca;
+  options.client.cert_file = cert;
+  options.client.key_file = key;
+  if (!ca.empty() || !cert.empty()) options.client.tls = true;
 
   std::setlocale(LC_ALL, "");
   // The client speaks UTF-8; without a UTF-8 locale ncursesw would draw Hangul as escapes.

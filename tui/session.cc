@@ -12,8 +12,8 @@ void App::try_server(const std::string& address) {
   login_.label = "Server";
   login_field_.set_text(address);
   state_.server = address;
-  asio::post(pool_, [this, address] {
-    auto opened = chatcore::Client::open(address);
+  asio::post(pool_, [this, address, client_options = options_.client] {
+    auto opened = chatcore::Client::open(address, client_options);
     asio::post(io_, [this, address, opened = std::move(opened)]() mutable {
       login_.busy = false;
       if (!opened.ok()) {
@@ -141,9 +141,10 @@ void App::reconnect() {
     chatcore::RoomInfo room;
     std::string room_error;
   };
-  asio::post(pool_, [this, generation, address = state_.server, nick = state_.nick, room = state_.room()] {
+  asio::post(pool_, [this, generation, address = state_.server, nick = state_.nick,
+                     room = state_.room(), client_options = options_.client] {
     Outcome out;
-    auto opened = chatcore::Client::open(address);
+    auto opened = chatcore::Client::open(address, client_options);
     if (!opened.ok()) {
       out.status = opened.status();
     } else {
