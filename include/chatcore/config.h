@@ -46,6 +46,9 @@ struct Config {
   std::chrono::milliseconds keepalive_timeout{10000};
   // A connection that has not finished its handshake by then is closed.
   std::chrono::milliseconds handshake_timeout{10000};
+  // A connection with no call open for this long (one that never logged in, or whose session
+  // ended) is closed; a logged-in session always has its Connect stream open.
+  std::chrono::milliseconds idle_connection_timeout{300000};
   std::chrono::milliseconds shutdown_grace{2000};
   std::string server_name = "chatd";
 };

@@ -88,6 +88,11 @@ int main(int argc, char** argv) {
                  "close connections that have not finished their handshake by then")
       ->capture_default_str()
       ->check(CLI::Range(1000, 600000));
+  int idle_ms = static_cast<int>(config.idle_connection_timeout.count());
+  app.add_option("--idle-connection-ms", idle_ms,
+                 "close connections that have had no call open for this long")
+      ->capture_default_str()
+      ->check(CLI::Range(1000, 86400000));
   app.add_option("--log-level", log_level, "debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"debug", "info", "warn", "warning", "error", "off"}));
@@ -107,6 +112,7 @@ int main(int argc, char** argv) {
   config.keepalive_time = std::chrono::milliseconds(keepalive_ms);
   config.keepalive_timeout = std::chrono::milliseconds(keepalive_timeout_ms);
   config.handshake_timeout = std::chrono::milliseconds(handshake_ms);
+  config.idle_connection_timeout = std::chrono::milliseconds(idle_ms);
 
   // The signal_set turns SIGINT/SIGTERM into a handler on this thread, whichever thread the
   // kernel picked to deliver them.

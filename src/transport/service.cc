@@ -76,6 +76,8 @@ Status ChatService::attach(grpc::ServerBuilder& builder) {
                              ms(ctx.config.keepalive_time) / 3);
   builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
                              ms(ctx.config.handshake_timeout));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             ms(ctx.config.idle_connection_timeout));
   ctx.cq = builder.AddCompletionQueue();
   ctx.waker = std::make_unique<transport::Waker>(ctx.cq.get());
   impl_->attached = true;

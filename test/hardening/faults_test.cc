@@ -254,6 +254,24 @@ TEST_CASE("a frozen client is dropped by keepalive within keepalive_time + timeo
   REQUIRE(::waitpid(pid, &wstatus, 0) == pid);
 }
 
+TEST_CASE("a connection that never logs in is closed once idle; a logged-in one stays") {
+  TestServer server([](Config& c) { c.idle_connection_timeout = std::chrono::milliseconds(300); });
+  TestUser alice(server, "alice");
+  REQUIRE(alice->create_room("idle").ok());
+
+  // A connection that opens and then makes no call: the server sends GOAWAY once it idled.
+  auto channel = raw_channel(server.address());
+  REQUIRE(channel->WaitForConnected(std::chrono::system_clock::now() + test::kWait));
+  CHECK(channel->GetState(false) == GRPC_CHANNEL_READY);
+  const bool changed = channel->WaitForStateChange(
+      GRPC_CHANNEL_READY, std::chrono::system_clock::now() + test::kWait);
+  CHECK_MESSAGE(changed, "the idle connection was never closed");
+
+  // alice's Connect stream kept hers busy the whole time.
+  REQUIRE(alice->send("idle", "still here").ok());
+  CHECK(alice.log().wait_for<RoomMessage>().text == "still here");
+}
+
 TEST_CASE("start-up removes the partial uploads a crash left, and keeps stored files") {
   test::TempDir dir;
   const auto storage = dir.path() / "files";
