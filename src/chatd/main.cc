@@ -9,6 +9,7 @@
 #include <csignal>
 #include <thread>
 
+#include "hardening_flags.h"
 #include "util/log.h"
 
 int main(int argc, char** argv) {
@@ -96,7 +97,10 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "debug, info, warn, error or off")
       ->capture_default_str()
       ->check(CLI::IsMember({"debug", "info", "warn", "warning", "error", "off"}));
+  chatd::HardeningFlags hardening;
+  chatd::add_hardening_flags(app, config, hardening);
   CLI11_PARSE(app, argc, argv);
+  chatd::apply_hardening_flags(hardening);
 
   chatcore::log::Level level{};
   chatcore::log::parse_level(log_level, level);

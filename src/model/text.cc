@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 
+#include "util/escape.h"
+
 namespace chatcore::model {
 namespace {
 
@@ -183,7 +185,7 @@ Result<std::string> safe_file_name(std::string_view name) {
   auto base = trim_space(slash == std::string_view::npos ? name : name.substr(slash + 1));
   if (base.empty()) return invalid("file name is empty");
   if (base == "." || base == "..") {
-    return invalid(fmt::format("'{}' is not a usable file name", base));
+    return invalid(fmt::format("'{}' is not a usable file name", util::escape(base)));
   }
   std::string safe = is_reserved_device(base) ? "_" + std::string(base) : std::string(base);
   if (safe.size() > kMaxFileNameBytes) {

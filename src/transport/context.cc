@@ -60,6 +60,12 @@ Status ServiceContext::admit(model::SessionId id, bool is_message) {
                             is_message ? "messages" : "requests", std::max(wait, 0.1)));
 }
 
+Status ServiceContext::check_capacity() const {
+  if (sessions.size() < max_sessions) return {};
+  return Status(Code::resource_exhausted,
+                fmt::format("the server is full ({} sessions); try again later", max_sessions));
+}
+
 Status ServiceContext::check_address(const std::string& peer) const {
   const std::size_t limit = config.max_sessions_per_peer;
   if (limit == 0) return {};

@@ -87,6 +87,11 @@ struct ServiceContext {
   // Flood protection: RESOURCE_EXHAUSTED with a retry hint when the user's bucket is empty.
   Status admit(model::SessionId id, bool is_message);
 
+  // Server-wide session cap (max_sessions, derived from the fd limit when 0):
+  // RESOURCE_EXHAUSTED when the server is full.
+  Status check_capacity() const;
+  std::size_t max_sessions = 0;  // the effective cap, set by ChatService::attach
+
   // Per-address session limit: RESOURCE_EXHAUSTED when `peer` has too many sessions.
   Status check_address(const std::string& peer) const;
   void session_opened(model::SessionId id, const std::string& peer);

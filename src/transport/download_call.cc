@@ -7,8 +7,10 @@
 #include <memory>
 #include <vector>
 
+#include "transport/acceptor.h"
 #include "transport/context.h"
 #include "transport/convert.h"
+#include "util/escape.h"
 #include "util/files.h"
 #include "util/log.h"
 
@@ -43,7 +45,7 @@ class DownloadCall final {
     }
     active_.start(ctx_, "Download");
     if (!ctx_.shutting_down) arm_download(ctx_);
-    peer_ = server_ctx_.peer();
+    peer_ = peer_address(server_ctx_.peer());
     auto session = ctx_.session(request_.session());
     if (!session.ok()) {
       finish(session.status());
@@ -56,7 +58,7 @@ class DownloadCall final {
     }
     auto info = ctx_.hub.authorize_download(*session, request_.file_id());
     if (!info.ok()) {
-      log::info("download of {} by {} at {} refused: {}", request_.file_id().substr(0, 64),
+      log::info("download of {} by {} at {} refused: {}", util::escape(request_.file_id()),
                 nickname_, peer_, info.status().message);
       finish(info.status());
       return;

@@ -1,6 +1,8 @@
 #include "transport/session_call.h"
 
+#include "transport/acceptor.h"
 #include "transport/convert.h"
+#include "util/escape.h"
 #include "util/log.h"
 
 namespace chatcore::transport {
@@ -53,22 +55,27 @@ void SessionCall::on_request(bool ok) {
   }
   active_.start(ctx_, "Connect");
   if (!ctx_.shutting_down) arm_connect(ctx_);
-  peer_ = server_ctx_.peer();
+  peer_ = peer_address(server_ctx_.peer());
   state_ = State::streaming;
   if (!grpc::SerializationTraits<v1::ConnectRequest>::Deserialize(&raw_request_, &request_).ok()) {
     finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "cannot parse request: it is malformed or a string is not valid UTF-8"));
     return;
   }
+  if (auto status = ctx_.check_capacity(); !status.ok()) {
+    log::warn("login from {} refused: {}", peer_, status.message);
+    finish(to_grpc(status));
+    return;
+  }
   if (auto status = ctx_.check_address(peer_); !status.ok()) {
-    log::warn("login of '{}' from {} refused: {}", request_.nickname().substr(0, 64), peer_,
+    log::warn("login of '{}' from {} refused: {}", util::escape(request_.nickname()), peer_,
               status.message);
     finish(to_grpc(status));
     return;
   }
   auto id = ctx_.hub.connect(request_.nickname(), this);
   if (!id.ok()) {
-    log::info("login refused for '{}' from {}: {}", request_.nickname().substr(0, 64), peer_,
+    log::info("login refused for '{}' from {}: {}", util::escape(request_.nickname()), peer_,
               id.status().message);
     finish(to_grpc(id.status()));
     return;
@@ -77,7 +84,7 @@ void SessionCall::on_request(bool ok) {
   ctx_.sessions.emplace(id_, this);
   ctx_.session_opened(id_, peer_);
   log::info("user {} connected from {} ({})", ctx_.hub.nickname(id_), peer_,
-            request_.client().empty() ? "unnamed client" : request_.client().substr(0, 64));
+            request_.client().empty() ? "unnamed client" : util::escape(request_.client()));
 }
 
 void SessionCall::deliver(const EventPtr& event) {

@@ -8,8 +8,10 @@
 #include <deque>
 #include <memory>
 
+#include "transport/acceptor.h"
 #include "transport/context.h"
 #include "transport/convert.h"
+#include "util/escape.h"
 #include "util/files.h"
 #include "util/log.h"
 
@@ -52,7 +54,7 @@ class UploadCall final {
     }
     active_.start(ctx_, "Upload");
     if (!ctx_.shutting_down) arm_upload(ctx_);
-    peer_ = server_ctx_.peer();
+    peer_ = peer_address(server_ctx_.peer());
     state_ = State::meta;
     read_next();
   }
@@ -233,7 +235,8 @@ class UploadCall final {
       if (!expected.empty() && *sha != expected) {
         util::remove_quietly(temp);
         return Status(Code::data_loss,
-                      fmt::format("sha256 mismatch: you sent {}, the server received {}", expected,
+                      fmt::format("sha256 mismatch: you sent {}, the server received {}",
+                                  util::escape(expected),
                                   *sha));
       }
       std::error_code ec;
