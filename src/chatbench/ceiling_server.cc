@@ -27,7 +27,7 @@ void move_to_group(CeilingServer::State& st, CeilingConnect* who, const std::str
 }
 
 template <class Request, class Response>
-class CeilingUnary final : public CqTag {
+class CeilingUnary final : public Tag {
  public:
   using RequestFn = void (v1::Chat::AsyncService::*)(grpc::ServerContext*, Request*,
                                                       grpc::ServerAsyncResponseWriter<Response>*,
@@ -208,7 +208,7 @@ bool CeilingServer::start() {
   st.thread = std::thread([&st] {
     void* tag = nullptr;
     bool ok = false;
-    while (st.cq->Next(&tag, &ok)) static_cast<CqTag*>(tag)->on_event(ok);
+    while (st.cq->Next(&tag, &ok)) static_cast<Tag*>(tag)->on_event(ok);
   });
   return true;
 }

@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <map>
+#include <mutex>
 
 #include "chatbench/load_internal.h"
 
@@ -290,7 +291,10 @@ void LoadClient::close() {
     return true;
   }, std::chrono::seconds(20));
   if (!drained) std::fprintf(stderr, "chatbench: some sessions did not end in time\n");
-  for (auto& s : shards_) s->cq.Shutdown();
+  for (auto& s : shards_) {
+    s->waker.close();
+    s->cq.Shutdown();
+  }
   for (auto& s : shards_) s->thread.join();
 }
 
