@@ -23,9 +23,10 @@ Options parse_options(int argc, char** argv) {
                "run chatcore in a child process for every scenario (CPU and RSS are its own)");
   app.add_option("--server", o.server, "HOST:PORT of an external chatd instead of our own");
   app.add_option("--dir", o.dir, "scratch directory (files, server storage)");
-  app.add_option("--channels", o.channels, "gRPC channels (TCP connections) the sessions share")
+  app.add_option("--channels", o.channels,
+                 "TCP connections the sessions share (0: one per session, as real clients)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 256));
+      ->check(CLI::Range(0, 4096));
   app.add_option("--client-threads", o.client_threads, "completion-queue threads of the client")
       ->capture_default_str()
       ->check(CLI::Range(1, 16));
@@ -74,6 +75,10 @@ void apply_mode_defaults(Options& o) {
     o.dir = (std::filesystem::temp_directory_path() / ("chatbench-" + std::to_string(::getpid())))
                 .string();
   }
+}
+
+std::string connections_label(int channels) {
+  return channels == 0 ? std::string("one per session") : std::to_string(channels) + " shared";
 }
 
 }  // namespace chatbench

@@ -19,7 +19,7 @@ struct Options {
   std::string self_exe;       // how to start a child chatbench
   std::string callgrind_out;  // set: the child server runs under valgrind --tool=callgrind
 
-  int channels = 4;
+  int channels = 0;  // shared TCP connections; 0 = one per session
   int client_threads = 1;
   int rooms = 1;
   std::vector<int> members;  // fanout room sizes; default 100 and 10
@@ -40,6 +40,9 @@ struct Options {
 
 // Parses argv; exits the process on --help or a bad flag.
 Options parse_options(int argc, char** argv);
+
+// How a record names the connection model: "one per session" or "N shared".
+std::string connections_label(int channels);
 
 // The sizes that --quick / --smoke / defaults give to options left at 0.
 void apply_mode_defaults(Options& options);

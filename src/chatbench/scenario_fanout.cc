@@ -143,7 +143,7 @@ bool run_fanout(const Options& o) {
     const double ceil_batched = cb ? cb->deliveries_per_s : 0;
     Record rec("fanout");
     rec.add("rooms", o.rooms).add("members", members).add("messages", messages)
-        .add("window", o.window).add("channels", o.channels).add("runs", o.repeat)
+        .add("window", o.window).add("connections", connections_label(o.channels)).add("runs", o.repeat)
         .add("expected", c.expected).add("delivered", c.delivered).add("lost", c.lost)
         .add("deliveries_per_s", c.deliveries_per_s)
         .add("ceiling_deliveries_per_s", ceil_plain)
