@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   Options o = parse_options(argc, argv);
   raise_fd_limit();
   if (o.scenario == "serve") return serve_child(o);
+  if (o.scenario == "serve-ceiling") return serve_ceiling_child(o);
   std::signal(SIGPIPE, SIG_IGN);
   const bool own_dir = !std::filesystem::exists(o.dir);
   std::filesystem::create_directories(o.dir);

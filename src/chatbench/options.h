@@ -8,13 +8,15 @@
 namespace chatbench {
 
 struct Options {
-  std::string scenario = "all";  // all, fanout, paced, sessions, files, callgrind, serve
+  std::string scenario = "all";  // all, fanout, ..., serve, serve-ceiling
   bool quick = false;
   bool smoke = false;
   bool json = false;
   bool no_ceiling = false;
   bool child_server = false;  // run chatcore in a child process (always for sessions)
   std::string server;         // HOST:PORT of an external chatd; empty = our own
+  int server_pid = 0;         // the external chatd's process, for its CPU and RSS
+  bool ceiling_one_event = false;  // serve-ceiling: one event per write
   std::string dir;            // scratch directory for files and server storage
   std::string self_exe;       // how to start a child chatbench
   std::string callgrind_out;  // set: the child server runs under valgrind --tool=callgrind
