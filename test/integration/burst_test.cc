@@ -20,8 +20,9 @@ class CountingReader {
   CountingReader(const std::string& address, const std::string& nickname) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a connection of its own
-    channel_ = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
-    stub_ = v1::Chat::NewStub(channel_);
+    // The stub keeps the channel alive.
+    stub_ = v1::Chat::NewStub(
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
     v1::ConnectRequest request;
     request.set_nickname(nickname);
     ctx_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
@@ -57,11 +58,10 @@ class CountingReader {
   }
 
  private:
-  std::shared_ptr<grpc::Channel> channel_;
+  std::string token_;
   std::unique_ptr<v1::Chat::Stub> stub_;
   grpc::ClientContext ctx_;
   std::unique_ptr<grpc::ClientReader<v1::EventBatch>> reader_;
-  std::string token_;
 };
 
 }  // namespace

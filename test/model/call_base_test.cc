@@ -77,6 +77,15 @@ struct Loop {
     static_cast<Tag*>(tag)->on_event(ok);
   }
 
+  // A call that has started, with one operation (`*op`) outstanding.
+  FakeCall* started(Counters& c, Tag** op) {
+    auto* call = new FakeCall(ctx, c);
+    Tag* request = call->request();
+    *op = call->operation();
+    request->on_event(true);
+    return call;
+  }
+
   grpc::CompletionQueue cq;
   ServiceContext ctx;
 };
@@ -116,10 +125,8 @@ TEST_CASE("a started call is registered, re-armed, and freed only after its last
 TEST_CASE("a call that still lives survives its completions while work is outstanding") {
   Loop loop;
   Counters c;
-  auto* call = new FakeCall(loop.ctx, c);
-  Tag* request = call->request();
-  Tag* a = call->operation();
-  request->on_event(true);
+  Tag* a = nullptr;
+  auto* call = loop.started(c, &a);
   Tag* b = call->operation();  // issued by a handler, as a write after a read would be
   a->on_event(true);
   CHECK(c.freed == 0);
@@ -143,10 +150,8 @@ TEST_CASE("no re-arming once the server is shutting down") {
 TEST_CASE("a posted function keeps the call until it has run on the loop") {
   Loop loop;
   Counters c;
-  auto* call = new FakeCall(loop.ctx, c);
-  Tag* request = call->request();
-  Tag* a = call->operation();
-  request->on_event(true);
+  Tag* a = nullptr;
+  auto* call = loop.started(c, &a);
   call->post_returning(false);
   call->set_live(false);
   a->on_event(true);
@@ -159,10 +164,8 @@ TEST_CASE("a pool task keeps the call until its result is back on the loop") {
   Loop loop;
   Counters c;
   int result = 0;
-  auto* call = new FakeCall(loop.ctx, c);
-  Tag* request = call->request();
-  Tag* a = call->operation();
-  request->on_event(true);
+  Tag* a = nullptr;
+  auto* call = loop.started(c, &a);
   call->pool_task(&result);
   call->set_live(false);
   a->on_event(true);
@@ -175,10 +178,8 @@ TEST_CASE("a pool task keeps the call until its result is back on the loop") {
 TEST_CASE("a flush is requested once per turn and holds the call until it ran") {
   Loop loop;
   Counters c;
-  auto* call = new FakeCall(loop.ctx, c);
-  Tag* request = call->request();
-  Tag* a = call->operation();
-  request->on_event(true);
+  Tag* a = nullptr;
+  auto* call = loop.started(c, &a);
   call->flush();
   call->flush();
   call->set_live(false);
