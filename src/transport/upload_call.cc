@@ -226,13 +226,18 @@ class UploadCall final : public CallBase {
             util::remove_quietly(temp);
             return Status(Code::data_loss,
                           fmt::format("sha256 mismatch: you sent {}, the server received {}",
-                                      expected, *sha));
+                                      util::escape(expected), *sha));
           }
           std::error_code ec;
           std::filesystem::rename(temp, final_path, ec);
           if (ec) {
             util::remove_quietly(temp);
             return Status(Code::internal, "cannot store the file: " + ec.message());
+          }
+          // The rename itself must survive a power cut before the client hears "stored".
+          if (auto synced = util::sync_dir(final_path.parent_path()); !synced.ok()) {
+            util::remove_quietly(final_path);
+            return synced;
           }
           return sha;
         },

@@ -70,10 +70,30 @@ Status FileWriter::write(std::string_view data) {
 Result<std::string> FileWriter::close() {
   const int fd = fd_;
   fd_ = -1;
+  // The data must be on disk before the file is renamed into place and acknowledged;
+  // otherwise a power cut can leave an acknowledged upload empty.
+  if (::fdatasync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return Status(Code::internal, fmt::format("cannot store the file: {}", std::strerror(err)));
+  }
   if (::close(fd) != 0) {
     return Status(Code::internal, fmt::format("cannot store the file: {}", std::strerror(errno)));
   }
   return sha_.hex();
+}
+
+Status sync_dir(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_error("cannot open", dir);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) {
+    return Status(Code::internal,
+                  fmt::format("cannot sync {}: {}", dir.string(), std::strerror(err)));
+  }
+  return {};
 }
 
 FileReader::~FileReader() {

@@ -37,7 +37,8 @@ class FileWriter {
 
   Status open(const std::filesystem::path& path);
   Status write(std::string_view data);
-  // Closes and returns the hex SHA-256 of everything written.
+  // Flushes the data to disk (fdatasync), closes, and returns the hex SHA-256 of everything
+  // written.
   Result<std::string> close();
   std::uint64_t written() const { return written_; }
 
@@ -46,6 +47,9 @@ class FileWriter {
   std::uint64_t written_ = 0;
   Sha256 sha_;
 };
+
+// fsync of a directory, so that a rename into it survives a power cut.
+Status sync_dir(const std::filesystem::path& dir);
 
 // Reads a file front to back.
 class FileReader {
