@@ -151,8 +151,8 @@ class UploadCall final : public CallBase {
     // Opening the file is the first disk task; chunks queue behind it.
     file_ = std::make_shared<util::FileWriter>();
     on_disk([file = file_, path = ctx_.temp_path(file_id_), dir = ctx_.config.storage_dir,
-                 needed = in_flight + declared_] {
-      if (auto space = util::check_free_space(dir, needed); !space.ok()) return space;
+                 needed = declared_, in_flight] {
+      if (auto space = util::check_free_space(dir, needed, in_flight); !space.ok()) return space;
       return file->open(path);
     });
     read_next();

@@ -6,6 +6,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
@@ -126,18 +127,34 @@ Result<std::string> FileReader::read(std::size_t max) {
   return buffer;
 }
 
-Status check_free_space(const std::filesystem::path& dir, std::uint64_t needed) {
-  constexpr std::uint64_t kReserve = 64ull << 20;  // leave room for logs and the system
+std::uint64_t disk_reserve(std::uint64_t total) {
+  return std::min<std::uint64_t>(64ull << 20, total / 20);
+}
+
+Status check_space(std::uint64_t free_bytes, std::uint64_t total, std::uint64_t needed,
+                   std::uint64_t reserved) {
+  const std::uint64_t keep = disk_reserve(total);
+  if (free_bytes >= keep && free_bytes - keep >= reserved &&
+      free_bytes - keep - reserved >= needed) {
+    return {};
+  }
+  const std::string held =
+      reserved == 0 ? std::string()
+                    : fmt::format(", {} held by other uploads in progress", human_bytes(reserved));
+  return Status(Code::resource_exhausted,
+                fmt::format("not enough disk space on the server: {} free ({} kept free{}); "
+                            "the file needs {}",
+                            human_bytes(free_bytes), human_bytes(keep), held,
+                            human_bytes(needed)));
+}
+
+Status check_free_space(const std::filesystem::path& dir, std::uint64_t needed,
+                        std::uint64_t reserved) {
   struct statvfs fs {};
   if (::statvfs(dir.c_str(), &fs) != 0) return {};  // cannot tell: let the writes decide
   const std::uint64_t free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
-  if (free_bytes < needed + kReserve) {
-    return Status(Code::resource_exhausted,
-                  fmt::format("not enough disk space on the server: {} free, {} needed",
-                              human_bytes(free_bytes > kReserve ? free_bytes - kReserve : 0),
-                              human_bytes(needed)));
-  }
-  return {};
+  const std::uint64_t total = static_cast<std::uint64_t>(fs.f_blocks) * fs.f_frsize;
+  return check_space(free_bytes, total, needed, reserved);
 }
 
 std::uint64_t stored_size(const std::filesystem::path& dir) {
