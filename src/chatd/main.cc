@@ -55,6 +55,6 @@ int main(int argc, char** argv) {
   chatcore::log::Level level{};
   chatcore::log::parse_level(settings.log_level, level);
   chatcore::log::set_level(level);
-  chatd::apply_hardening_flags(hardening);
+  chatd::apply_hardening_flags(hardening, settings.config);
   return run(settings);
 }
