@@ -4,6 +4,7 @@
 #pragma once
 
 #include "model/command.h"
+#include "model/key_handlers.h"
 #include "model/line_editor.h"
 #include "model/path_prompt.h"
 #include "model/render.h"
@@ -50,8 +51,8 @@ class App {
   void wait_for_input();
   void read_keys();
   void on_key(const Key& key);
-  void on_chat_key(const Key& key);
-  void on_login_key(const Key& key);
+  void act(const KeyEffect& effect);
+  Layout layout() const;
   void wait_for_signal();
   void tick();
   void request_redraw();
