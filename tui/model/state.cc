@@ -39,6 +39,7 @@ ChatState::Effect ChatState::apply(const chatcore::Event& event) {
                 if (l.own && l.client_msg_id == m.client_msg_id && l.message_id == 0) {
                   l.message_id = m.message_id;  // the echo of a line already shown
                   l.time_ms = m.sent_unix_ms;
+                  l.changed();
                   buf.seen.insert(m.message_id);
                   return;
                 }
@@ -199,7 +200,10 @@ void ChatState::add_own_message(const std::string& text, std::uint64_t client_ms
 void ChatState::mark_not_sent(std::uint64_t client_msg_id) {
   for (auto& [room, buf] : buffers_) {
     for (Line& l : buf.lines) {
-      if (l.own && l.kind == LineKind::message && l.client_msg_id == client_msg_id) l.failed = true;
+      if (l.own && l.kind == LineKind::message && l.client_msg_id == client_msg_id) {
+        l.failed = true;
+        l.changed();
+      }
     }
   }
 }
