@@ -15,6 +15,13 @@ bool Waker::post(std::function<void()> fn) {
   return true;
 }
 
+bool Waker::set_alarm(grpc::Alarm& alarm, gpr_timespec deadline, Tag* tag) {
+  const std::lock_guard lock(mutex_);
+  if (closed_) return false;
+  alarm.Set(cq_, deadline, static_cast<void*>(tag));
+  return true;
+}
+
 void Waker::close() {
   const std::lock_guard lock(mutex_);
   closed_ = true;
