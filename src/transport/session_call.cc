@@ -45,6 +45,9 @@ grpc::Slice encode_batch(const std::vector<model::WriteQueue::Item>& items, std:
       WireFormatLite::WriteUInt64(kSeq, event_seq, &coded);
       coded.WriteRaw(item.wire->data(), static_cast<int>(item.wire->size()));
     }
+    if (coded.HadError() || static_cast<std::size_t>(coded.ByteCount()) != total) {
+      log::error("an event batch was framed as {} bytes, not {}", coded.ByteCount(), total);
+    }
   }
   return grpc::Slice(slice, grpc::Slice::STEAL_REF);
 }
