@@ -37,7 +37,9 @@ class FileWriter {
 
   Status open(const std::filesystem::path& path);
   Status write(std::string_view data);
-  // Closes and returns the hex SHA-256 of everything written.
+  // Writes without hashing, for a caller that hashes the same bytes elsewhere in parallel.
+  Status write_unhashed(std::string_view data);
+  // Closes and returns the hex SHA-256 of everything write() (not write_unhashed) wrote.
   Result<std::string> close();
   std::uint64_t written() const { return written_; }
 
