@@ -14,6 +14,8 @@ namespace chatbench {
 bool run_fanout(const Options& options);
 bool run_paced(const Options& options);
 bool run_sessions(const Options& options);
+bool run_seating(const Options& options);
+bool run_burst(const Options& options);
 bool run_files(const Options& options);
 bool run_callgrind(const Options& options);
 
