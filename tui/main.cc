@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   cli.add_option("--cert", cert, "PEM client certificate, for servers that require one")
       ->check(CLI::ExistingFile);
   cli.add_option("--key", key, "PEM private key of --cert")->check(CLI::ExistingFile);
+  cli.set_version_flag("--version", std::string("chat ") + CHATCORE_VERSION);
   CLI11_PARSE(cli, argc, argv);
   options.client.client_name = "chat";
   options.client.ca_file = ca;
