@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "transport/acceptor.h"
 #include "util/log.h"
 
 namespace chatcore::transport {
@@ -41,7 +42,7 @@ bool CallBase::handle_request(bool ok) {
   ctx_.calls.started(kind_);
   if (notify_done_) hold();  // the done tag now surely comes
   if (!ctx_.calls.shutting_down()) rearm();
-  peer_ = server_ctx_.peer();
+  peer_ = peer_address(server_ctx_.peer());
   return on_started();
 }
 
