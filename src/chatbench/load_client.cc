@@ -89,7 +89,8 @@ int LoadClient::open(int n, const std::string& prefix, std::chrono::milliseconds
   return welcomed() - first;
 }
 
-bool LoadClient::join(const std::vector<std::string>& room_of, std::chrono::milliseconds timeout) {
+bool LoadClient::join(const std::vector<std::string>& room_of, std::chrono::milliseconds timeout,
+                      bool create) {
   struct Progress {
     std::atomic<int> done{0};
     std::atomic<int> failed{0};
@@ -128,6 +129,10 @@ bool LoadClient::join(const std::vector<std::string>& room_of, std::chrono::mill
     call->rpc->Finish(&call->response, &call->status, call);
   };
   for (auto& [name, members] : rooms) {
+    if (!create) {
+      for (Session* s : members) call_room(s, false, {});
+      continue;
+    }
     auto rest = std::make_shared<std::vector<Session*>>(members.begin() + 1, members.end());
     call_room(members.front(), true, [rest, call_room] {
       for (Session* s : *rest) call_room(s, false, {});
@@ -137,21 +142,49 @@ bool LoadClient::join(const std::vector<std::string>& room_of, std::chrono::mill
   return all && progress->failed.load() == 0;
 }
 
-void LoadClient::settle(std::chrono::milliseconds quiet, std::chrono::milliseconds timeout) {
+std::int64_t LoadClient::settle(std::chrono::milliseconds quiet,
+                                std::chrono::milliseconds timeout) {
   const auto until = Clock::now() + timeout;
   std::uint64_t last = ~std::uint64_t{0};
   auto since = Clock::now();
+  std::int64_t last_ns = now_ns();
   while (Clock::now() < until) {
     std::uint64_t sum = 0;
     for (auto& s : shards_) sum += s->events.load();
     if (sum != last) {
       last = sum;
       since = Clock::now();
+      last_ns = now_ns();
     } else if (Clock::now() - since >= quiet) {
-      return;
+      break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  return last_ns;
+}
+
+void LoadClient::stall_reading() {
+  on_shards([](Shard& s, void*) { s.stall = true; }, nullptr);
+}
+
+int LoadClient::room_size(int asker, const std::string& room, std::chrono::milliseconds timeout) {
+  auto result = std::make_shared<std::atomic<int>>(-2);
+  Session* s = sessions_[static_cast<std::size_t>(asker)].get();
+  s->shard.post([s, room, result] {
+    auto* call = new UnaryCall<v1::ListUsersResponse>;
+    call->then = [result](UnaryCall<v1::ListUsersResponse>& c) {
+      result->store(c.status.ok() ? c.response.users_size() : -1);
+    };
+    v1::ListUsersRequest r;
+    r.set_session(s->token);
+    r.set_room(room);
+    call->rpc = s->stub.PrepareAsyncListUsers(&call->ctx, r, &s->shard.cq);
+    call->rpc->StartCall();
+    call->rpc->Finish(&call->response, &call->status, call);
+  });
+  wait_for([&] { return result->load() != -2; }, timeout);
+  const int n = result->load();
+  return n < 0 ? -1 : n;
 }
 
 void LoadClient::on_shards(void (*fn)(Shard&, void*), void* arg) {
@@ -284,6 +317,7 @@ void LoadClient::close() {
       for (Session* m : shard->members) {
         m->closing = true;
         m->ctx.TryCancel();
+        if (m->stalled) m->resume_alarm.Cancel();
       }
     });
   }

@@ -64,6 +64,7 @@ struct LoadClient::Shard {
   std::atomic<int> in_flight{0};  // unary calls not yet completed
   std::atomic<bool> pacing{false};
   int tracked = 0;  // senders whose order is checked
+  bool stall = false;  // sessions stop reading after their current batch
 };
 
 struct LoadClient::Session {
@@ -72,6 +73,7 @@ struct LoadClient::Session {
   void on_start(bool ok);
   void on_read(bool ok);
   void on_finish(bool ok);
+  void on_resume(bool ok);
   void handle(const v1::Event& event, std::int64_t now);
 
   int index;
@@ -86,6 +88,9 @@ struct LoadClient::Session {
   MemberTag<Session, &Session::on_start> start_tag{this};
   MemberTag<Session, &Session::on_read> read_tag{this};
   MemberTag<Session, &Session::on_finish> finish_tag{this};
+  MemberTag<Session, &Session::on_resume> resume_tag{this};
+  grpc::Alarm resume_alarm;  // set while the session is stalled
+  bool stalled = false;
   std::uint64_t last_seq = 0;
   bool closing = false;
   std::vector<std::uint64_t> last_from;  // per tracked sender: last message id
