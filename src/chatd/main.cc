@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "flags.h"
+#include "service_manager.h"
 #include "util/log.h"
 
 namespace {
@@ -25,9 +26,11 @@ int run(const chatd::Settings& settings) {
     chatcore::log::error("chatd: {}", status.message);
     return 1;
   }
+  chatd::notify_ready("serving on port " + std::to_string(server.port()));
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     chatcore::log::info("received {}", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    chatd::notify_stopping();
     server.shutdown("the server is shutting down");
   });
   io.run();
@@ -52,5 +55,6 @@ int main(int argc, char** argv) {
   chatcore::log::Level level{};
   chatcore::log::parse_level(settings.log_level, level);
   chatcore::log::set_level(level);
+  chatcore::log::set_journal(chatd::stderr_is_journal());
   return run(settings);
 }

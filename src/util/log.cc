@@ -9,7 +9,19 @@
 namespace chatcore::log {
 namespace {
 std::atomic<Level> g_level{Level::info};
+std::atomic<bool> g_journal{false};
 std::mutex g_mutex;
+
+int syslog_priority(Level level) {
+  switch (level) {
+    case Level::debug: return 7;
+    case Level::info: return 6;
+    case Level::warn: return 4;
+    case Level::error: return 3;
+    case Level::off: break;
+  }
+  return 6;
+}
 
 const char* level_name(Level level) {
   switch (level) {
@@ -24,6 +36,7 @@ const char* level_name(Level level) {
 }  // namespace
 
 void set_level(Level level) { g_level.store(level, std::memory_order_relaxed); }
+void set_journal(bool on) { g_journal.store(on, std::memory_order_relaxed); }
 Level level() { return g_level.load(std::memory_order_relaxed); }
 
 bool parse_level(std::string_view text, Level& out) {
@@ -40,6 +53,12 @@ bool parse_level(std::string_view text, Level& out) {
 }
 
 void write(Level level, std::string_view message) {
+  if (g_journal.load(std::memory_order_relaxed)) {
+    const std::lock_guard lock(g_mutex);
+    std::fprintf(stderr, "<%d>%.*s\n", syslog_priority(level), static_cast<int>(message.size()),
+                 message.data());
+    return;
+  }
   using namespace std::chrono;
   const auto now = system_clock::now();
   const auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;

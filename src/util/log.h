@@ -11,6 +11,8 @@ namespace chatcore::log {
 enum class Level { debug = 0, info = 1, warn = 2, error = 3, off = 4 };
 
 void set_level(Level level);
+// Journal mode (stderr is systemd's journal): no timestamp, a syslog "<N>" priority prefix.
+void set_journal(bool on);
 Level level();
 // "debug", "info", "warn", "error", "off"; false for anything else.
 bool parse_level(std::string_view text, Level& out);
