@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "flags.h"
+#include "metrics_http.h"
 #include "service_manager.h"
 #include "util/log.h"
 
@@ -25,6 +26,17 @@ int run(const chatd::Settings& settings) {
   if (auto status = server.start(); !status.ok()) {
     chatcore::log::error("chatd: {}", status.message);
     return 1;
+  }
+  // Declared after the server, so it stops before the server it reads from goes away.
+  chatd::MetricsHttp metrics([&server] { return server.metrics_text(); });
+  if (!settings.metrics_listen.empty()) {
+    if (auto status = metrics.start(settings.metrics_listen); !status.ok()) {
+      chatcore::log::error("chatd: {}", status.message);
+      return 1;
+    }
+    chatcore::log::info("metrics on http://{}:{}/metrics",
+                        settings.metrics_listen.substr(0, settings.metrics_listen.rfind(':')),
+                        metrics.port());
   }
   chatd::notify_ready("serving on port " + std::to_string(server.port()));
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {

@@ -55,6 +55,7 @@ Status ServiceContext::admit(model::SessionId id, bool is_message) {
   auto& bucket = is_message ? it->second.messages : it->second.commands;
   const double wait = bucket.take(monotonic_seconds());
   if (wait <= 0) return {};
+  metrics.refused(Metrics::Refusal::flood);
   return Status(Code::resource_exhausted,
                 fmt::format("too many {}; slow down and retry in {:.1f} s",
                             is_message ? "messages" : "requests", std::max(wait, 0.1)));
@@ -72,6 +73,7 @@ Status ServiceContext::check_address(const std::string& peer) const {
 }
 
 void ServiceContext::session_opened(model::SessionId id, const std::string& peer) {
+  metrics.sessions_opened.add();
   auto address = address_of(peer);
   ++sessions_per_address[address];
   limits.emplace(id, SessionLimits{

@@ -20,6 +20,7 @@
 #include "model/hub.h"
 #include "model/token_bucket.h"
 #include "transport/loop.h"
+#include "transport/metrics.h"
 
 namespace chatcore::transport {
 
@@ -55,6 +56,7 @@ struct ServiceContext {
   std::unique_ptr<grpc::ServerCompletionQueue> cq;
   std::unique_ptr<Waker> waker;  // created once the queue exists
   model::ChatHub hub;
+  Metrics metrics;  // read by scrapes from other threads
   boost::asio::thread_pool io_pool;
 
   bool shutting_down = false;  // set on the loop thread; no call re-arms after it

@@ -37,6 +37,21 @@ Status prepare_storage(const std::filesystem::path& dir) {
 }
 }  // namespace
 
+// The loop's own state, copied into gauges a scrape can read from another thread.
+void publish_metrics(ServiceContext& ctx, std::chrono::steady_clock::duration turn) {
+  auto& m = ctx.metrics;
+  m.loop_turn.observe_ns(
+      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(turn).count()));
+  m.sessions_online.set(static_cast<std::int64_t>(ctx.hub.session_count()));
+  m.rooms.set(static_cast<std::int64_t>(ctx.hub.room_count()));
+  const auto kind = [&ctx](std::string_view name) {
+    const auto it = ctx.active_by_kind.find(name);
+    return it == ctx.active_by_kind.end() ? 0 : it->second;
+  };
+  m.transfers_in_flight.set(kind("Upload") + kind("Download"));
+  m.stored_bytes.set(static_cast<std::int64_t>(ctx.stored_bytes));
+}
+
 }  // namespace transport
 
 struct ChatService::Impl {
@@ -92,8 +107,14 @@ void ChatService::run() {
   transport::arm_download(ctx);
   void* tag = nullptr;
   bool ok = false;
-  while (ctx.cq->Next(&tag, &ok)) static_cast<transport::Tag*>(tag)->on_event(ok);
+  while (ctx.cq->Next(&tag, &ok)) {
+    const auto start = std::chrono::steady_clock::now();
+    static_cast<transport::Tag*>(tag)->on_event(ok);
+    transport::publish_metrics(ctx, std::chrono::steady_clock::now() - start);
+  }
 }
+
+std::string ChatService::metrics_text() const { return impl_->ctx.metrics.render(); }
 
 void ChatService::shutdown(grpc::Server& server, const std::string& reason) {
   auto& ctx = impl_->ctx;

@@ -84,6 +84,7 @@ void SessionCall::deliver(const EventPtr& event) {
   // Once the stream is to end (shutdown, overflow) nothing more is queued: the shutdown
   // notice stays the last event a client sees, not the noise of everyone else leaving.
   if (state_ != State::streaming || overflowed_ || finish_queued_) return;
+  ctx_.metrics.deliveries.add();
   switch (queue_.push(event, ctx_.encoder.encode(event))) {
     case model::WriteQueue::Push::start_write:
       write_next();
@@ -93,6 +94,7 @@ void SessionCall::deliver(const EventPtr& event) {
     case model::WriteQueue::Push::overflow:
       // deliver() runs inside the hub's fan-out, which must not be re-entered: close later.
       overflowed_ = true;
+      ctx_.metrics.refused(Metrics::Refusal::overflow);
       ++posted_;
       ctx_.waker->post([this] {
         --posted_;

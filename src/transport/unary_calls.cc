@@ -54,7 +54,14 @@ class UnaryCall final : public Tag {
     constexpr bool is_message = requires { Traits::kIsMessage; };
     if (Status admitted = ctx_.admit(*id, is_message); !admitted.ok()) return admitted;
     Status status = Traits::handle(ctx_.hub, *id, request_, response);
+    if constexpr (is_message) {
+      if (status.ok()) {
+        (std::string_view(Traits::kName) == "SendDirect" ? ctx_.metrics.direct_messages
+                                                         : ctx_.metrics.room_messages).add();
+      }
+    }
     if (!status.ok()) {
+      ctx_.metrics.refused(status.code);
       log::debug("{} by {} refused: {}", Traits::kName, ctx_.hub.nickname(*id), status.message);
     }
     return status;

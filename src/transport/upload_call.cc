@@ -93,6 +93,7 @@ class UploadCall final {
     }
     std::string* chunk = message_.mutable_chunk();
     received_ += chunk->size();
+    ctx_.metrics.bytes_uploaded.add(chunk->size());
     if (received_ > declared_) {
       fail({Code::invalid_argument,
             fmt::format("the upload sent more than the {} bytes declared", declared_)});
@@ -277,6 +278,7 @@ class UploadCall final {
       return;
     }
     if (status.code != Code::cancelled) {
+      ctx_.metrics.refused(status.code);
       log::info("upload by {} at {} failed: {}", nickname_.empty() ? "?" : nickname_, peer_,
                 status.to_string());
     }
