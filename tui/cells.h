@@ -1,5 +1,5 @@
-// Cell-width utilities: UTF-8 decoding and the number of terminal cells a character takes
-// (wcwidth rules: combining marks 0, Hangul/CJK/emoji 2), so text wraps and aligns.
+// Cell-width utilities: UTF-8 decoding, grapheme clusters and the number of terminal cells each
+// takes (combining marks 0, Hangul/CJK/emoji 2, a ZWJ family or a flag 2), so text wraps and aligns.
 #pragma once
 
 #include <cstddef>
@@ -19,15 +19,18 @@ struct Decoded {
 Decoded decode_utf8(std::string_view text, std::size_t pos);
 void append_utf8(std::string& out, char32_t ch);
 
-// Terminal cells of one printable character: 0, 1 or 2 (controls count as 0; sanitise first).
+// Terminal cells of one printable code point: 0, 1 or 2 (controls count as 0; sanitise first).
 int char_width(char32_t ch);
+// Terminal cells of one grapheme cluster (what next_boundary delimits): 0, 1 or 2.
+int cluster_width(std::string_view cluster);
 int text_width(std::string_view text);
 
-// Byte index of the character before/after `pos` (a character boundary).
+// Byte index of the grapheme cluster before/after `pos` (a cluster boundary), so a cursor
+// never lands inside a character drawn as one glyph (e + accent, a ZWJ family, a flag).
 std::size_t prev_boundary(std::string_view text, std::size_t pos);
 std::size_t next_boundary(std::string_view text, std::size_t pos);
 
-// The longest prefix that fits in `cells` cells (never splits a character).
+// The longest prefix that fits in `cells` cells (never splits a grapheme cluster).
 std::string_view fit_width(std::string_view text, int cells);
 
 // Pads with spaces or truncates (ending with "…" when cut) to exactly `cells` cells.

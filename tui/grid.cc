@@ -14,13 +14,13 @@ int TextGrid::put(int row, int col, std::string_view text, unsigned attr, int ma
   const int limit = max_cells < 0 ? cols_ - col : std::min(max_cells, cols_ - col);
   int used = 0;
   for (std::size_t pos = 0; pos < text.size();) {
-    const Decoded d = decode_utf8(text, pos);
-    const std::string_view bytes = text.substr(pos, d.bytes);
-    pos += d.bytes;
-    const int w = char_width(d.ch);
+    const std::size_t end = next_boundary(text, pos);
+    const std::string_view bytes = text.substr(pos, end - pos);
+    pos = end;
+    const int w = cluster_width(bytes);
     if (w == 0) {
-      // a combining mark joins the character before it; a control (never sanitised away) is dropped
-      if (used > 0 && d.ch >= 0x20) {
+      // a stray combining mark joins the cell before it; a control (never sanitised away) is dropped
+      if (used > 0 && static_cast<unsigned char>(bytes[0]) >= 0x20) {
         int c = col + used - 1;
         if (cells_[index(row, c)].glyph.empty() && c > 0) --c;
         cells_[index(row, c)].glyph += bytes;

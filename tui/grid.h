@@ -9,7 +9,7 @@
 namespace chat {
 
 struct Cell {
-  std::string glyph = " ";  // one character plus any combining marks; "" = right half of a wide one
+  std::string glyph = " ";  // one grapheme cluster (e.g. e + accent, a flag); "" = right half of a wide one
   unsigned attr = 0;
 };
 

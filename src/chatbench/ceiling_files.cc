@@ -8,7 +8,7 @@
 namespace chatbench {
 namespace {
 
-class CeilingUpload final : public CqTag {
+class CeilingUpload final : public Tag {
  public:
   explicit CeilingUpload(CeilingServer::State& st) : st_(st), reader_(&ctx_) {
     st_.service.RequestUpload(&ctx_, &reader_, st_.cq.get(), st_.cq.get(), this);
@@ -84,7 +84,7 @@ class CeilingUpload final : public CqTag {
   int fd_ = -1;
 };
 
-class CeilingDownload final : public CqTag {
+class CeilingDownload final : public Tag {
  public:
   explicit CeilingDownload(CeilingServer::State& st) : st_(st), writer_(&ctx_) {
     st_.service.RequestDownload(&ctx_, &request_, &writer_, st_.cq.get(), st_.cq.get(), this);

@@ -1,5 +1,6 @@
 // The calls of CeilingServer and the state they share. Everything runs on the one loop
-// thread; each call object is a state machine whose tags are its member functions.
+// thread; each call object is a state machine whose tags are its member functions. Batched,
+// a session's events wait for the end of the loop turn and leave in one write.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -35,6 +36,7 @@ struct CeilingServer::State {
   std::unordered_map<std::string, CeilingConnect*> by_token;
   std::map<std::string, std::vector<CeilingConnect*>> groups;  // room -> members
   std::map<std::string, StoredFile> files;
+  std::vector<CeilingConnect*> pending;  // sessions with events queued this turn
 };
 
 class CeilingConnect final {
@@ -42,12 +44,14 @@ class CeilingConnect final {
   explicit CeilingConnect(CeilingServer::State& st);
   void push(std::shared_ptr<const v1::Event> event);
   const std::string& nickname() const { return nickname_; }
+  void flush();  // end of the loop turn: one write with everything queued, unless writing
 
  private:
   void on_request(bool ok);
   void on_write(bool ok);
   void on_done(bool ok);
   void write_next();
+  void mark_pending();
   void maybe_delete();
 
   CeilingServer::State& st_;
@@ -58,8 +62,8 @@ class CeilingConnect final {
   std::deque<std::shared_ptr<const v1::Event>> queue_;
   std::string nickname_, token_, room_;
   std::uint64_t seq_ = 0;
-  bool started_ = false, writing_ = false, first_written_ = false, done_ = false;
-  bool broken_ = false;
+  bool started_ = false, writing_ = false, done_ = false;
+  bool broken_ = false, pending_ = false;
   MemberTag<CeilingConnect, &CeilingConnect::on_request> request_tag_{this};
   MemberTag<CeilingConnect, &CeilingConnect::on_write> write_tag_{this};
   MemberTag<CeilingConnect, &CeilingConnect::on_done> done_tag_{this};

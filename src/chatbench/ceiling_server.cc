@@ -4,6 +4,8 @@
 
 #include <pthread.h>
 
+#include <grpc/support/time.h>
+
 #include <chrono>
 
 #include "chatbench/ceiling_internal.h"
@@ -12,6 +14,8 @@ namespace chatbench {
 namespace {
 constexpr int kMaxBatchEvents = 4096;
 constexpr std::size_t kMaxBatchBytes = 1 << 20;
+constexpr int kMaxTurnEvents = 1024;
+constexpr int kSendRequests = 32;  // SendMessage calls the loop can accept without re-arming
 
 std::int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -26,8 +30,27 @@ void move_to_group(CeilingServer::State& st, CeilingConnect* who, const std::str
   st.groups[to].push_back(who);
 }
 
+// One loop turn: the completion that woke the loop, then every one already waiting (up to a
+// bound, so a turn ends), then one write per session with events queued: Redis's
+// beforeSleep, grpc-go's loopy writer.
+void run_loop(CeilingServer::State& st) {
+  void* tag = nullptr;
+  bool ok = false;
+  while (st.cq->Next(&tag, &ok)) {
+    static_cast<Tag*>(tag)->on_event(ok);
+    for (int i = 0; i < kMaxTurnEvents; ++i) {
+      const auto status = st.cq->AsyncNext(&tag, &ok, gpr_time_0(GPR_CLOCK_MONOTONIC));
+      if (status != grpc::CompletionQueue::GOT_EVENT) break;
+      static_cast<Tag*>(tag)->on_event(ok);
+    }
+    std::vector<CeilingConnect*> turn;
+    turn.swap(st.pending);
+    for (CeilingConnect* c : turn) c->flush();
+  }
+}
+
 template <class Request, class Response>
-class CeilingUnary final : public CqTag {
+class CeilingUnary final : public Tag {
  public:
   using RequestFn = void (v1::Chat::AsyncService::*)(grpc::ServerContext*, Request*,
                                                       grpc::ServerAsyncResponseWriter<Response>*,
@@ -90,8 +113,10 @@ void handle_join(CeilingServer::State& st, const Request& req, v1::RoomResponse&
 
 void arm_ceiling_send(CeilingServer::State& st) {
   using Svc = v1::Chat::AsyncService;
-  new CeilingUnary<v1::SendMessageRequest, v1::SendResponse>(st, &Svc::RequestSendMessage,
-                                                              &handle_send);
+  for (int i = 0; i < kSendRequests; ++i) {
+    new CeilingUnary<v1::SendMessageRequest, v1::SendResponse>(st, &Svc::RequestSendMessage,
+                                                                &handle_send);
+  }
   new CeilingUnary<v1::JoinRoomRequest, v1::RoomResponse>(st, &Svc::RequestJoinRoom,
                                                            &handle_join<v1::JoinRoomRequest>);
   new CeilingUnary<v1::CreateRoomRequest, v1::RoomResponse>(st, &Svc::RequestCreateRoom,
@@ -130,7 +155,22 @@ void CeilingConnect::on_request(bool ok) {
 void CeilingConnect::push(std::shared_ptr<const v1::Event> event) {
   if (broken_) return;
   queue_.push_back(std::move(event));
-  if (!writing_) write_next();
+  if (!st_.options.batched) {
+    if (!writing_) write_next();
+    return;
+  }
+  mark_pending();
+}
+
+void CeilingConnect::mark_pending() {
+  if (pending_) return;
+  pending_ = true;
+  st_.pending.push_back(this);
+}
+
+void CeilingConnect::flush() {
+  pending_ = false;
+  if (!writing_ && !broken_) write_next();
 }
 
 void CeilingConnect::write_next() {
@@ -145,12 +185,10 @@ void CeilingConnect::write_next() {
     bytes += e->room_message().text().size() + 64;
     queue_.pop_front();
   }
-  grpc::WriteOptions options;
-  // Never hint the first write of a stream: it may never complete.
-  if (st_.options.batched && first_written_ && !queue_.empty()) options.set_buffer_hint();
-  first_written_ = true;
+  // No buffer hint: with a connection per session nothing else would join this write, and a
+  // hinted write waits for a later unhinted one.
   writing_ = true;
-  writer_.Write(batch_, options, &write_tag_);
+  writer_.Write(batch_, &write_tag_);
 }
 
 void CeilingConnect::on_write(bool ok) {
@@ -161,7 +199,11 @@ void CeilingConnect::on_write(bool ok) {
     maybe_delete();
     return;
   }
-  write_next();
+  if (!st_.options.batched) {
+    write_next();
+  } else if (!queue_.empty()) {
+    mark_pending();  // what arrived meanwhile leaves at the end of this turn, in one write
+  }
 }
 
 void CeilingConnect::on_done(bool /*ok*/) {
@@ -176,7 +218,9 @@ void CeilingConnect::on_done(bool /*ok*/) {
 }
 
 void CeilingConnect::maybe_delete() {
-  if (done_ && !writing_) delete this;
+  if (!done_ || writing_) return;
+  if (pending_) std::erase(st_.pending, this);
+  delete this;
 }
 
 CeilingServer::CeilingServer(CeilingOptions options) : state_(std::make_unique<State>()) {
@@ -205,17 +249,15 @@ bool CeilingServer::start() {
   arm_ceiling_send(st);
   arm_ceiling_upload(st);
   arm_ceiling_download(st);
-  st.thread = std::thread([&st] {
-    void* tag = nullptr;
-    bool ok = false;
-    while (st.cq->Next(&tag, &ok)) static_cast<CqTag*>(tag)->on_event(ok);
-  });
+  st.thread = std::thread([&st] { run_loop(st); });
   return true;
 }
 
 std::string CeilingServer::address() const {
   return "127.0.0.1:" + std::to_string(state_->port);
 }
+
+int CeilingServer::port() const { return state_->port; }
 
 double CeilingServer::thread_cpu_s() const {
   clockid_t id{};

@@ -24,6 +24,7 @@ class CeilingServer {
 
   bool start();  // binds 127.0.0.1:0 and starts the loop thread
   std::string address() const;
+  int port() const;
   double thread_cpu_s() const;  // CPU of the loop thread
 
   struct State;

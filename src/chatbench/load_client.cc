@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <map>
+#include <mutex>
 
 #include "chatbench/load_internal.h"
 
@@ -26,16 +27,14 @@ bool wait_for(Pred done, std::chrono::milliseconds timeout) {
   return true;
 }
 
-std::vector<std::shared_ptr<grpc::Channel>> make_channels(const ClientConfig& c) {
-  std::vector<std::shared_ptr<grpc::Channel>> out;
-  for (int i = 0; i < c.channels; ++i) {
-    grpc::ChannelArguments args;
-    args.SetInt("chatbench.channel", i);  // distinct args: a connection of its own
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    args.SetMaxReceiveMessageSize(64 << 20);
-    out.push_back(grpc::CreateCustomChannel(c.address, grpc::InsecureChannelCredentials(), args));
-  }
-  return out;
+// Channels with identical arguments share one TCP connection; a local subchannel pool plus a
+// distinct argument gives each channel its own, as separate client processes would have.
+std::shared_ptr<grpc::Channel> make_channel(const std::string& address, int index) {
+  grpc::ChannelArguments args;
+  args.SetInt("chatbench.channel", index);
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  args.SetMaxReceiveMessageSize(64 << 20);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
 }
 
 }  // namespace
@@ -47,14 +46,18 @@ struct LoadClient::Channels {
 
 LoadClient::LoadClient(ClientConfig config)
     : config_(std::move(config)), channels_(std::make_unique<Channels>()) {
-  auto& ch = *channels_;
-  ch.channels = make_channels(config_);
-  for (auto& c : ch.channels) ch.stubs.push_back(v1::Chat::NewStub(c));
+  for (int i = 0; i < config_.channels; ++i) add_channel();
   for (int i = 0; i < config_.threads; ++i) {
     shards_.push_back(std::make_unique<Shard>(config_.text_bytes));
     Shard* s = shards_.back().get();
     s->thread = std::thread([s] { s->run(); });
   }
+}
+
+void LoadClient::add_channel() {
+  auto& ch = *channels_;
+  ch.channels.push_back(make_channel(config_.address, static_cast<int>(ch.channels.size())));
+  ch.stubs.push_back(v1::Chat::NewStub(ch.channels.back()));
 }
 
 LoadClient::~LoadClient() {
@@ -66,6 +69,7 @@ int LoadClient::open(int n, const std::string& prefix, std::chrono::milliseconds
   auto& stubs = channels_->stubs;
   const auto first = static_cast<int>(sessions_.size());
   for (int i = first; i < first + n; ++i) {
+    if (config_.channels == 0) add_channel();
     auto& shard = *shards_[static_cast<std::size_t>(i) % shards_.size()];
     auto& stub = *stubs[static_cast<std::size_t>(i) % stubs.size()];
     sessions_.push_back(std::make_unique<Session>(i, fmt::format("{}{}", prefix, i), shard, stub));
@@ -290,7 +294,10 @@ void LoadClient::close() {
     return true;
   }, std::chrono::seconds(20));
   if (!drained) std::fprintf(stderr, "chatbench: some sessions did not end in time\n");
-  for (auto& s : shards_) s->cq.Shutdown();
+  for (auto& s : shards_) {
+    s->waker.close();
+    s->cq.Shutdown();
+  }
   for (auto& s : shards_) s->thread.join();
 }
 

@@ -1,6 +1,6 @@
-// LoadClient drives thousands of chat sessions from one process: async stubs over a few
-// channels, each session's stream read on its shard's completion-queue thread, every delivery
-// checked (per-session seq, per-sender order) and timed (send time travels in the text).
+// LoadClient drives thousands of chat sessions from one process, each on its own TCP
+// connection as real clients are (or on a few shared ones): streams read on completion-queue
+// threads, every delivery checked (per-session seq, per-sender order) and timed.
 #pragma once
 
 #include <atomic>
@@ -16,7 +16,7 @@ namespace chatbench {
 
 struct ClientConfig {
   std::string address;
-  int channels = 4;
+  int channels = 0;  // TCP connections the sessions share; 0 = one per session
   int threads = 1;
   int text_bytes = 64;
 };
@@ -68,6 +68,7 @@ class LoadClient {
  private:
   struct Channels;
   void on_shards(void (*fn)(Shard&, void*), void* arg);
+  void add_channel();
   ClientConfig config_;
   std::unique_ptr<Channels> channels_;
   std::vector<std::unique_ptr<Shard>> shards_;

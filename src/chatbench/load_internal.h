@@ -6,33 +6,22 @@
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
-#include <mutex>
 #include <thread>
 
 #include "chatbench/load_client.h"
 #include "chatcore/v1/chat.grpc.pb.h"
+#include "transport/loop.h"
 
 namespace chatbench {
 
 namespace v1 = chatcore::v1;
 
-struct CqTag {
-  virtual void on_event(bool ok) = 0;
-
- protected:
-  ~CqTag() = default;
-};
-
-template <class Owner, void (Owner::*Handler)(bool)>
-struct MemberTag final : CqTag {
-  explicit MemberTag(Owner* o) : owner(o) {}
-  void on_event(bool ok) override { (owner->*Handler)(ok); }
-  Owner* owner;
-};
+using chatcore::transport::MemberTag;
+using chatcore::transport::Tag;
 
 // A unary call whose completion runs `then` on the shard thread, then frees the call.
 template <class Response>
-struct UnaryCall final : CqTag {
+struct UnaryCall final : Tag {
   grpc::ClientContext ctx;
   Response response;
   grpc::Status status;
@@ -47,19 +36,14 @@ struct UnaryCall final : CqTag {
 struct LoadClient::Shard {
   explicit Shard(int text_bytes);
   void run();                            // the thread's loop
-  void post(std::function<void()> fn);   // runs fn on the shard thread
-  void on_wake(bool ok);
+  void post(std::function<void()> fn) { waker.post(std::move(fn)); }  // runs on the shard thread
   void on_pace(bool ok);
   void send(Session& s);                 // one SendMessage from s
 
   grpc::CompletionQueue cq;
   std::thread thread;
   int text_bytes;
-  std::mutex mutex;
-  std::vector<std::function<void()>> pending;
-  bool wake_armed = false;
-  grpc::Alarm wake_alarm;
-  MemberTag<Shard, &Shard::on_wake> wake_tag{this};
+  chatcore::transport::Waker waker{&cq};
 
   // Paced sending, touched on the shard thread only.
   grpc::Alarm pace_alarm;

@@ -28,26 +28,7 @@ LoadClient::Shard::Shard(int bytes) : text_bytes(bytes) {}
 void LoadClient::Shard::run() {
   void* tag = nullptr;
   bool ok = false;
-  while (cq.Next(&tag, &ok)) static_cast<CqTag*>(tag)->on_event(ok);
-}
-
-void LoadClient::Shard::post(std::function<void()> fn) {
-  const std::lock_guard lock(mutex);
-  pending.push_back(std::move(fn));
-  if (!wake_armed) {
-    wake_armed = true;
-    wake_alarm.Set(&cq, gpr_now(GPR_CLOCK_MONOTONIC), &wake_tag);
-  }
-}
-
-void LoadClient::Shard::on_wake(bool /*ok*/) {
-  std::vector<std::function<void()>> batch;
-  {
-    const std::lock_guard lock(mutex);
-    batch.swap(pending);
-    wake_armed = false;
-  }
-  for (auto& fn : batch) fn();
+  while (cq.Next(&tag, &ok)) static_cast<Tag*>(tag)->on_event(ok);
 }
 
 void LoadClient::Shard::send(Session& s) {

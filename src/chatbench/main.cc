@@ -1,5 +1,7 @@
 // chatbench: load generator and reference for chatcore. See docs/performance.md for the
 // method and the latest numbers.
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -8,10 +10,24 @@
 #include "chatbench/scenarios.h"
 #include "chatbench/target.h"
 
+namespace {
+// One connection per session needs a descriptor per session on each side; child servers
+// inherit the raised limit.
+void raise_fd_limit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace chatbench;
   Options o = parse_options(argc, argv);
+  raise_fd_limit();
   if (o.scenario == "serve") return serve_child(o);
+  if (o.scenario == "serve-ceiling") return serve_ceiling_child(o);
   std::signal(SIGPIPE, SIG_IGN);
   const bool own_dir = !std::filesystem::exists(o.dir);
   std::filesystem::create_directories(o.dir);

@@ -13,7 +13,8 @@ Options parse_options(int argc, char** argv) {
   Options o;
   CLI::App app{"chatbench - load generator for chatcore, compared with a bare gRPC server"};
   app.add_option("scenario", o.scenario, "all, fanout, paced, sessions, files, callgrind")
-      ->check(CLI::IsMember({"all", "fanout", "paced", "sessions", "files", "callgrind", "serve"}))
+      ->check(CLI::IsMember({"all", "fanout", "paced", "sessions", "files", "callgrind", "serve",
+                                 "serve-ceiling"}))
       ->capture_default_str();
   app.add_flag("--quick", o.quick, "smaller sizes: the whole run takes under two minutes");
   app.add_flag("--smoke", o.smoke, "tiny sizes, for the test suite (correctness only)");
@@ -22,10 +23,14 @@ Options parse_options(int argc, char** argv) {
   app.add_flag("--child-server", o.child_server,
                "run chatcore in a child process for every scenario (CPU and RSS are its own)");
   app.add_option("--server", o.server, "HOST:PORT of an external chatd instead of our own");
+  app.add_option("--server-pid", o.server_pid,
+                 "the external chatd's pid: its CPU and RSS are read from /proc");
+  app.add_flag("--ceiling-one-event", o.ceiling_one_event)->group("");  // serve-ceiling only
   app.add_option("--dir", o.dir, "scratch directory (files, server storage)");
-  app.add_option("--channels", o.channels, "gRPC channels (TCP connections) the sessions share")
+  app.add_option("--channels", o.channels,
+                 "TCP connections the sessions share (0: one per session, as real clients)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 256));
+      ->check(CLI::Range(0, 4096));
   app.add_option("--client-threads", o.client_threads, "completion-queue threads of the client")
       ->capture_default_str()
       ->check(CLI::Range(1, 16));
@@ -74,6 +79,10 @@ void apply_mode_defaults(Options& o) {
     o.dir = (std::filesystem::temp_directory_path() / ("chatbench-" + std::to_string(::getpid())))
                 .string();
   }
+}
+
+std::string connections_label(int channels) {
+  return channels == 0 ? std::string("one per session") : std::to_string(channels) + " shared";
 }
 
 }  // namespace chatbench

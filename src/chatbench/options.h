@@ -8,18 +8,20 @@
 namespace chatbench {
 
 struct Options {
-  std::string scenario = "all";  // all, fanout, paced, sessions, files, callgrind, serve
+  std::string scenario = "all";  // all, fanout, ..., serve, serve-ceiling
   bool quick = false;
   bool smoke = false;
   bool json = false;
   bool no_ceiling = false;
   bool child_server = false;  // run chatcore in a child process (always for sessions)
   std::string server;         // HOST:PORT of an external chatd; empty = our own
+  int server_pid = 0;         // the external chatd's process, for its CPU and RSS
+  bool ceiling_one_event = false;  // serve-ceiling: one event per write
   std::string dir;            // scratch directory for files and server storage
   std::string self_exe;       // how to start a child chatbench
   std::string callgrind_out;  // set: the child server runs under valgrind --tool=callgrind
 
-  int channels = 4;
+  int channels = 0;  // shared TCP connections; 0 = one per session
   int client_threads = 1;
   int rooms = 1;
   std::vector<int> members;  // fanout room sizes; default 100 and 10
@@ -40,6 +42,9 @@ struct Options {
 
 // Parses argv; exits the process on --help or a bad flag.
 Options parse_options(int argc, char** argv);
+
+// How a record names the connection model: "one per session" or "N shared".
+std::string connections_label(int channels);
 
 // The sizes that --quick / --smoke / defaults give to options left at 0.
 void apply_mode_defaults(Options& options);

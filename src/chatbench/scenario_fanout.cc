@@ -1,13 +1,15 @@
 // fanout and paced: R rooms of M members where everyone sends (saturating), and a steady
-// delivery rate to one room; chatcore and the bare gRPC ceiling in the same invocation.
+// delivery rate to one room; chatcore and the bare gRPC ceilings (coalescing, and one event
+// per write) in the same invocation, each server a child process, with CPU and writes counted.
 #include <algorithm>
 #include <filesystem>
 #include <numeric>
 #include <thread>
 
-#include "chatbench/ceiling_server.h"
+#include "chatbench/child_server.h"
 #include "chatbench/load_client.h"
 #include "chatbench/scenarios.h"
+#include "chatbench/server_writes.h"
 #include "chatbench/target.h"
 
 namespace chatbench {
@@ -15,12 +17,10 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
+// Servers run as children so that each one's CPU is read from /proc and is its own.
 ChatTarget::Kind target_kind(const Options& o) {
-  if (!o.server.empty()) return ChatTarget::Kind::external;
-  return o.child_server ? ChatTarget::Kind::child : ChatTarget::Kind::in_process;
+  return o.server.empty() ? ChatTarget::Kind::child : ChatTarget::Kind::external;
 }
-
-double in_process_cpu(double client_cpu_s) { return process_cpu_s() - client_cpu_s; }
 
 // The run with the median delivery rate.
 const FanoutRun& median(std::vector<FanoutRun>& runs) {
@@ -29,14 +29,24 @@ const FanoutRun& median(std::vector<FanoutRun>& runs) {
   return runs[runs.size() / 2];
 }
 
-double per_100k(const FanoutRun& r) {
-  return r.cpu_s < 0 || r.delivered == 0 ? -1 : r.cpu_s * 1e5 / static_cast<double>(r.delivered);
+double cpu_us_per_delivery(const FanoutRun* r) {
+  if (!r || r->cpu_s < 0 || r->delivered == 0) return -1;
+  return r->cpu_s * 1e6 / static_cast<double>(r->delivered);
 }
 
-FanoutRun ceiling_run(const Options& o, bool batched, int rooms, int members, int messages) {
-  CeilingServer ceiling({.batched = batched, .upload_to_disk = false, .dir = o.dir});
-  if (!ceiling.start()) return {};
-  return fanout_once(o, ceiling.address(), rooms, members, messages, &in_process_cpu);
+double writes_per_delivery(const FanoutRun* r) {
+  if (!r || r->server_segments < 0 || r->delivered == 0) return -1;
+  return static_cast<double>(r->server_segments) / static_cast<double>(r->delivered);
+}
+
+FanoutRun ceiling_run(const Options& o, bool coalescing, int rooms, int members, int messages) {
+  std::vector<std::string> argv = {o.self_exe, "serve-ceiling", "--dir", o.dir};
+  if (!coalescing) argv.emplace_back("--ceiling-one-event");
+  const auto ceiling = ChildServer::start(argv);
+  if (!ceiling) return {};
+  const pid_t pid = ceiling->pid();
+  return fanout_once(o, ceiling->address(), rooms, members, messages,
+                     [pid](double) { return proc_cpu_s(pid); });
 }
 }  // namespace
 
@@ -61,12 +71,16 @@ FanoutRun fanout_once(const Options& o, const std::string& address, int rooms, i
   std::vector<int> senders(static_cast<std::size_t>(n));
   std::iota(senders.begin(), senders.end(), 0);
   r.expected = static_cast<std::uint64_t>(rooms) * members * members * messages;
+  const int port = port_of(address);
   const double c0 = server_cpu ? server_cpu(lc.thread_cpu_s()) : -1;
+  const std::int64_t w0 = data_segments_from(port);
   const std::int64_t t0 = now_ns();
   lc.send_saturating(senders, messages, o.window, seconds(300));
   lc.wait_delivered(r.expected, seconds(60));
   const std::int64_t t1 = now_ns();
   const double c1 = server_cpu ? server_cpu(lc.thread_cpu_s()) : -1;
+  const std::int64_t w1 = data_segments_from(port);
+  if (w0 >= 0 && w1 >= 0) r.server_segments = w1 - w0;
   const DeliveryStats st = lc.stats();
   r.ok = true;
   r.seconds = static_cast<double>(t1 - t0) / 1e9;
@@ -125,11 +139,11 @@ bool run_fanout(const Options& o) {
   for (const int members : o.members) {
     // Small rooms send more each, so that every size delivers about as much.
     const int messages = o.messages * std::max(1, 100 / members);
-    std::vector<FanoutRun> chat, plain, batched;
+    std::vector<FanoutRun> chat, one_event, coalescing;
     for (int rep = 0; rep < o.repeat; ++rep) {
       if (!o.no_ceiling) {
-        plain.push_back(ceiling_run(o, false, o.rooms, members, messages));
-        batched.push_back(ceiling_run(o, true, o.rooms, members, messages));
+        one_event.push_back(ceiling_run(o, false, o.rooms, members, messages));
+        coalescing.push_back(ceiling_run(o, true, o.rooms, members, messages));
       }
       auto target = ChatTarget::start(o, target_kind(o), scratch(o, "fanout-storage"));
       if (!target) return false;
@@ -138,24 +152,30 @@ bool run_fanout(const Options& o) {
                                  [t](double client) { return t->cpu_s(client); }));
     }
     const FanoutRun& c = median(chat);
-    const double ceil_plain = plain.empty() ? 0 : median(plain).deliveries_per_s;
-    const FanoutRun* cb = batched.empty() ? nullptr : &median(batched);
-    const double ceil_batched = cb ? cb->deliveries_per_s : 0;
+    const FanoutRun* c1 = one_event.empty() ? nullptr : &median(one_event);
+    const FanoutRun* cc = coalescing.empty() ? nullptr : &median(coalescing);
+    const double ceil_one = c1 ? c1->deliveries_per_s : 0;
+    const double ceil = cc ? cc->deliveries_per_s : 0;
     Record rec("fanout");
     rec.add("rooms", o.rooms).add("members", members).add("messages", messages)
-        .add("window", o.window).add("channels", o.channels).add("runs", o.repeat)
+        .add("window", o.window).add("connections", connections_label(o.channels))
+        .add("runs", o.repeat)
         .add("expected", c.expected).add("delivered", c.delivered).add("lost", c.lost)
         .add("deliveries_per_s", c.deliveries_per_s)
-        .add("ceiling_deliveries_per_s", ceil_plain)
-        .add("ceiling_batched_deliveries_per_s", ceil_batched)
-        .add("ratio_to_ceiling_batched", ratio(c.deliveries_per_s, ceil_batched))
-        .add("ratio_to_ceiling", ratio(c.deliveries_per_s, ceil_plain))
+        .add("ceiling_deliveries_per_s", ceil)
+        .add("ceiling_one_event_deliveries_per_s", ceil_one)
+        .add("ratio_to_ceiling", ratio(c.deliveries_per_s, ceil))
+        .add("ratio_to_ceiling_one_event", ratio(c.deliveries_per_s, ceil_one))
         .add("p50_ms", c.latency.percentile_ms(50)).add("p99_ms", c.latency.percentile_ms(99))
         .add("p999_ms", c.latency.percentile_ms(99.9)).add("max_ms", c.latency.max_ms())
-        .add("server_cpu_s_per_100k", per_100k(c))
-        .add("ceiling_batched_cpu_s_per_100k", cb ? per_100k(*cb) : -1.0)
-        .add("ceiling_batched_p99_ms", cb ? cb->latency.percentile_ms(99) : 0.0)
-        .add("ceiling_lost", cb ? cb->lost : 0);
+        .add("server_cpu_us_per_delivery", cpu_us_per_delivery(&c))
+        .add("server_writes_per_delivery", writes_per_delivery(&c))
+        .add("ceiling_cpu_us_per_delivery", cpu_us_per_delivery(cc))
+        .add("ceiling_writes_per_delivery", writes_per_delivery(cc))
+        .add("ceiling_one_event_cpu_us_per_delivery", cpu_us_per_delivery(c1))
+        .add("ceiling_one_event_writes_per_delivery", writes_per_delivery(c1))
+        .add("ceiling_p99_ms", cc ? cc->latency.percentile_ms(99) : 0.0)
+        .add("ceiling_lost", cc ? cc->lost : 0);
     emit(rec, o.json);
     for (const auto& run : chat) ok = ok && run.ok && run.lost == 0 && run.delivered == run.expected;
   }

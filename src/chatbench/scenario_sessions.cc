@@ -23,8 +23,8 @@ bool run_sessions(const Options& o) {
   const long rss0 = target->rss_kib();
   const int n = o.sessions;
   const int big = std::min(o.broadcast_members, n);
-  // Enough connections that no single one carries thousands of streams.
-  const int channels = std::max(o.channels, n / 1000);
+  // When shared, enough connections that no single one carries thousands of streams.
+  const int channels = o.channels == 0 ? 0 : std::max(o.channels, n / 1000);
   LoadClient lc({.address = target->address(), .channels = channels,
                  .threads = o.client_threads, .text_bytes = o.text_bytes});
   const std::int64_t t0 = now_ns();
@@ -57,7 +57,7 @@ bool run_sessions(const Options& o) {
       rss0 >= 0 && rss1 >= 0 && held > 0 ? static_cast<double>(rss1 - rss0) / held : -1;
   Record rec("sessions");
   rec.add("sessions", n).add("sessions_held", held).add("joined", joined)
-      .add("channels", channels).add("open_s", open_s).add("join_s", join_s)
+      .add("connections", connections_label(channels)).add("open_s", open_s).add("join_s", join_s)
       .add("rss_base_kib", static_cast<std::int64_t>(rss0))
       .add("rss_kib", static_cast<std::int64_t>(rss1))
       .add("rss_per_session_kib", per_session).add("broadcast_members", big)

@@ -26,6 +26,7 @@ struct FanoutRun {
   std::uint64_t lost = 0;        // missing + out of order + seq gaps
   double deliveries_per_s = 0;
   double cpu_s = -1;             // server CPU during the run
+  std::int64_t server_segments = -1;  // TCP data segments the server sent during the run
   Histogram latency;
 };
 

@@ -148,7 +148,7 @@ std::string Record::table() const {
   for (const auto& [key, value] : fields_) {
     std::string shown = value;
     if (shown.size() >= 2 && shown.front() == '"') shown = shown.substr(1, shown.size() - 2);
-    out += fmt::format("  {:<34} {:>16}\n", key, shown);
+    out += fmt::format("  {:<40} {:>16}\n", key, shown);
   }
   return out;
 }

@@ -1,14 +1,10 @@
 #include "chatbench/target.h"
 
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <thread>
 
+#include "chatbench/ceiling_server.h"
 #include "chatbench/stats.h"
 #include "util/log.h"
 
@@ -43,6 +39,7 @@ std::unique_ptr<ChatTarget> ChatTarget::start(const Options& options, Kind kind,
   t->kind_ = kind;
   if (kind == Kind::external) {
     t->address_ = options.server;
+    t->pid_ = options.server_pid > 0 ? options.server_pid : -1;
     return t;
   }
   if (kind == Kind::in_process) {
@@ -55,52 +52,22 @@ std::unique_ptr<ChatTarget> ChatTarget::start(const Options& options, Kind kind,
     t->address_ = "127.0.0.1:" + std::to_string(t->server_->port());
     return t;
   }
-  int fds[2];
-  if (::pipe(fds) != 0) return nullptr;
-  const pid_t pid = ::fork();
-  if (pid < 0) return nullptr;
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-    ::dup2(fds[1], STDOUT_FILENO);
-    ::close(fds[0]);
-    ::close(fds[1]);
-    if (options.callgrind_out.empty()) {
-      ::execl(options.self_exe.c_str(), "chatbench", "serve", "--dir", storage_dir.c_str(),
-              static_cast<char*>(nullptr));
-    } else {
-      const std::string out = "--callgrind-out-file=" + options.callgrind_out;
-      ::execlp("valgrind", "valgrind", "--tool=callgrind", "-q", out.c_str(),
-               options.self_exe.c_str(), "serve", "--dir", storage_dir.c_str(),
-               static_cast<char*>(nullptr));
-    }
-    std::_Exit(127);
+  std::vector<std::string> argv;
+  if (!options.callgrind_out.empty()) {
+    argv = {"valgrind", "--tool=callgrind", "-q", "--callgrind-out-file=" + options.callgrind_out};
   }
-  ::close(fds[1]);
-  t->pid_ = pid;
-  std::string line;
-  char c = 0;
-  while (::read(fds[0], &c, 1) == 1 && c != '\n') line += c;
-  ::close(fds[0]);
-  if (line.rfind("PORT ", 0) != 0) {
-    std::fprintf(stderr, "chatbench: the child server did not start\n");
-    return nullptr;
+  for (const char* a : {options.self_exe.c_str(), "serve", "--dir", storage_dir.c_str()}) {
+    argv.emplace_back(a);
   }
-  t->address_ = "127.0.0.1:" + line.substr(5);
+  t->child_ = ChildServer::start(argv);
+  if (!t->child_) return nullptr;
+  t->pid_ = t->child_->pid();
+  t->address_ = t->child_->address();
   return t;
 }
 
 ChatTarget::~ChatTarget() {
   if (server_) server_->shutdown("benchmark done");
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 3000; ++i) {  // valgrind needs long to exit
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, &status, 0);
-  }
 }
 
 double ChatTarget::cpu_s(double client_cpu_s) const {
@@ -108,30 +75,55 @@ double ChatTarget::cpu_s(double client_cpu_s) const {
     case Kind::in_process:
       return process_cpu_s() - client_cpu_s;
     case Kind::child:
-      return proc_cpu_s(pid_);
     case Kind::external:
       break;
   }
-  return -1;
+  return pid_ > 0 ? proc_cpu_s(pid_) : -1;
 }
 
-long ChatTarget::rss_kib() const { return kind_ == Kind::child ? proc_rss_kib(pid_) : -1; }
+long ChatTarget::rss_kib() const { return pid_ > 0 ? proc_rss_kib(pid_) : -1; }
 
-int serve_child(const Options& options) {
+namespace {
+// Before any thread starts, so that only sigwait() sees them.
+sigset_t block_stop_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  return set;
+}
+
+void announce_port(int port) {
+  std::printf("PORT %d\n", port);
+  std::fflush(stdout);
+}
+}  // namespace
+
+int serve_ceiling_child(const Options& options) {
+  const sigset_t set = block_stop_signals();
+  CeilingServer ceiling(
+      {.batched = !options.ceiling_one_event, .upload_to_disk = false, .dir = options.dir});
+  if (!ceiling.start()) {
+    std::fprintf(stderr, "chatbench serve-ceiling: cannot start\n");
+    return 1;
+  }
+  announce_port(ceiling.port());
+  int sig = 0;
+  sigwait(&set, &sig);
+  return 0;
+}
+
+int serve_child(const Options& options) {
+  const sigset_t set = block_stop_signals();
   chatcore::log::set_level(chatcore::log::Level::warn);
   chatcore::Server server(bench_config(options.dir));
   if (auto st = server.start(); !st.ok()) {
     std::fprintf(stderr, "chatbench serve: %s\n", st.message.c_str());
     return 1;
   }
-  std::printf("PORT %d\n", server.port());
-  std::fflush(stdout);
+  announce_port(server.port());
   int sig = 0;
   sigwait(&set, &sig);
   server.shutdown("benchmark done");

@@ -41,8 +41,8 @@ Status check_address(const std::string& address) {
 
 void deliver(Session& s, const v1::EventBatch& batch, int from) {
   for (int i = from; i < batch.events_size(); ++i) {
-    const Event event = transport::from_proto(batch.events(i));
-    if (s.on_event) s.on_event(event);
+    const auto event = transport::from_proto(batch.events(i));
+    if (event && s.on_event) s.on_event(*event);
   }
 }
 
@@ -70,7 +70,7 @@ void run_session(std::shared_ptr<Session> s) {
     return;
   }
 
-  const Event welcome = transport::from_proto(batch.events(0));
+  const Event welcome = *transport::from_proto(batch.events(0));  // has_welcome() above
   {
     std::unique_lock lock(s->mu);
     if (!s->abandoned) {

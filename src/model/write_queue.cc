@@ -1,7 +1,8 @@
 #include "model/write_queue.h"
 
-#include <type_traits>
 #include <variant>
+
+#include "model/overloaded.h"
 
 namespace chatcore::model {
 namespace {
@@ -9,32 +10,35 @@ constexpr std::size_t kEventOverhead = 32;  // seq, time, tags and lengths
 }
 
 std::size_t approx_bytes(const Event& event) {
-  return kEventOverhead + std::visit(
-      [](const auto& e) -> std::size_t {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, Welcome>) {
-          return e.session.size() + e.nickname.size() + e.server.size() + 16;
-        } else if constexpr (std::is_same_v<T, RoomMessage>) {
-          return e.room.size() + e.sender.size() + e.text.size() + 24;
-        } else if constexpr (std::is_same_v<T, DirectMessage>) {
-          return e.sender.size() + e.recipient.size() + e.text.size() + 16;
-        } else if constexpr (std::is_same_v<T, MemberJoined>) {
-          return e.room.size() + e.nickname.size() + 4;
-        } else if constexpr (std::is_same_v<T, MemberLeft>) {
-          return e.room.size() + e.nickname.size() + e.reason.size() + 4;
-        } else if constexpr (std::is_same_v<T, NickChanged>) {
-          return e.old_nickname.size() + e.new_nickname.size() + e.room.size();
-        } else if constexpr (std::is_same_v<T, FileNotice>) {
-          const auto& f = e.file;
-          return f.id.size() + f.name.size() + f.sender.size() + f.sha256.size() + f.room.size() +
-                 f.recipient.size() + 24;
-        } else if constexpr (std::is_same_v<T, HistoryReplay>) {
-          return e.room.size() + 4;
-        } else {
-          return e.reason.size();
-        }
-      },
-      event.body);
+  return kEventOverhead +
+         std::visit(Overloaded{
+                        [](const Welcome& e) -> std::size_t {
+                          return e.session.size() + e.nickname.size() + e.server.size() + 16;
+                        },
+                        [](const RoomMessage& e) -> std::size_t {
+                          return e.room.size() + e.sender.size() + e.text.size() + 24;
+                        },
+                        [](const DirectMessage& e) -> std::size_t {
+                          return e.sender.size() + e.recipient.size() + e.text.size() + 16;
+                        },
+                        [](const MemberJoined& e) -> std::size_t {
+                          return e.room.size() + e.nickname.size() + 4;
+                        },
+                        [](const MemberLeft& e) -> std::size_t {
+                          return e.room.size() + e.nickname.size() + e.reason.size() + 4;
+                        },
+                        [](const NickChanged& e) -> std::size_t {
+                          return e.old_nickname.size() + e.new_nickname.size() + e.room.size();
+                        },
+                        [](const FileNotice& e) -> std::size_t {
+                          const auto& f = e.file;
+                          return f.id.size() + f.name.size() + f.sender.size() + f.sha256.size() +
+                                 f.room.size() + f.recipient.size() + 24;
+                        },
+                        [](const HistoryReplay& e) -> std::size_t { return e.room.size() + 4; },
+                        [](const ShutdownNotice& e) -> std::size_t { return e.reason.size(); },
+                    },
+                    event.body);
 }
 
 WriteQueue::Push WriteQueue::push(EventPtr event, std::shared_ptr<const std::string> wire) {

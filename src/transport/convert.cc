@@ -1,7 +1,10 @@
 #include "transport/convert.h"
 
-#include <type_traits>
+#include <optional>
 #include <variant>
+
+#include "model/overloaded.h"
+#include "util/log.h"
 
 namespace chatcore::transport {
 
@@ -44,120 +47,143 @@ Limits from_proto(const v1::ServerLimits& l) {
 void to_proto(const Event& event, std::uint64_t seq, v1::Event* out) {
   out->set_seq(seq);
   out->set_time_unix_ms(event.time_unix_ms);
-  std::visit(
-      [out](const auto& e) {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, Welcome>) {
-          auto* w = out->mutable_welcome();
-          w->set_session(e.session);
-          w->set_nickname(e.nickname);
-          to_proto(e.limits, w->mutable_limits());
-          w->set_server(e.server);
-        } else if constexpr (std::is_same_v<T, RoomMessage>) {
-          auto* m = out->mutable_room_message();
-          m->set_message_id(e.message_id);
-          m->set_room(e.room);
-          m->set_sender(e.sender);
-          m->set_text(e.text);
-          m->set_replay(e.replay);
-          m->set_client_msg_id(e.client_msg_id);
-          m->set_sent_unix_ms(e.sent_unix_ms);
-        } else if constexpr (std::is_same_v<T, DirectMessage>) {
-          auto* m = out->mutable_direct_message();
-          m->set_message_id(e.message_id);
-          m->set_sender(e.sender);
-          m->set_recipient(e.recipient);
-          m->set_text(e.text);
-          m->set_client_msg_id(e.client_msg_id);
-        } else if constexpr (std::is_same_v<T, MemberJoined>) {
-          auto* m = out->mutable_joined();
-          m->set_room(e.room);
-          m->set_nickname(e.nickname);
-          m->set_members(e.members);
-        } else if constexpr (std::is_same_v<T, MemberLeft>) {
-          auto* m = out->mutable_left();
-          m->set_room(e.room);
-          m->set_nickname(e.nickname);
-          m->set_members(e.members);
-          m->set_reason(e.reason);
-        } else if constexpr (std::is_same_v<T, NickChanged>) {
-          auto* m = out->mutable_nick_changed();
-          m->set_old_nickname(e.old_nickname);
-          m->set_new_nickname(e.new_nickname);
-          m->set_room(e.room);
-        } else if constexpr (std::is_same_v<T, FileNotice>) {
-          to_proto(e.file, out->mutable_file()->mutable_file());
-        } else if constexpr (std::is_same_v<T, HistoryReplay>) {
-          auto* m = out->mutable_history();
-          m->set_room(e.room);
-          m->set_count(e.count);
-        } else {
-          out->mutable_shutdown()->set_reason(e.reason);
-        }
-      },
-      event.body);
+  std::visit(model::Overloaded{
+                 [out](const Welcome& e) {
+                   auto* w = out->mutable_welcome();
+                   w->set_session(e.session);
+                   w->set_nickname(e.nickname);
+                   to_proto(e.limits, w->mutable_limits());
+                   w->set_server(e.server);
+                 },
+                 [out](const RoomMessage& e) {
+                   auto* m = out->mutable_room_message();
+                   m->set_message_id(e.message_id);
+                   m->set_room(e.room);
+                   m->set_sender(e.sender);
+                   m->set_text(e.text);
+                   m->set_replay(e.replay);
+                   m->set_client_msg_id(e.client_msg_id);
+                   m->set_sent_unix_ms(e.sent_unix_ms);
+                 },
+                 [out](const DirectMessage& e) {
+                   auto* m = out->mutable_direct_message();
+                   m->set_message_id(e.message_id);
+                   m->set_sender(e.sender);
+                   m->set_recipient(e.recipient);
+                   m->set_text(e.text);
+                   m->set_client_msg_id(e.client_msg_id);
+                 },
+                 [out](const MemberJoined& e) {
+                   auto* m = out->mutable_joined();
+                   m->set_room(e.room);
+                   m->set_nickname(e.nickname);
+                   m->set_members(e.members);
+                 },
+                 [out](const MemberLeft& e) {
+                   auto* m = out->mutable_left();
+                   m->set_room(e.room);
+                   m->set_nickname(e.nickname);
+                   m->set_members(e.members);
+                   m->set_reason(e.reason);
+                 },
+                 [out](const NickChanged& e) {
+                   auto* m = out->mutable_nick_changed();
+                   m->set_old_nickname(e.old_nickname);
+                   m->set_new_nickname(e.new_nickname);
+                   m->set_room(e.room);
+                 },
+                 [out](const FileNotice& e) {
+                   to_proto(e.file, out->mutable_file()->mutable_file());
+                 },
+                 [out](const HistoryReplay& e) {
+                   auto* m = out->mutable_history();
+                   m->set_room(e.room);
+                   m->set_count(e.count);
+                 },
+                 [out](const ShutdownNotice& e) { out->mutable_shutdown()->set_reason(e.reason); },
+             },
+             event.body);
 }
 
-Event from_proto(const v1::Event& in) {
+namespace {
+Welcome to_body(const v1::Welcome& w) {
+  return Welcome{.session = w.session(),
+                 .nickname = w.nickname(),
+                 .limits = from_proto(w.limits()),
+                 .server = w.server()};
+}
+
+RoomMessage to_body(const v1::RoomMessage& m) {
+  return RoomMessage{.message_id = m.message_id(),
+                     .room = m.room(),
+                     .sender = m.sender(),
+                     .text = m.text(),
+                     .replay = m.replay(),
+                     .client_msg_id = m.client_msg_id(),
+                     .sent_unix_ms = m.sent_unix_ms()};
+}
+
+DirectMessage to_body(const v1::DirectMessage& m) {
+  return DirectMessage{.message_id = m.message_id(),
+                       .sender = m.sender(),
+                       .recipient = m.recipient(),
+                       .text = m.text(),
+                       .client_msg_id = m.client_msg_id()};
+}
+
+MemberJoined to_body(const v1::MemberJoined& m) {
+  return MemberJoined{.room = m.room(), .nickname = m.nickname(), .members = m.members()};
+}
+
+MemberLeft to_body(const v1::MemberLeft& m) {
+  return MemberLeft{
+      .room = m.room(), .nickname = m.nickname(), .members = m.members(), .reason = m.reason()};
+}
+
+NickChanged to_body(const v1::NickChanged& m) {
+  return NickChanged{
+      .old_nickname = m.old_nickname(), .new_nickname = m.new_nickname(), .room = m.room()};
+}
+
+// The body of a known kind; nullopt for a kind this build does not know.
+std::optional<EventBody> body_of(const v1::Event& in) {
+  switch (in.kind_case()) {
+    case v1::Event::kWelcome:
+      return to_body(in.welcome());
+    case v1::Event::kRoomMessage:
+      return to_body(in.room_message());
+    case v1::Event::kDirectMessage:
+      return to_body(in.direct_message());
+    case v1::Event::kJoined:
+      return to_body(in.joined());
+    case v1::Event::kLeft:
+      return to_body(in.left());
+    case v1::Event::kNickChanged:
+      return to_body(in.nick_changed());
+    case v1::Event::kFile:
+      return FileNotice{.file = from_proto(in.file().file())};
+    case v1::Event::kHistory:
+      return HistoryReplay{.room = in.history().room(), .count = in.history().count()};
+    case v1::Event::kShutdown:
+      return ShutdownNotice{.reason = in.shutdown().reason()};
+    case v1::Event::KIND_NOT_SET:
+      break;
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<Event> from_proto(const v1::Event& in) {
+  auto body = body_of(in);
+  if (!body) {
+    // A newer server's event kind: skipped, so that it is never mistaken for a shutdown.
+    log::info("skipping event {} of a kind this client does not know", in.seq());
+    return std::nullopt;
+  }
   Event event;
   event.seq = in.seq();
   event.time_unix_ms = in.time_unix_ms();
-  switch (in.kind_case()) {
-    case v1::Event::kWelcome: {
-      const auto& w = in.welcome();
-      event.body = Welcome{.session = w.session(),
-                           .nickname = w.nickname(),
-                           .limits = from_proto(w.limits()),
-                           .server = w.server()};
-      break;
-    }
-    case v1::Event::kRoomMessage: {
-      const auto& m = in.room_message();
-      event.body = RoomMessage{.message_id = m.message_id(),
-                               .room = m.room(),
-                               .sender = m.sender(),
-                               .text = m.text(),
-                               .replay = m.replay(),
-                               .client_msg_id = m.client_msg_id(),
-                               .sent_unix_ms = m.sent_unix_ms()};
-      break;
-    }
-    case v1::Event::kDirectMessage: {
-      const auto& m = in.direct_message();
-      event.body = DirectMessage{.message_id = m.message_id(),
-                                 .sender = m.sender(),
-                                 .recipient = m.recipient(),
-                                 .text = m.text(),
-                                 .client_msg_id = m.client_msg_id()};
-      break;
-    }
-    case v1::Event::kJoined:
-      event.body = MemberJoined{.room = in.joined().room(),
-                                .nickname = in.joined().nickname(),
-                                .members = in.joined().members()};
-      break;
-    case v1::Event::kLeft:
-      event.body = MemberLeft{.room = in.left().room(),
-                              .nickname = in.left().nickname(),
-                              .members = in.left().members(),
-                              .reason = in.left().reason()};
-      break;
-    case v1::Event::kNickChanged:
-      event.body = NickChanged{.old_nickname = in.nick_changed().old_nickname(),
-                               .new_nickname = in.nick_changed().new_nickname(),
-                               .room = in.nick_changed().room()};
-      break;
-    case v1::Event::kFile:
-      event.body = FileNotice{.file = from_proto(in.file().file())};
-      break;
-    case v1::Event::kHistory:
-      event.body = HistoryReplay{.room = in.history().room(), .count = in.history().count()};
-      break;
-    case v1::Event::kShutdown:
-    case v1::Event::KIND_NOT_SET:
-      event.body = ShutdownNotice{.reason = in.shutdown().reason()};
-      break;
-  }
+  event.body = std::move(*body);
   return event;
 }
 

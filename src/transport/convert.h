@@ -8,12 +8,15 @@
 
 #include <grpcpp/support/status.h>
 
+#include <optional>
+
 #include "chatcore/v1/chat.pb.h"
 
 namespace chatcore::transport {
 
 void to_proto(const Event& event, std::uint64_t seq, v1::Event* out);
-Event from_proto(const v1::Event& event);
+// nullopt (logged) for an event of a kind this build does not know: a newer server's.
+std::optional<Event> from_proto(const v1::Event& event);
 
 void to_proto(const FileInfo& file, v1::FileInfo* out);
 FileInfo from_proto(const v1::FileInfo& file);

@@ -1,13 +1,11 @@
 // DownloadCall: the CallData of the server-streaming Download RPC. The pool reads chunks a
 // few ahead of the stream; the loop writes them one at a time. The file is never loaded
 // whole into memory.
-#include <boost/asio/post.hpp>
-
 #include <deque>
 #include <memory>
 #include <vector>
 
-#include "transport/context.h"
+#include "transport/call_base.h"
 #include "transport/convert.h"
 #include "util/files.h"
 #include "util/log.h"
@@ -19,66 +17,51 @@ namespace {
 constexpr std::size_t kChunksPerRead = 16;
 constexpr std::size_t kReadAhead = 32;
 
-class DownloadCall final {
+class DownloadCall final : public CallBase {
  public:
-  explicit DownloadCall(ServiceContext& ctx) : ctx_(ctx), writer_(&server_ctx_) {
-    server_ctx_.AsyncNotifyWhenDone(&done_tag_);
+  explicit DownloadCall(ServiceContext& ctx)
+      : CallBase(ctx, "Download", true), writer_(&server_ctx_) {
     ctx_.service.RequestDownload(&server_ctx_, &request_, &writer_, ctx_.cq.get(), ctx_.cq.get(),
-                                 &request_tag_);
+                                 request_tag());
   }
 
  private:
   enum class State {
-    requested,  // waiting for a client
+    authorizing,  // checking the session and the file's permissions
     opening,    // the pool opens the file
     streaming,  // info, then chunks
     finishing,  // Finish issued
     finished,   // Finish completed
   };
 
-  void on_request(bool ok) {
-    if (!ok) {
-      delete this;
-      return;
-    }
-    active_.start(ctx_, "Download");
-    if (!ctx_.shutting_down) arm_download(ctx_);
-    peer_ = server_ctx_.peer();
-    auto session = ctx_.session(request_.session());
+  bool on_started() override {
+    auto session = authorize(request_.session(), false);
     if (!session.ok()) {
       finish(session.status());
-      return;
+      return true;
     }
     nickname_ = ctx_.hub.nickname(*session);
-    if (auto admitted = ctx_.admit(*session, false); !admitted.ok()) {
-      finish(admitted);
-      return;
-    }
     auto info = ctx_.hub.authorize_download(*session, request_.file_id());
     if (!info.ok()) {
       log::info("download of {} by {} at {} refused: {}", request_.file_id().substr(0, 64),
-                nickname_, peer_, info.status().message);
+                nickname_, peer(), info.status().message);
       finish(info.status());
-      return;
+      return true;
     }
     info_ = std::move(*info);
     state_ = State::opening;
     file_ = std::make_shared<util::FileReader>();
-    ++posted_;
-    boost::asio::post(ctx_.io_pool, [this, file = file_, path = ctx_.file_path(info_.id)] {
-      Status status = file->open(path);
-      ctx_.waker->post([this, status = std::move(status)] {
-        --posted_;
-        on_opened(status);
-      });
-    });
+    run_on_pool([file = file_, path = ctx_.file_path(info_.id)] { return file->open(path); },
+                [this](Status status) {
+                  if (state_ == State::opening) on_opened(status);
+                  return !done();
+                });
+    return true;
   }
 
+  void rearm() override { new DownloadCall(ctx_); }
+
   void on_opened(const Status& status) {
-    if (state_ != State::opening) {
-      maybe_delete();
-      return;
-    }
     if (!status.ok()) {
       finish({Code::data_loss, "the file is no longer stored on the server"});
       return;
@@ -99,10 +82,9 @@ class DownloadCall final {
       return;
     }
     read_in_flight_ = true;
-    ++posted_;
     // One pool task reads a block of chunks: each round trip to the pool and back costs two
     // thread wake-ups, which would otherwise bound the rate at one chunk per pair.
-    boost::asio::post(ctx_.io_pool, [this, file = file_, size = ctx_.config.limits.chunk_size] {
+    run_on_pool([file = file_, size = ctx_.config.limits.chunk_size] {
       Result<std::vector<std::string>> block = std::vector<std::string>{};
       for (std::size_t i = 0; i < kChunksPerRead; ++i) {
         auto chunk = file->read(size);
@@ -114,20 +96,16 @@ class DownloadCall final {
         if (!chunk->empty()) block->push_back(std::move(*chunk));
         if (last) break;
       }
-      ctx_.waker->post([this, block = std::move(block)]() mutable {
-        --posted_;
-        read_in_flight_ = false;
-        on_block(std::move(block));
-      });
+      return block;
+    }, [this](Result<std::vector<std::string>> block) {
+      read_in_flight_ = false;
+      if (state_ == State::streaming) on_block(std::move(block));
+      return !done();
     });
   }
 
   // An empty block means the end of the file.
   void on_block(Result<std::vector<std::string>> block) {
-    if (state_ != State::streaming) {
-      maybe_delete();
-      return;
-    }
     if (!block.ok()) {
       finish(block.status());
       return;
@@ -156,7 +134,7 @@ class DownloadCall final {
         finish({Code::data_loss, "the stored file changed while it was being sent"});
         return;
       }
-      log::info("user {} at {} downloaded {} ({})", nickname_, peer_, info_.name,
+      log::info("user {} at {} downloaded {} ({})", nickname_, peer(), info_.name,
                 util::human_bytes(info_.size));
       finish({});
     }
@@ -164,58 +142,46 @@ class DownloadCall final {
 
   void write(const v1::DownloadResponse& message) {
     write_in_flight_ = true;
-    writer_.Write(message, &write_tag_);
+    writer_.Write(message, write_op_.arm());
   }
 
-  void on_write(bool ok) {
+  bool on_write(bool ok) {
     write_in_flight_ = false;
     if (!ok) {
       // The client went away; the done tag follows.
       state_ = State::finished;
-      maybe_delete();
-      return;
+      return !done();
     }
     pump();
     read_ahead();
-    maybe_delete();  // the done tag may have overtaken this write's tag
+    return !done();
   }
 
   void finish(const Status& status) {
     state_ = State::finishing;
-    writer_.Finish(to_grpc(status), &finish_tag_);
+    writer_.Finish(to_grpc(status), finish_op_.arm());
   }
 
-  void on_finish(bool /*ok*/) {
+  bool on_finish(bool /*ok*/) {
     state_ = State::finished;
-    maybe_delete();
+    return !done();
   }
 
-  void on_done(bool /*ok*/) {
-    done_ = true;
+  bool on_done(bool /*cancelled*/) override {
     if (state_ == State::opening || state_ == State::streaming) {
       // Only a cancelled call is done before its Finish: nothing more will be written.
-      log::info("download of {} by {} at {} cancelled", info_.name, nickname_, peer_);
+      log::info("download of {} by {} at {} cancelled", info_.name, nickname_, peer());
       state_ = State::finished;
     }
-    maybe_delete();
+    return false;
   }
 
-  void maybe_delete() {
-    if (done_ && state_ != State::finishing && !write_in_flight_ && posted_ == 0) delete this;
-  }
-
-  ServiceContext& ctx_;
-  ActiveCall active_;
-  grpc::ServerContext server_ctx_;
   v1::DownloadRequest request_;
   grpc::ServerAsyncWriter<v1::DownloadResponse> writer_;
-  MemberTag<DownloadCall, &DownloadCall::on_request> request_tag_{this};
-  MemberTag<DownloadCall, &DownloadCall::on_write> write_tag_{this};
-  MemberTag<DownloadCall, &DownloadCall::on_finish> finish_tag_{this};
-  MemberTag<DownloadCall, &DownloadCall::on_done> done_tag_{this};
+  Op<DownloadCall, &DownloadCall::on_write> write_op_{this};
+  Op<DownloadCall, &DownloadCall::on_finish> finish_op_{this};
 
-  State state_ = State::requested;
-  std::string peer_;
+  State state_ = State::authorizing;
   std::string nickname_;
   FileInfo info_;
   std::shared_ptr<util::FileReader> file_;
@@ -224,8 +190,6 @@ class DownloadCall final {
   bool read_in_flight_ = false;
   bool write_in_flight_ = false;
   bool eof_ = false;
-  bool done_ = false;
-  int posted_ = 0;
 };
 
 }  // namespace

@@ -77,7 +77,7 @@ std::string Metrics::render() const {
                    kReasons[i], refusals_[i].get());
   }
   loop_turn.render(out, "chatcore_loop_turn_seconds",
-                   "Time the loop spent handling one completion-queue event.");
+                   "Time of one loop turn: its completion-queue events and the flush of their writes.");
   return out;
 }
 

@@ -1,10 +1,13 @@
-// ChatService: registers the chat service on a builder, runs the completion-queue loop and
-// carries out the shutdown order (tell clients, stop the server with a deadline, let every
-// started call free itself, join the disk pool, shut the queue down, drain it).
+// ChatService: registers the chat service on a builder, runs the completion-queue loop (with
+// its end-of-turn flush) and carries out the shutdown order (tell clients, stop the server
+// with a deadline, let every started call free itself, join the disk pool, shut the queue
+// down, drain it).
 #include <chatcore/service.h>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+
+#include <grpc/support/time.h>
 
 #include <vector>
 
@@ -37,19 +40,15 @@ Status prepare_storage(const std::filesystem::path& dir) {
 }
 }  // namespace
 
-// The loop's own state, copied into gauges a scrape can read from another thread.
-void publish_metrics(ServiceContext& ctx, std::chrono::steady_clock::duration turn) {
+// The loop's own state, copied after every event into gauges that a scrape reads from
+// another thread.
+void publish_metrics(ServiceContext& ctx) {
   auto& m = ctx.metrics;
-  m.loop_turn.observe_ns(
-      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(turn).count()));
   m.sessions_online.set(static_cast<std::int64_t>(ctx.hub.session_count()));
   m.rooms.set(static_cast<std::int64_t>(ctx.hub.room_count()));
-  const auto kind = [&ctx](std::string_view name) {
-    const auto it = ctx.active_by_kind.find(name);
-    return it == ctx.active_by_kind.end() ? 0 : it->second;
-  };
-  m.transfers_in_flight.set(kind("Upload") + kind("Download"));
-  m.stored_bytes.set(static_cast<std::int64_t>(ctx.stored_bytes));
+  m.transfers_in_flight.set(
+      static_cast<std::int64_t>(ctx.calls.active("Upload") + ctx.calls.active("Download")));
+  m.stored_bytes.set(static_cast<std::int64_t>(ctx.storage.stored()));
 }
 
 }  // namespace transport
@@ -73,7 +72,7 @@ Status ChatService::attach(grpc::ServerBuilder& builder) {
   if (auto status = transport::prepare_storage(ctx.config.storage_dir); !status.ok()) {
     return status;
   }
-  ctx.stored_bytes = util::stored_size(ctx.config.storage_dir);
+  ctx.storage.set_stored(util::stored_size(ctx.config.storage_dir));
   builder.RegisterService(&ctx.service);
   // The largest message the protocol needs is one upload chunk plus framing.
   builder.SetMaxReceiveMessageSize(static_cast<int>(ctx.config.limits.chunk_size) + 64 * 1024);
@@ -105,12 +104,33 @@ void ChatService::run() {
   transport::arm_unary_calls(ctx);
   transport::arm_upload(ctx);
   transport::arm_download(ctx);
-  void* tag = nullptr;
-  bool ok = false;
-  while (ctx.cq->Next(&tag, &ok)) {
-    const auto start = std::chrono::steady_clock::now();
-    static_cast<transport::Tag*>(tag)->on_event(ok);
-    transport::publish_metrics(ctx, std::chrono::steady_clock::now() - start);
+  // One turn handles every completion that is ready now (at most kTurn), then flushes the
+  // sessions that queued events meanwhile: one write each however many events the turn made.
+  // A lone event is flushed in the turn that made it, as soon as nothing else is ready.
+  constexpr int kTurn = 256;
+  const gpr_timespec now = gpr_time_0(GPR_CLOCK_MONOTONIC);
+  const gpr_timespec never = gpr_inf_future(GPR_CLOCK_MONOTONIC);
+  int handled = 0;
+  std::chrono::steady_clock::time_point turn_start;
+  for (;;) {
+    void* tag = nullptr;
+    bool ok = false;
+    const auto next = ctx.cq->AsyncNext(&tag, &ok, ctx.flush.empty() ? never : now);
+    if (next == grpc::CompletionQueue::SHUTDOWN) break;
+    if (next == grpc::CompletionQueue::GOT_EVENT) {
+      if (handled == 0) turn_start = std::chrono::steady_clock::now();
+      static_cast<transport::Tag*>(tag)->on_event(ok);
+      transport::publish_metrics(ctx);
+      if (++handled < kTurn) continue;
+    }
+    ctx.flush.run();
+    // A turn: from its first event to the end of its flush (an idle wait is not counted).
+    if (handled > 0) {
+      ctx.metrics.loop_turn.observe_ns(static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
+                                                               turn_start).count()));
+    }
+    handled = 0;
   }
 }
 
@@ -124,18 +144,14 @@ void ChatService::shutdown(grpc::Server& server, const std::string& reason) {
 
   // 1. Stop re-arming; every client hears why, then its stream ends once flushed.
   ctx.waker->post([&ctx, reason] {
-    ctx.shutting_down = true;
+    ctx.calls.begin_shutdown();
     ctx.hub.shutdown(reason);
     std::vector<transport::SessionCall*> open;
-    for (auto& [id, call] : ctx.sessions) open.push_back(call);
+    for (const auto& [id, call] : ctx.calls.sessions()) open.push_back(call);
     for (auto* call : open) call->finish_after_flush(grpc::Status::OK);
-    ctx.check_drained();
   });
-  {
-    std::unique_lock lock(ctx.shutdown_mutex);
-    if (!ctx.shutdown_cv.wait_until(lock, until, [&] { return ctx.sessions_drained; })) {
-      log::warn("some clients did not take their shutdown notice within {} ms", grace.count());
-    }
+  if (!ctx.calls.wait_sessions_until(until)) {
+    log::warn("some clients did not take their shutdown notice within {} ms", grace.count());
   }
 
   // 2. Cancel whatever is still running (transfers, slow readers). Not on the loop thread:
@@ -145,19 +161,16 @@ void ChatService::shutdown(grpc::Server& server, const std::string& reason) {
   server.Shutdown(std::chrono::system_clock::now() +
                   std::chrono::duration_cast<std::chrono::system_clock::duration>(left));
 
-  // 3. Started calls free themselves (uploads remove partial files on the pool first).
-  {
-    std::unique_lock lock(ctx.shutdown_mutex);
-    ctx.waker->post([&ctx] { ctx.check_drained(); });
-    if (!ctx.shutdown_cv.wait_for(lock, std::chrono::seconds(10), [&] { return ctx.calls_idle; })) {
-      std::string kinds;
-      for (const auto& [kind, count] : ctx.active_by_kind) {
-        if (count != 0) kinds += fmt::format(" {}={}", kind, count);
-      }
+  // 3. Started calls free themselves (uploads remove partial files on the pool first), for
+  // at most 10 s: a call stuck past that must not keep the process from exiting.
+  ctx.waker->post([&ctx] { ctx.calls.publish(); });
+  if (!ctx.calls.wait_idle_for(std::chrono::seconds(10))) {
+    // The counts are loop state: the loop reports them itself.
+    ctx.waker->post([&ctx] {
       log::error("{} call(s) still running 10 s after the server stopped ({} sessions;{}); "
                  "shutting down anyway",
-                 ctx.active_calls, ctx.sessions.size(), kinds);
-    }
+                 ctx.calls.active(), ctx.calls.sessions().size(), ctx.calls.describe());
+    });
   }
 
   // 4. No more disk work, no more wake-ups; then the queue drains and run() returns.

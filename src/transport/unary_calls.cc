@@ -1,9 +1,9 @@
 // The CallData of every unary RPC. Each RPC is one instantiation of UnaryCall with its own
-// traits (request method and handler); each call has a single operation outstanding at any
-// time (the request, then the finish), so the call itself is the tag.
+// traits (request method and handler); a unary call has one operation outstanding at a time
+// (the request, then the finish) and needs no done tag.
 #include <algorithm>
 
-#include "transport/context.h"
+#include "transport/call_base.h"
 #include "transport/convert.h"
 #include "util/log.h"
 
@@ -13,46 +13,36 @@ namespace {
 using Service = v1::Chat::AsyncService;
 
 template <class Traits>
-class UnaryCall final : public Tag {
+class UnaryCall final : public CallBase {
  public:
   using Request = typename Traits::Request;
   using Response = typename Traits::Response;
 
-  explicit UnaryCall(ServiceContext& ctx) : ctx_(ctx), responder_(&server_ctx_) {
+  explicit UnaryCall(ServiceContext& ctx) : CallBase(ctx, Traits::kName, false), responder_(&server_ctx_) {
     (ctx_.service.*Traits::kRequest)(&server_ctx_, &request_, &responder_, ctx_.cq.get(),
-                                     ctx_.cq.get(), this);
-  }
-
-  void on_event(bool ok) override {
-    switch (state_) {
-      case State::requested: {
-        if (!ok) break;  // shutting down before the call started
-        active_.start(ctx_, Traits::kName);
-        if (!ctx_.shutting_down) new UnaryCall(ctx_);
-        Response response;
-        const Status status = handle(response);
-        state_ = State::finishing;
-        if (status.ok()) {
-          responder_.Finish(response, grpc::Status::OK, this);
-        } else {
-          responder_.FinishWithError(to_grpc(status), this);
-        }
-        return;
-      }
-      case State::finishing:
-        break;
-    }
-    delete this;
+                                     ctx_.cq.get(), request_tag());
   }
 
  private:
-  enum class State { requested, finishing };
+  bool on_started() override {
+    Response response;
+    const Status status = handle(response);
+    if (status.ok()) {
+      responder_.Finish(response, grpc::Status::OK, finish_op_.arm());
+    } else {
+      responder_.FinishWithError(to_grpc(status), finish_op_.arm());
+    }
+    return true;
+  }
+
+  void rearm() override { new UnaryCall(ctx_); }
+
+  bool on_finish(bool /*ok*/) { return false; }
 
   Status handle(Response& response) {
-    auto id = ctx_.session(request_.session());
-    if (!id.ok()) return id.status();
     constexpr bool is_message = requires { Traits::kIsMessage; };
-    if (Status admitted = ctx_.admit(*id, is_message); !admitted.ok()) return admitted;
+    auto id = authorize(request_.session(), is_message);
+    if (!id.ok()) return id.status();
     Status status = Traits::handle(ctx_.hub, *id, request_, response);
     if constexpr (is_message) {
       if (status.ok()) {
@@ -67,12 +57,9 @@ class UnaryCall final : public Tag {
     return status;
   }
 
-  ServiceContext& ctx_;
-  ActiveCall active_;
-  grpc::ServerContext server_ctx_;
   Request request_;
   grpc::ServerAsyncResponseWriter<Response> responder_;
-  State state_ = State::requested;
+  Op<UnaryCall, &UnaryCall::on_finish> finish_op_{this};
 };
 
 template <class T>

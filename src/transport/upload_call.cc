@@ -3,12 +3,10 @@
 // time per upload, while the next read is already in flight. The file is written under a
 // temporary name and renamed only when everything checked out; on any failure the partial
 // file is removed before the client hears why.
-#include <boost/asio/post.hpp>
-
 #include <deque>
 #include <memory>
 
-#include "transport/context.h"
+#include "transport/call_base.h"
 #include "transport/convert.h"
 #include "util/files.h"
 #include "util/log.h"
@@ -27,16 +25,15 @@ bool is_sha256_hex(const std::string& s) {
   return true;
 }
 
-class UploadCall final {
+class UploadCall final : public CallBase {
  public:
-  explicit UploadCall(ServiceContext& ctx) : ctx_(ctx), reader_(&server_ctx_) {
-    server_ctx_.AsyncNotifyWhenDone(&done_tag_);
-    ctx_.service.RequestUpload(&server_ctx_, &reader_, ctx_.cq.get(), ctx_.cq.get(), &request_tag_);
+  explicit UploadCall(ServiceContext& ctx) : CallBase(ctx, "Upload", true), reader_(&server_ctx_) {
+    ctx_.service.RequestUpload(&server_ctx_, &reader_, ctx_.cq.get(), ctx_.cq.get(),
+                               request_tag());
   }
 
  private:
   enum class State {
-    requested,  // waiting for a client
     meta,       // waiting for the metadata message
     receiving,  // chunks flow to disk
     storing,    // all bytes on disk; closing, checking and renaming on the pool
@@ -45,30 +42,26 @@ class UploadCall final {
     finished,   // Finish completed
   };
 
-  void on_request(bool ok) {
-    if (!ok) {
-      delete this;
-      return;
-    }
-    active_.start(ctx_, "Upload");
-    if (!ctx_.shutting_down) arm_upload(ctx_);
-    peer_ = server_ctx_.peer();
-    state_ = State::meta;
+  bool on_started() override {
     read_next();
+    return true;
   }
+
+  void rearm() override { new UploadCall(ctx_); }
 
   void read_next() {
     read_in_flight_ = true;
     message_.Clear();
-    reader_.Read(&message_, &read_tag_);
+    reader_.Read(&message_, read_op_.arm());
   }
 
-  void on_read(bool ok) {
+  bool on_read(bool ok) {
     read_in_flight_ = false;
-    if (state_ != State::meta && state_ != State::receiving) {
-      maybe_delete();
-      return;
-    }
+    if (state_ == State::meta || state_ == State::receiving) take(ok);
+    return !done();
+  }
+
+  void take(bool ok) {
     if (!ok) {
       // The client half-closed (or went away: the done tag tells which).
       if (state_ == State::meta) {
@@ -117,17 +110,14 @@ class UploadCall final {
       return;
     }
     const auto& meta = request.meta();
-    auto session = ctx_.session(meta.session());
+    auto session = authorize(meta.session(), false);
     if (!session.ok()) {
+      if (const auto id = ctx_.hub.find(meta.session()); id != 0) nickname_ = ctx_.hub.nickname(id);
       fail(session.status());
       return;
     }
     session_ = *session;
     nickname_ = ctx_.hub.nickname(session_);
-    if (auto admitted = ctx_.admit(session_, false); !admitted.ok()) {
-      fail(std::move(admitted));
-      return;
-    }
     auto target = ctx_.hub.check_upload(session_, meta.name(), meta.size(), meta.room(),
                                         meta.recipient());
     if (!target.ok()) {
@@ -141,24 +131,19 @@ class UploadCall final {
     target_ = std::move(*target);
     declared_ = meta.size();
     client_sha256_ = meta.sha256();
-    const std::uint64_t quota = ctx_.config.storage_quota;
-    const std::uint64_t committed = ctx_.stored_bytes + ctx_.reserved_bytes;
-    if (quota != 0 && committed + declared_ > quota) {
-      fail({Code::resource_exhausted,
-            fmt::format("the server's storage quota is full: {} free, the file is {}",
-                        util::human_bytes(quota > committed ? quota - committed : 0),
-                        util::human_bytes(declared_))});
+    // Uploads in flight count against the quota and free space from the start, not as they grow.
+    const std::uint64_t in_flight = ctx_.storage.reserved();
+    auto reservation = ctx_.storage.reserve(declared_);
+    if (!reservation.ok()) {
+      fail(reservation.status());
       return;
     }
-    // Uploads in flight count against free space from the start, not as they grow.
-    const std::uint64_t in_flight = ctx_.reserved_bytes;
-    ctx_.reserved_bytes += declared_;
-    reserved_ = true;
+    reservation_ = std::move(*reservation);
     file_id_ = ctx_.hub.new_file_id();
     state_ = State::receiving;
     // Opening the file is the first disk task; chunks queue behind it.
     file_ = std::make_shared<util::FileWriter>();
-    run_on_pool([file = file_, path = ctx_.temp_path(file_id_), dir = ctx_.config.storage_dir,
+    on_disk([file = file_, path = ctx_.temp_path(file_id_), dir = ctx_.config.storage_dir,
                  needed = in_flight + declared_] {
       if (auto space = util::check_free_space(dir, needed); !space.ok()) return space;
       return file->open(path);
@@ -166,24 +151,20 @@ class UploadCall final {
     read_next();
   }
 
-  // Runs `task` on the disk pool and its Status back on the loop, in on_disk_done.
+  // Runs `task` on the disk pool, one task at a time, and its Status back in on_disk_done.
   template <class Task>
-  void run_on_pool(Task task) {
+  void on_disk(Task task) {
     disk_in_flight_ = true;
-    ++posted_;
-    boost::asio::post(ctx_.io_pool, [this, task = std::move(task)]() mutable {
-      Status status = task();
-      ctx_.waker->post([this, status = std::move(status)]() mutable {
-        --posted_;
-        disk_in_flight_ = false;
-        on_disk_done(std::move(status));
-      });
+    run_on_pool(std::move(task), [this](Status status) {
+      disk_in_flight_ = false;
+      on_disk_done(std::move(status));
+      return !done();
     });
   }
 
   void write_queued() {
     if (disk_in_flight_ || chunks_.empty() || state_ != State::receiving) return;
-    run_on_pool([file = file_, chunks = std::exchange(chunks_, {})] {
+    on_disk([file = file_, chunks = std::exchange(chunks_, {})] {
       for (const auto& chunk : chunks) {
         Status status = file->write(chunk);
         if (!status.ok()) return status;
@@ -215,8 +196,9 @@ class UploadCall final {
       case State::failing:
         finish_error(error_);
         return;
-      default:
-        maybe_delete();
+      case State::meta:
+      case State::finishing:
+      case State::finished:
         return;
     }
   }
@@ -224,28 +206,35 @@ class UploadCall final {
   void maybe_store() {
     if (!eof_ || disk_in_flight_ || !chunks_.empty() || state_ != State::receiving) return;
     state_ = State::storing;
-    run_on_pool([this, file = file_, temp = ctx_.temp_path(file_id_),
-                 final_path = ctx_.file_path(file_id_), expected = client_sha256_] {
-      auto sha = file->close();
-      if (!sha.ok()) {
-        util::remove_quietly(temp);
-        return sha.status();
-      }
-      if (!expected.empty() && *sha != expected) {
-        util::remove_quietly(temp);
-        return Status(Code::data_loss,
-                      fmt::format("sha256 mismatch: you sent {}, the server received {}", expected,
-                                  *sha));
-      }
-      std::error_code ec;
-      std::filesystem::rename(temp, final_path, ec);
-      if (ec) {
-        util::remove_quietly(temp);
-        return Status(Code::internal, "cannot store the file: " + ec.message());
-      }
-      sha256_ = *sha;  // read on the loop only after the post-back
-      return Status{};
-    });
+    disk_in_flight_ = true;
+    run_on_pool(
+        [file = file_, temp = ctx_.temp_path(file_id_), final_path = ctx_.file_path(file_id_),
+         expected = client_sha256_]() -> Result<std::string> {
+          auto sha = file->close();
+          if (!sha.ok()) {
+            util::remove_quietly(temp);
+            return sha.status();
+          }
+          if (!expected.empty() && *sha != expected) {
+            util::remove_quietly(temp);
+            return Status(Code::data_loss,
+                          fmt::format("sha256 mismatch: you sent {}, the server received {}",
+                                      expected, *sha));
+          }
+          std::error_code ec;
+          std::filesystem::rename(temp, final_path, ec);
+          if (ec) {
+            util::remove_quietly(temp);
+            return Status(Code::internal, "cannot store the file: " + ec.message());
+          }
+          return sha;
+        },
+        [this](Result<std::string> sha) {
+          disk_in_flight_ = false;
+          if (sha.ok()) sha256_ = std::move(*sha);
+          on_disk_done(sha.status());
+          return !done();
+        });
   }
 
   void publish() {
@@ -254,21 +243,20 @@ class UploadCall final {
     if (!info.ok()) {
       error_ = info.status();
       state_ = State::failing;
-      run_on_pool([path = ctx_.file_path(file_id_)] {
+      on_disk([path = ctx_.file_path(file_id_)] {
         util::remove_quietly(path);
         return Status{};
       });
       return;
     }
-    log::info("user {} at {} uploaded {} ({}) to {} as {}", nickname_, peer_, info->name,
+    log::info("user {} at {} uploaded {} ({}) to {} as {}", nickname_, peer(), info->name,
               util::human_bytes(info->size),
               info->room.empty() ? "user " + info->recipient : "room " + info->room, info->id);
-    release_reservation();
-    ctx_.stored_bytes += declared_;
+    reservation_.commit();
     v1::UploadResponse response;
     to_proto(*info, response.mutable_file());
     state_ = State::finishing;
-    reader_.Finish(response, grpc::Status::OK, &finish_tag_);
+    reader_.Finish(response, grpc::Status::OK, finish_op_.arm());
   }
 
   // Any failure: remember why, remove the partial file (after a disk task in flight), then
@@ -279,7 +267,7 @@ class UploadCall final {
     }
     if (status.code != Code::cancelled) {
       ctx_.metrics.refused(status.code);
-      log::info("upload by {} at {} failed: {}", nickname_.empty() ? "?" : nickname_, peer_,
+      log::info("upload by {} at {} failed: {}", nickname_.empty() ? "?" : nickname_, peer(),
                 status.to_string());
     }
     error_ = std::move(status);
@@ -301,58 +289,41 @@ class UploadCall final {
       // on_disk_done (state failing) finishes once this cleanup, queued behind it, is done.
       pending_cleanup_ = std::move(cleanup);
     } else {
-      run_on_pool(std::move(cleanup));
+      on_disk(std::move(cleanup));
     }
   }
 
   void finish_error(Status status) {
     if (pending_cleanup_) {
-      run_on_pool(std::exchange(pending_cleanup_, {}));
+      on_disk(std::exchange(pending_cleanup_, {}));
       return;
     }
     state_ = State::finishing;
-    reader_.FinishWithError(to_grpc(status), &finish_tag_);
+    reader_.FinishWithError(to_grpc(status), finish_op_.arm());
   }
 
-  void on_finish(bool /*ok*/) {
+  bool on_finish(bool /*ok*/) {
     state_ = State::finished;
-    release_reservation();
-    maybe_delete();
+    reservation_.release();
+    return !done();
   }
 
-  void release_reservation() {
-    if (!reserved_) return;
-    reserved_ = false;
-    ctx_.reserved_bytes -= declared_;
-  }
-
-  void on_done(bool /*ok*/) {
-    done_ = true;
-    if (server_ctx_.IsCancelled()) {
+  bool on_done(bool cancelled) override {
+    if (cancelled) {
       if (state_ == State::meta || state_ == State::receiving) {
-        log::info("upload by {} at {} cancelled", nickname_.empty() ? "?" : nickname_, peer_);
+        log::info("upload by {} at {} cancelled", nickname_.empty() ? "?" : nickname_, peer());
       }
       fail({Code::cancelled, "upload cancelled"});
     }
-    maybe_delete();
+    return false;
   }
 
-  void maybe_delete() {
-    if (done_ && state_ == State::finished && !read_in_flight_ && posted_ == 0) delete this;
-  }
-
-  ServiceContext& ctx_;
-  ActiveCall active_;
-  grpc::ServerContext server_ctx_;
   grpc::ServerAsyncReader<v1::UploadResponse, v1::UploadRequest> reader_;
   v1::UploadRequest message_;
-  MemberTag<UploadCall, &UploadCall::on_request> request_tag_{this};
-  MemberTag<UploadCall, &UploadCall::on_read> read_tag_{this};
-  MemberTag<UploadCall, &UploadCall::on_finish> finish_tag_{this};
-  MemberTag<UploadCall, &UploadCall::on_done> done_tag_{this};
+  Op<UploadCall, &UploadCall::on_read> read_op_{this};
+  Op<UploadCall, &UploadCall::on_finish> finish_op_{this};
 
-  State state_ = State::requested;
-  std::string peer_;
+  State state_ = State::meta;
   std::string nickname_;
   model::SessionId session_ = 0;
   model::UploadTarget target_;
@@ -361,6 +332,7 @@ class UploadCall final {
   std::string sha256_;
   std::uint64_t declared_ = 0;
   std::uint64_t received_ = 0;
+  Reservation reservation_;
   std::shared_ptr<util::FileWriter> file_;
   std::deque<std::string> chunks_;
   std::function<Status()> pending_cleanup_;
@@ -368,9 +340,6 @@ class UploadCall final {
   bool read_in_flight_ = false;
   bool disk_in_flight_ = false;
   bool eof_ = false;
-  bool done_ = false;
-  bool reserved_ = false;  // declared_ counts in ctx_.reserved_bytes
-  int posted_ = 0;
 };
 
 }  // namespace

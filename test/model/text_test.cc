@@ -63,6 +63,9 @@ TEST_CASE("nicknames refuse whitespace, control, bidi and invisible characters")
   CHECK(nick_code("a\u2066b") == Code::invalid_argument);
   CHECK(nick_code("b\u200Bob") == Code::invalid_argument);
   CHECK(nick_code("\uFEFFbob") == Code::invalid_argument);
+  CHECK(nick_code("b\u2061ob") == Code::invalid_argument);  // invisible times
+  CHECK(nick_code("b\u180Eob") == Code::invalid_argument);  // Mongolian vowel separator
+  CHECK(nick_code("b\u00ADob") == Code::ok);                // a soft hyphen takes a cell
   CHECK(check_name("\xC3", 32, "nickname").message == "nickname is not valid UTF-8");
 }
 

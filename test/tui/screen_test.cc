@@ -95,6 +95,36 @@ TEST_CASE("network text is drawn inert and Hangul/emoji wrap by cells") {
   for (int r = 0; r < f.grid.rows(); ++r) CHECK(text_width(rows[static_cast<std::size_t>(r)]) <= 40);
 }
 
+TEST_CASE("a wrapped line holding a ZWJ family and a flag keeps its right border in place") {
+  const std::string family = "\U0001F468\u200D\U0001F469\u200D\U0001F467";
+  const std::string flag = "\U0001F1F0\U0001F1F7";
+  ChatState s = sample();
+  s.apply(room_msg(7, "general", "bob",
+                   "our family " + family + " says hello from " + flag + " and wraps on and on " +
+                       family + flag + family + " until the pane ends " + flag));
+  LineEditor e;
+  const Frame f = render_chat(s, e, nullptr, 16, 80);
+  int border = -1;
+  for (int c = 19; c < f.grid.cols(); ++c) {
+    if (f.grid.at(1, c).glyph == "│") border = c;
+  }
+  REQUIRE(border > 19);
+  int families = 0;
+  int flags = 0;
+  for (int r = 1; r < 14; ++r) {
+    CHECK(f.grid.at(r, border).glyph == "│");
+    for (int c = 19; c < border; ++c) {
+      const Cell& cell = f.grid.at(r, c);
+      if (cell.glyph == family || cell.glyph == flag) {
+        (cell.glyph == family ? families : flags) += 1;
+        CHECK(f.grid.at(r, c + 1).glyph.empty());  // drawn as one glyph two cells wide
+      }
+    }
+  }
+  CHECK(families == 3);
+  CHECK(flags == 3);
+}
+
 TEST_CASE("scrolled up: older lines, a note about new ones, End returns to live") {
   ChatState s = sample();
   for (int i = 0; i < 30; ++i) s.apply(room_msg(100 + i, "general", "bob", "n" + std::to_string(i)));

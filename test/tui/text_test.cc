@@ -32,6 +32,22 @@ TEST_CASE("boundaries step over whole characters") {
   CHECK(prev_boundary(s, 1) == 0);
 }
 
+TEST_CASE("a grapheme cluster is one glyph: a ZWJ family and a flag take two cells") {
+  const std::string family = "\U0001F468\u200D\U0001F469\u200D\U0001F467";
+  const std::string flag = "\U0001F1F0\U0001F1F7";
+  CHECK(text_width(family) == 2);
+  CHECK(text_width(flag) == 2);
+  CHECK(text_width("a" + family + flag + "b") == 6);
+  CHECK(text_width("\u1100\u1161\u11A8") == 2);  // Hangul jamo L+V+T make one syllable
+  const std::string s = "a" + family + flag;
+  CHECK(next_boundary(s, 0) == 1);
+  CHECK(next_boundary(s, 1) == 1 + family.size());
+  CHECK(next_boundary(s, 1 + family.size()) == s.size());
+  CHECK(prev_boundary(s, s.size()) == 1 + family.size());
+  CHECK(prev_boundary(s, 1 + family.size()) == 1);
+  CHECK(fit_width(family + family, 3) == family);
+}
+
 TEST_CASE("fit_width never splits a wide character") {
   CHECK(fit_width("한국어", 3) == "한");
   CHECK(fit_width("한국어", 4) == "한국");

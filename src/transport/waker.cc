@@ -1,4 +1,4 @@
-#include "transport/loop.h"
+#include "transport/waker.h"
 
 #include <grpc/support/time.h>
 

@@ -1,0 +1,72 @@
+#include "transport/call_base.h"
+
+#include <chrono>
+
+#include "util/log.h"
+
+namespace chatcore::transport {
+namespace {
+double monotonic_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+CallBase::CallBase(ServiceContext& ctx, std::string_view kind, bool notify_done)
+    : ctx_(ctx), kind_(kind), notify_done_(notify_done) {
+  if (notify_done_) server_ctx_.AsyncNotifyWhenDone(static_cast<Tag*>(&done_op_));
+}
+
+CallBase::~CallBase() {
+  if (started_) ctx_.calls.freed(kind_);
+}
+
+void CallBase::settle(bool live) {
+  if (!live) ended_ = true;
+  if (--outstanding_ > 0) return;
+  if (!ended_) {
+    // Nothing can reach the call any more: freeing it is the only way not to leak it.
+    log::error("a {} call was left with nothing outstanding before it ended", kind_);
+  }
+  delete this;
+}
+
+bool CallBase::handle_request(bool ok) {
+  // Not ok: the server is shutting down and this call never started; no done tag will come.
+  if (!ok) return false;
+  started_ = true;
+  ctx_.calls.started(kind_);
+  if (notify_done_) hold();  // the done tag now surely comes
+  if (!ctx_.calls.shutting_down()) rearm();
+  peer_ = server_ctx_.peer();
+  return on_started();
+}
+
+bool CallBase::handle_done(bool /*ok*/) {
+  done_ = true;
+  return on_done(server_ctx_.IsCancelled());
+}
+
+void CallBase::request_flush() {
+  if (flush_requested_) return;
+  flush_requested_ = true;
+  hold();
+  ctx_.flush.add(this);
+}
+
+void CallBase::run_flush() {
+  flush_requested_ = false;
+  settle(on_flush());
+}
+
+Result<model::SessionId> CallBase::authorize(const std::string& token, bool is_message) {
+  const auto id = ctx_.hub.find(token);
+  if (id == 0) return Status(Code::unauthenticated, "unknown or expired session; log in again");
+  if (Status admitted = ctx_.admission.admit(id, is_message, monotonic_seconds()); !admitted.ok()) {
+    ctx_.metrics.refused(Metrics::Refusal::flood);
+    return admitted;
+  }
+  return id;
+}
+
+}  // namespace chatcore::transport
