@@ -99,6 +99,7 @@ class UploadCall final : public CallBase {
       return;
     }
     received_ += chunk->size();
+    ctx_.metrics.bytes_uploaded.add(chunk->size());
     if (received_ > declared_) {
       fail({Code::invalid_argument,
             fmt::format("the upload sent more than the {} bytes declared", declared_)});
@@ -313,6 +314,7 @@ class UploadCall final : public CallBase {
       return;
     }
     if (status.code != Code::cancelled) {
+      ctx_.metrics.refused(status.code);
       log::info("upload by {} at {} failed: {}", nickname_.empty() ? "?" : nickname_, peer(),
                 status.to_string());
     }
