@@ -3,12 +3,12 @@
 // threads post, updates the state, and redraws. Blocking client calls run on a worker pool.
 #pragma once
 
-#include "command.h"
-#include "line_editor.h"
-#include "path_prompt.h"
-#include "render.h"
-#include "state.h"
-#include "terminal.h"
+#include "model/command.h"
+#include "model/line_editor.h"
+#include "model/path_prompt.h"
+#include "model/render.h"
+#include "model/state.h"
+#include "curses/terminal.h"
 
 #include <chatcore/client.h>
 

@@ -1,7 +1,7 @@
 // The commands: what each parsed input line does, through the client off the UI thread.
 #include "app.h"
 
-#include "progress.h"
+#include "model/progress.h"
 
 #include <filesystem>
 

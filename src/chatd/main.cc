@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "flags.h"
+#include "hardening_flags.h"
 #include "util/log.h"
 
 namespace {
@@ -43,6 +44,8 @@ int main(int argc, char** argv) {
   chatd::add_storage_flags(app, settings);
   chatd::add_limit_flags(app, settings);
   chatd::add_service_flags(app, settings);
+  chatd::HardeningFlags hardening;
+  chatd::add_hardening_flags(app, settings.config, hardening);
   CLI11_PARSE(app, argc, argv);
 
   if (settings.print_config) {
@@ -52,5 +55,6 @@ int main(int argc, char** argv) {
   chatcore::log::Level level{};
   chatcore::log::parse_level(settings.log_level, level);
   chatcore::log::set_level(level);
+  chatd::apply_hardening_flags(hardening);
   return run(settings);
 }

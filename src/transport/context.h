@@ -47,6 +47,8 @@ struct ServiceContext {
   StorageBudget storage;
   CallRegistry calls;
   FlushList flush;
+  // Sessions on the whole server (Config::max_sessions, or derived from the fd limit).
+  std::size_t max_sessions = 0;
 
   std::filesystem::path file_path(const std::string& id) const { return config.storage_dir / id; }
   std::filesystem::path temp_path(const std::string& id) const {

@@ -7,6 +7,7 @@
 
 #include "transport/call_base.h"
 #include "transport/convert.h"
+#include "util/escape.h"
 #include "util/files.h"
 #include "util/log.h"
 
@@ -43,7 +44,7 @@ class DownloadCall final : public CallBase {
     nickname_ = ctx_.hub.nickname(*session);
     auto info = ctx_.hub.authorize_download(*session, request_.file_id());
     if (!info.ok()) {
-      log::info("download of {} by {} at {} refused: {}", request_.file_id().substr(0, 64),
+      log::info("download of {} by {} at {} refused: {}", util::escape(request_.file_id()),
                 nickname_, peer(), info.status().message);
       finish(info.status());
       return true;

@@ -13,6 +13,7 @@
 
 #include "transport/context.h"
 #include "transport/session_call.h"
+#include "util/fd_limit.h"
 #include "util/files.h"
 #include "util/log.h"
 
@@ -62,6 +63,8 @@ Status ChatService::attach(grpc::ServerBuilder& builder) {
     return status;
   }
   ctx.storage.set_stored(util::stored_size(ctx.config.storage_dir));
+  ctx.max_sessions = ctx.config.max_sessions != 0 ? ctx.config.max_sessions
+                                                  : util::sessions_for_fd_limit();
   builder.RegisterService(&ctx.service);
   // The largest message the protocol needs is one upload chunk plus framing.
   builder.SetMaxReceiveMessageSize(static_cast<int>(ctx.config.limits.chunk_size) + 64 * 1024);

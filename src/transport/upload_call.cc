@@ -8,6 +8,7 @@
 
 #include "transport/call_base.h"
 #include "transport/convert.h"
+#include "util/escape.h"
 #include "util/files.h"
 #include "util/log.h"
 
@@ -85,6 +86,13 @@ class UploadCall final : public CallBase {
       return;
     }
     std::string* chunk = message_.mutable_chunk();
+    // gRPC's own limit leaves 64 KiB of room for framing; the protocol promises chunk_size.
+    if (chunk->size() > ctx_.config.limits.chunk_size) {
+      fail({Code::invalid_argument,
+            fmt::format("a chunk is {} bytes; the limit is {} bytes", chunk->size(),
+                        ctx_.config.limits.chunk_size)});
+      return;
+    }
     received_ += chunk->size();
     if (received_ > declared_) {
       fail({Code::invalid_argument,

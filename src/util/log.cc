@@ -5,11 +5,32 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <string>
+
+#include "util/escape.h"
 
 namespace chatcore::log {
 namespace {
 std::atomic<Level> g_level{Level::info};
+std::atomic<bool> g_json{false};
 std::mutex g_mutex;
+
+// Only what could break the line apart; escape() has done the rest for quoted client text.
+std::string escape_controls(std::string_view message) {
+  std::string out;
+  out.reserve(message.size());
+  for (const char c : message) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b == '\n') {
+      out += "\\n";
+    } else if (b < 0x20 || b == 0x7f) {
+      out += fmt::format("\\x{:02x}", b);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
 
 const char* level_name(Level level) {
   switch (level) {
@@ -23,6 +44,7 @@ const char* level_name(Level level) {
 }
 }  // namespace
 
+void set_json(bool json) { g_json.store(json, std::memory_order_relaxed); }
 void set_level(Level level) { g_level.store(level, std::memory_order_relaxed); }
 Level level() { return g_level.load(std::memory_order_relaxed); }
 
@@ -48,9 +70,19 @@ void write(Level level, std::string_view message) {
   gmtime_r(&t, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::string line;
+  if (g_json.load(std::memory_order_relaxed)) {
+    std::string name = level_name(level);
+    if (name.back() == ' ') name.pop_back();
+    for (auto& c : name) c = static_cast<char>(c - 'A' + 'a');
+    line = fmt::format("{{\"time\":\"{}.{:03d}Z\",\"level\":\"{}\",\"msg\":\"{}\"}}\n", stamp,
+                       static_cast<int>(ms), name, util::json_escape(message));
+  } else {
+    line = fmt::format("{}.{:03d}Z {} {}\n", stamp, static_cast<int>(ms), level_name(level),
+                       escape_controls(message));
+  }
   const std::lock_guard lock(g_mutex);
-  std::fprintf(stderr, "%s.%03dZ %s %.*s\n", stamp, static_cast<int>(ms), level_name(level),
-               static_cast<int>(message.size()), message.data());
+  std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 }  // namespace chatcore::log
