@@ -17,6 +17,11 @@ namespace {
 constexpr int kMaxBatchEvents = 4096;
 constexpr std::size_t kMaxBatchBytes = 1 << 20;
 constexpr int kMaxTurnEvents = 1024;
+// gRPC's epoll poller handles one ready descriptor per poll (epoll1's
+// MAX_EPOLL_EVENTS_HANDLED_PER_ITERATION is 1), so a zero-deadline AsyncNext says TIMEOUT
+// whenever that one socket made no completion, with others still ready. A turn ends only
+// after this many empty polls in a row (each a non-blocking epoll_wait).
+constexpr int kEmptyPolls = 32;
 constexpr int kSendRequests = 32;  // SendMessage calls the loop can accept without re-arming
 
 using google::protobuf::io::CodedOutputStream;
@@ -58,16 +63,23 @@ void move_to_group(CeilingServer::State& st, CeilingConnect* who, const std::str
 }
 
 // One loop turn: the completion that woke the loop, then every one already waiting (up to a
-// bound, so a turn ends), then one write per session with events queued: Redis's
-// beforeSleep, grpc-go's loopy writer.
+// bound, so a turn ends; see kEmptyPolls), then one write per session with events queued:
+// Redis's beforeSleep, grpc-go's loopy writer.
 void run_loop(CeilingServer::State& st) {
   void* tag = nullptr;
   bool ok = false;
   while (st.cq->Next(&tag, &ok)) {
     static_cast<Tag*>(tag)->on_event(ok);
-    for (int i = 0; i < kMaxTurnEvents; ++i) {
+    int empty = 0;
+    for (int i = 0; i < kMaxTurnEvents && empty < kEmptyPolls;) {
       const auto status = st.cq->AsyncNext(&tag, &ok, gpr_time_0(GPR_CLOCK_MONOTONIC));
-      if (status != grpc::CompletionQueue::GOT_EVENT) break;
+      if (status == grpc::CompletionQueue::SHUTDOWN) break;
+      if (status == grpc::CompletionQueue::TIMEOUT) {
+        ++empty;
+        continue;
+      }
+      empty = 0;
+      ++i;
       static_cast<Tag*>(tag)->on_event(ok);
     }
     std::vector<CeilingConnect*> turn;
