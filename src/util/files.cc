@@ -56,6 +56,10 @@ Status FileWriter::open(const std::filesystem::path& path, unsigned mode) {
 
 Status FileWriter::write(std::string_view data) {
   sha_.update(data);
+  return write_unhashed(data);
+}
+
+Status FileWriter::write_unhashed(std::string_view data) {
   while (!data.empty()) {
     const ssize_t n = ::write(fd_, data.data(), data.size());
     if (n < 0) {

@@ -37,9 +37,11 @@ class FileWriter {
 
   Status open(const std::filesystem::path& path, unsigned mode = 0640);
   Status write(std::string_view data);
+  // Writes without hashing, for a caller that hashes the same bytes elsewhere in parallel.
+  Status write_unhashed(std::string_view data);
   // Flushes what was written to the disk (fsync), for a file that must survive a crash.
   Status sync();
-  // Closes and returns the hex SHA-256 of everything written.
+  // Closes and returns the hex SHA-256 of everything write() (not write_unhashed) wrote.
   Result<std::string> close();
   std::uint64_t written() const { return written_; }
   // errno of the last call that failed, for callers that word their own message.
