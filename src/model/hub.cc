@@ -3,10 +3,10 @@
 #include "model/hub_state.h"
 #include "model/text.h"
 #include "util/escape.h"
+#include "util/hex.h"
 #include "util/log.h"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <chrono>
@@ -36,15 +36,6 @@ std::int64_t now_unix_ms() {
 EventPtr make_event(EventBody body) {
   return std::make_shared<const Event>(Event{.seq = 0, .time_unix_ms = now_unix_ms(),
                                              .body = std::move(body)});
-}
-
-std::optional<std::string> random_hex(std::size_t bytes) {
-  std::vector<unsigned char> raw(bytes);
-  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) return std::nullopt;
-  std::string out;
-  out.reserve(bytes * 2);
-  for (unsigned char b : raw) out += fmt::format("{:02x}", b);
-  return out;
 }
 
 Status unknown_session() { return {Code::failed_precondition, "unknown session"}; }
@@ -105,9 +96,9 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, Participant* parti
   if (state_->by_nick.contains(key)) {
     return Status{Code::already_exists, fmt::format("nickname '{}' is already taken", util::escape(nickname))};
   }
-  auto token = random_hex(kTokenBytes);
+  auto token = util::random_hex(kTokenBytes);
   // A collision is astronomically unlikely, but two sessions sharing a token would be fatal.
-  while (token && state_->by_token.contains(*token)) token = random_hex(kTokenBytes);
+  while (token && state_->by_token.contains(*token)) token = util::random_hex(kTokenBytes);
   if (!token) return Status{Code::internal, "could not generate a session token"};
 
   const SessionId id = state_->next_session++;
@@ -153,6 +144,7 @@ std::string ChatHub::room_of(SessionId id) const {
 }
 
 std::size_t ChatHub::session_count() const { return state_->sessions.size(); }
+std::size_t ChatHub::room_count() const { return state_->rooms.size(); }
 
 Result<RoomInfo> ChatHub::create_room(SessionId id, std::string_view name) {
   if (state_->session(id) == nullptr) return unknown_session();

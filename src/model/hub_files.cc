@@ -3,6 +3,7 @@
 #include "model/hub_state.h"
 #include "util/escape.h"
 #include "util/files.h"
+#include "util/hex.h"
 #include "model/text.h"
 #include "util/log.h"
 
@@ -68,8 +69,8 @@ Result<UploadTarget> ChatHub::check_upload(SessionId id, std::string_view name,
 }
 
 std::string ChatHub::new_file_id() {
-  auto id = random_hex(kFileIdBytes);
-  while (id && state_->files.contains(*id)) id = random_hex(kFileIdBytes);
+  auto id = util::random_hex(kFileIdBytes);
+  while (id && state_->files.contains(*id)) id = util::random_hex(kFileIdBytes);
   if (!id) {
     // A guessable id would hand files to strangers; there is no safe way to go on.
     log::error("the random number generator failed; cannot create a file id");

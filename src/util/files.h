@@ -35,15 +35,22 @@ class FileWriter {
   FileWriter(const FileWriter&) = delete;
   FileWriter& operator=(const FileWriter&) = delete;
 
-  Status open(const std::filesystem::path& path);
+  Status open(const std::filesystem::path& path, unsigned mode = 0640);
   Status write(std::string_view data);
+  // Writes without hashing, for a caller that hashes the same bytes elsewhere in parallel.
+  Status write_unhashed(std::string_view data);
+  // Flushes what was written to the disk (fsync), for a file that must survive a crash.
+  Status sync();
   // Flushes the data to disk (fdatasync), closes, and returns the hex SHA-256 of everything
-  // written.
+  // write() (not write_unhashed) wrote.
   Result<std::string> close();
   std::uint64_t written() const { return written_; }
+  // errno of the last call that failed, for callers that word their own message.
+  int error() const { return error_; }
 
  private:
   int fd_ = -1;
+  int error_ = 0;
   std::uint64_t written_ = 0;
   Sha256 sha_;
 };
@@ -61,11 +68,20 @@ class FileReader {
 
   Status open(const std::filesystem::path& path);
   std::uint64_t size() const { return size_; }
+  bool regular() const { return regular_; }
   // Up to `max` bytes; empty at the end of the file.
   Result<std::string> read(std::size_t max);
+  // Fills `out` as far as the file goes; the byte count (short only at the end of the file).
+  Result<std::size_t> read_into(char* out, std::size_t size);
+  // Back to the first byte, for a second pass.
+  Status rewind();
+  // errno of the last call that failed, for callers that word their own message.
+  int error() const { return error_; }
 
  private:
   int fd_ = -1;
+  int error_ = 0;
+  bool regular_ = false;
   std::uint64_t size_ = 0;
 };
 
