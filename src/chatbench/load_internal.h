@@ -5,6 +5,7 @@
 #include <grpcpp/alarm.h>
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <functional>
 #include <thread>
 
@@ -98,6 +99,18 @@ struct LoadClient::Session {
   std::uint64_t next_msg = 1;            // client_msg_id of the next send
   std::string room;
 };
+
+// Polls `done` every millisecond until it holds or the timeout passes: the caller's thread
+// waits on counters the shard threads advance.
+template <class Pred>
+bool wait_for(Pred done, std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
 
 // Parses the number at the end of a nickname ("u42" -> 42); -1 if none.
 int sender_index(const std::string& nickname);

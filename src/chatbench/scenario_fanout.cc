@@ -182,7 +182,12 @@ bool run_fanout(const Options& o) {
         .add("ceiling_p99_ms", cc ? cc->latency.percentile_ms(99) : 0.0)
         .add("ceiling_lost", cc ? cc->lost : 0);
     emit(rec, o.json);
-    for (const auto& run : chat) ok = ok && run.ok && run.lost == 0 && run.delivered == run.expected;
+    // A reference that loses or reorders is no reference: its runs must be whole too.
+    for (const auto* runs : {&chat, &one_event, &coalescing}) {
+      for (const auto& run : *runs) {
+        ok = ok && run.ok && run.lost == 0 && run.delivered == run.expected;
+      }
+    }
   }
   return ok;
 }

@@ -144,6 +144,7 @@ std::string ChatHub::room_of(SessionId id) const {
 }
 
 std::size_t ChatHub::session_count() const { return state_->sessions.size(); }
+std::size_t ChatHub::room_count() const { return state_->rooms.size(); }
 
 Result<RoomInfo> ChatHub::create_room(SessionId id, std::string_view name) {
   if (state_->session(id) == nullptr) return unknown_session();

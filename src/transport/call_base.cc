@@ -106,6 +106,7 @@ Result<model::SessionId> CallBase::authorize(const std::string& token, bool is_m
   const auto id = ctx_.hub.find(token);
   if (id == 0) return Status(Code::unauthenticated, "unknown or expired session; log in again");
   if (Status admitted = ctx_.admission.admit(id, is_message, monotonic_seconds()); !admitted.ok()) {
+    ctx_.metrics.refused(Metrics::Refusal::flood);
     return admitted;
   }
   return id;

@@ -20,6 +20,7 @@
 #include "transport/event_encoder.h"
 #include "transport/flush_list.h"
 #include "transport/loop.h"
+#include "transport/metrics.h"
 #include "transport/storage_budget.h"
 
 namespace chatcore::transport {
@@ -43,6 +44,7 @@ struct ServiceContext {
   std::unique_ptr<grpc::ServerCompletionQueue> cq;
   std::unique_ptr<Waker> waker;  // created once the queue exists
   model::ChatHub hub;
+  Metrics metrics;  // read by scrapes from other threads
   boost::asio::thread_pool io_pool;
   Admission admission;
   StorageBudget storage;

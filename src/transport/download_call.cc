@@ -124,6 +124,7 @@ class DownloadCall final : public CallBase {
     if (write_in_flight_ || state_ != State::streaming) return;
     if (!ready_.empty()) {
       v1::DownloadResponse message;
+      ctx_.metrics.bytes_downloaded.add(ready_.front().size());
       message.set_chunk(std::move(ready_.front()));
       ready_.pop_front();
       write(message);

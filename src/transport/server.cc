@@ -97,6 +97,8 @@ Status Server::start() {
 
 int Server::port() const { return impl_->port; }
 
+std::string Server::metrics_text() const { return impl_->service.metrics_text(); }
+
 void Server::shutdown(const std::string& reason) {
   auto& d = *impl_;
   {

@@ -100,6 +100,7 @@ bool SessionCall::on_started() {
   id_ = *id;
   ctx_.calls.session_opened(id_, this);
   ctx_.admission.opened(id_, peer());
+  ctx_.metrics.sessions_opened.add();
   log::info("user {} connected from {} ({})", ctx_.hub.nickname(id_), peer(),
             request_.client().empty() ? "unnamed client" : util::escape(request_.client()));
   return true;
@@ -109,7 +110,9 @@ void SessionCall::deliver(const EventPtr& event) {
   // Once the stream is to end (shutdown, overflow) nothing more is queued: the shutdown
   // notice stays the last event a client sees, not the noise of everyone else leaving.
   if (state_ != State::streaming) return;
+  ctx_.metrics.deliveries.add();
   if (queue_.push(event, ctx_.encoder.encode(event)) == model::WriteQueue::Push::overflow) {
+    ctx_.metrics.refused(Metrics::Refusal::overflow);
     // deliver() runs inside the hub's fan-out, which must not be re-entered: close later.
     state_ = State::overflowed;
     post([this] { return close_overflowed(); });

@@ -99,6 +99,7 @@ class UploadCall final : public CallBase {
       return;
     }
     received_ += chunk->size();
+    ctx_.metrics.bytes_uploaded.add(chunk->size());
     if (received_ > declared_) {
       fail({Code::invalid_argument,
             fmt::format("the upload sent more than the {} bytes declared", declared_)});
@@ -156,8 +157,8 @@ class UploadCall final : public CallBase {
     // Opening the file is the first disk task; chunks queue behind it.
     file_ = std::make_shared<util::FileWriter>();
     on_disk([file = file_, path = ctx_.temp_path(file_id_), dir = ctx_.config.storage_dir,
-                 needed = in_flight + declared_] {
-      if (auto space = util::check_free_space(dir, needed); !space.ok()) return space;
+                 needed = declared_, in_flight] {
+      if (auto space = util::check_free_space(dir, needed, in_flight); !space.ok()) return space;
       return file->open(path);
     });
     read_next();
@@ -261,13 +262,18 @@ class UploadCall final : public CallBase {
             util::remove_quietly(temp);
             return Status(Code::data_loss,
                           fmt::format("sha256 mismatch: you sent {}, the server received {}",
-                                      expected, sha));
+                                      util::escape(expected), sha));
           }
           std::error_code ec;
           std::filesystem::rename(temp, final_path, ec);
           if (ec) {
             util::remove_quietly(temp);
             return Status(Code::internal, "cannot store the file: " + ec.message());
+          }
+          // The rename itself must survive a power cut before the client hears "stored".
+          if (auto synced = util::sync_dir(final_path.parent_path()); !synced.ok()) {
+            util::remove_quietly(final_path);
+            return synced;
           }
           return sha;
         },
@@ -308,6 +314,7 @@ class UploadCall final : public CallBase {
       return;
     }
     if (status.code != Code::cancelled) {
+      ctx_.metrics.refused(status.code);
       log::info("upload by {} at {} failed: {}", nickname_.empty() ? "?" : nickname_, peer(),
                 status.to_string());
     }

@@ -8,6 +8,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
@@ -83,11 +84,31 @@ Status FileWriter::sync() {
 Result<std::string> FileWriter::close() {
   const int fd = fd_;
   fd_ = -1;
+  // The data must be on disk before the file is renamed into place and acknowledged;
+  // otherwise a power cut can leave an acknowledged upload empty.
+  if (::fdatasync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return Status(Code::internal, fmt::format("cannot store the file: {}", std::strerror(err)));
+  }
   if (::close(fd) != 0) {
     error_ = errno;
     return Status(Code::internal, fmt::format("cannot store the file: {}", std::strerror(errno)));
   }
   return sha_.hex();
+}
+
+Status sync_dir(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_error("cannot open", dir);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) {
+    return Status(Code::internal,
+                  fmt::format("cannot sync {}: {}", dir.string(), std::strerror(err)));
+  }
+  return {};
 }
 
 FileReader::~FileReader() {
@@ -140,18 +161,34 @@ Status FileReader::rewind() {
   return Status(Code::internal, fmt::format("cannot read the file: {}", std::strerror(errno)));
 }
 
-Status check_free_space(const std::filesystem::path& dir, std::uint64_t needed) {
-  constexpr std::uint64_t kReserve = 64ull << 20;  // leave room for logs and the system
+std::uint64_t disk_reserve(std::uint64_t total) {
+  return std::min<std::uint64_t>(64ull << 20, total / 20);
+}
+
+Status check_space(std::uint64_t free_bytes, std::uint64_t total, std::uint64_t needed,
+                   std::uint64_t reserved) {
+  const std::uint64_t keep = disk_reserve(total);
+  if (free_bytes >= keep && free_bytes - keep >= reserved &&
+      free_bytes - keep - reserved >= needed) {
+    return {};
+  }
+  const std::string held =
+      reserved == 0 ? std::string()
+                    : fmt::format(", {} held by other uploads in progress", human_bytes(reserved));
+  return Status(Code::resource_exhausted,
+                fmt::format("not enough disk space on the server: {} free ({} kept free{}); "
+                            "the file needs {}",
+                            human_bytes(free_bytes), human_bytes(keep), held,
+                            human_bytes(needed)));
+}
+
+Status check_free_space(const std::filesystem::path& dir, std::uint64_t needed,
+                        std::uint64_t reserved) {
   struct statvfs fs {};
   if (::statvfs(dir.c_str(), &fs) != 0) return {};  // cannot tell: let the writes decide
   const std::uint64_t free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
-  if (free_bytes < needed + kReserve) {
-    return Status(Code::resource_exhausted,
-                  fmt::format("not enough disk space on the server: {} free, {} needed",
-                              human_bytes(free_bytes > kReserve ? free_bytes - kReserve : 0),
-                              human_bytes(needed)));
-  }
-  return {};
+  const std::uint64_t total = static_cast<std::uint64_t>(fs.f_blocks) * fs.f_frsize;
+  return check_space(free_bytes, total, needed, reserved);
 }
 
 std::uint64_t stored_size(const std::filesystem::path& dir) {

@@ -15,6 +15,8 @@ enum class Level { debug = 0, info = 1, warn = 2, error = 3, off = 4 };
 void set_level(Level level);
 // JSON lines instead of text: {"time":"...","level":"info","msg":"..."}, for journald or Loki.
 void set_json(bool json);
+// Journal mode (stderr is systemd's journal): no timestamp, a syslog "<N>" priority prefix.
+void set_journal(bool on);
 Level level();
 // "debug", "info", "warn", "error", "off"; false for anything else.
 bool parse_level(std::string_view text, Level& out);

@@ -12,18 +12,13 @@
 namespace chatcore::hardening {
 
 ChatdProcess::ChatdProcess(const std::filesystem::path& storage, rlim_t fds,
-                           const std::vector<std::string>& extra) {
+                           const std::vector<std::string>& extra,
+                           const std::vector<std::string>& wrapper) {
   const char* chatd = std::getenv("CHATD");
   REQUIRE_MESSAGE(chatd != nullptr, "CHATD must name the chatd binary");
-  std::vector<std::string> args = {chatd,
-                                   "--listen",
-                                   "127.0.0.1:0",
-                                   "--storage-dir",
-                                   storage.string(),
-                                   "--max-sessions-per-peer",
-                                   "0",
-                                   "--command-rate",
-                                   "0"};
+  std::vector<std::string> args = wrapper;
+  args.insert(args.end(), {chatd, "--listen", "127.0.0.1:0", "--storage-dir", storage.string(),
+                           "--max-sessions-per-peer", "0", "--command-rate", "0"});
   args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -40,7 +35,7 @@ ChatdProcess::ChatdProcess(const std::filesystem::path& storage, rlim_t fds,
     ::dup2(out[1], 2);
     ::close(out[0]);
     ::close(out[1]);
-    ::execv(chatd, argv.data());
+    ::execvp(argv[0], argv.data());
     ::_exit(127);
   }
   ::close(out[1]);
