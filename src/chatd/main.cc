@@ -71,6 +71,6 @@ int main(int argc, char** argv) {
   chatcore::log::parse_level(settings.log_level, level);
   chatcore::log::set_level(level);
   chatcore::log::set_journal(chatd::stderr_is_journal());
-  chatd::apply_hardening_flags(hardening, settings.config);  // logs: after the format is set
+  chatd::apply_hardening_flags(hardening, settings.config);
   return run(settings);
 }
