@@ -25,15 +25,16 @@
 
 namespace chatcore::transport {
 
-// Connect is a raw method: a session's stream carries bytes the loop assembles from each
-// event's encoding, built once per broadcast (see EventEncoder). Every other RPC is typed.
+// Every method is raw. Connect's stream carries bytes the loop assembles from each event's
+// encoding, built once per broadcast (see EventEncoder). The others parse their requests
+// themselves (raw_message.h): gRPC answers a typed request it cannot parse with INTERNAL.
 using ChatAsyncService = v1::Chat::WithRawMethod_Connect<
-    v1::Chat::WithAsyncMethod_ListRooms<v1::Chat::WithAsyncMethod_CreateRoom<
-        v1::Chat::WithAsyncMethod_JoinRoom<v1::Chat::WithAsyncMethod_LeaveRoom<
-            v1::Chat::WithAsyncMethod_SendMessage<v1::Chat::WithAsyncMethod_SendDirect<
-                v1::Chat::WithAsyncMethod_ChangeNick<v1::Chat::WithAsyncMethod_ListUsers<
-                    v1::Chat::WithAsyncMethod_Upload<v1::Chat::WithAsyncMethod_Download<
-                        v1::Chat::WithAsyncMethod_ListFiles<v1::Chat::Service>>>>>>>>>>>>;
+    v1::Chat::WithRawMethod_ListRooms<v1::Chat::WithRawMethod_CreateRoom<
+        v1::Chat::WithRawMethod_JoinRoom<v1::Chat::WithRawMethod_LeaveRoom<
+            v1::Chat::WithRawMethod_SendMessage<v1::Chat::WithRawMethod_SendDirect<
+                v1::Chat::WithRawMethod_ChangeNick<v1::Chat::WithRawMethod_ListUsers<
+                    v1::Chat::WithRawMethod_Upload<v1::Chat::WithRawMethod_Download<
+                        v1::Chat::WithRawMethod_ListFiles<v1::Chat::Service>>>>>>>>>>>>;
 
 struct ServiceContext {
   explicit ServiceContext(Config c);

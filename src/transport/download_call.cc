@@ -7,6 +7,7 @@
 
 #include "transport/call_base.h"
 #include "transport/convert.h"
+#include "transport/raw_message.h"
 #include "util/escape.h"
 #include "util/files.h"
 #include "util/log.h"
@@ -22,7 +23,7 @@ class DownloadCall final : public CallBase {
  public:
   explicit DownloadCall(ServiceContext& ctx)
       : CallBase(ctx, "Download", true), writer_(&server_ctx_) {
-    ctx_.service.RequestDownload(&server_ctx_, &request_, &writer_, ctx_.cq.get(), ctx_.cq.get(),
+    ctx_.service.RequestDownload(&server_ctx_, &raw_request_, &writer_, ctx_.cq.get(), ctx_.cq.get(),
                                  request_tag());
   }
 
@@ -36,6 +37,10 @@ class DownloadCall final : public CallBase {
   };
 
   bool on_started() override {
+    if (auto parsed = parse_message(raw_request_, request_); !parsed.ok()) {
+      finish(parsed);
+      return true;
+    }
     auto session = authorize(request_.session(), false);
     if (!session.ok()) {
       finish(session.status());
@@ -143,7 +148,7 @@ class DownloadCall final : public CallBase {
 
   void write(const v1::DownloadResponse& message) {
     write_in_flight_ = true;
-    writer_.Write(message, write_op_.arm());
+    writer_.Write(to_buffer(message), write_op_.arm());
   }
 
   bool on_write(bool ok) {
@@ -177,8 +182,9 @@ class DownloadCall final : public CallBase {
     return false;
   }
 
+  grpc::ByteBuffer raw_request_;
   v1::DownloadRequest request_;
-  grpc::ServerAsyncWriter<v1::DownloadResponse> writer_;
+  grpc::ServerAsyncWriter<grpc::ByteBuffer> writer_;
   Op<DownloadCall, &DownloadCall::on_write> write_op_{this};
   Op<DownloadCall, &DownloadCall::on_finish> finish_op_{this};
 

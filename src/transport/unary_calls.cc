@@ -5,12 +5,13 @@
 
 #include "transport/call_base.h"
 #include "transport/convert.h"
+#include "transport/raw_message.h"
 #include "util/log.h"
 
 namespace chatcore::transport {
 namespace {
 
-using Service = v1::Chat::AsyncService;
+using Service = ChatAsyncService;
 
 template <class Traits>
 class UnaryCall final : public CallBase {
@@ -19,7 +20,7 @@ class UnaryCall final : public CallBase {
   using Response = typename Traits::Response;
 
   explicit UnaryCall(ServiceContext& ctx) : CallBase(ctx, Traits::kName, false), responder_(&server_ctx_) {
-    (ctx_.service.*Traits::kRequest)(&server_ctx_, &request_, &responder_, ctx_.cq.get(),
+    (ctx_.service.*Traits::kRequest)(&server_ctx_, &raw_request_, &responder_, ctx_.cq.get(),
                                      ctx_.cq.get(), request_tag());
   }
 
@@ -28,7 +29,7 @@ class UnaryCall final : public CallBase {
     Response response;
     const Status status = handle(response);
     if (status.ok()) {
-      responder_.Finish(response, grpc::Status::OK, finish_op_.arm());
+      responder_.Finish(to_buffer(response), grpc::Status::OK, finish_op_.arm());
     } else {
       responder_.FinishWithError(to_grpc(status), finish_op_.arm());
     }
@@ -40,6 +41,11 @@ class UnaryCall final : public CallBase {
   bool on_finish(bool /*ok*/) { return false; }
 
   Status handle(Response& response) {
+    if (auto parsed = parse_message(raw_request_, request_); !parsed.ok()) {
+      ctx_.metrics.refused(parsed.code);
+      log::debug("{} from {} refused: {}", Traits::kName, peer(), parsed.message);
+      return parsed;
+    }
     constexpr bool is_message = requires { Traits::kIsMessage; };
     auto id = authorize(request_.session(), is_message);
     if (!id.ok()) return id.status();
@@ -57,8 +63,9 @@ class UnaryCall final : public CallBase {
     return status;
   }
 
+  grpc::ByteBuffer raw_request_;
   Request request_;
-  grpc::ServerAsyncResponseWriter<Response> responder_;
+  grpc::ServerAsyncResponseWriter<grpc::ByteBuffer> responder_;
   Op<UnaryCall, &UnaryCall::on_finish> finish_op_{this};
 };
 

@@ -10,6 +10,7 @@
 
 #include "transport/call_base.h"
 #include "transport/convert.h"
+#include "transport/raw_message.h"
 #include "util/escape.h"
 #include "util/files.h"
 #include "util/log.h"
@@ -57,8 +58,8 @@ class UploadCall final : public CallBase {
 
   void read_next() {
     read_in_flight_ = true;
-    message_.Clear();
-    reader_.Read(&message_, read_op_.arm());
+    raw_message_.Clear();
+    reader_.Read(&raw_message_, read_op_.arm());
   }
 
   bool on_read(bool ok) {
@@ -80,6 +81,11 @@ class UploadCall final : public CallBase {
         eof_ = true;
         maybe_store();
       }
+      return;
+    }
+    message_.Clear();
+    if (auto parsed = parse_message(raw_message_, message_); !parsed.ok()) {
+      fail(parsed);
       return;
     }
     if (state_ == State::meta) {
@@ -304,7 +310,7 @@ class UploadCall final : public CallBase {
     v1::UploadResponse response;
     to_proto(*info, response.mutable_file());
     state_ = State::finishing;
-    reader_.Finish(response, grpc::Status::OK, finish_op_.arm());
+    reader_.Finish(to_buffer(response), grpc::Status::OK, finish_op_.arm());
   }
 
   // Any failure: remember why, remove the partial file (after a disk task in flight), then
@@ -367,7 +373,8 @@ class UploadCall final : public CallBase {
     return false;
   }
 
-  grpc::ServerAsyncReader<v1::UploadResponse, v1::UploadRequest> reader_;
+  grpc::ServerAsyncReader<grpc::ByteBuffer, grpc::ByteBuffer> reader_;
+  grpc::ByteBuffer raw_message_;
   v1::UploadRequest message_;
   Op<UploadCall, &UploadCall::on_read> read_op_{this};
   Op<UploadCall, &UploadCall::on_finish> finish_op_{this};

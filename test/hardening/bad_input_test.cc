@@ -166,19 +166,68 @@ TEST_CASE("nicknames and room names with bidi overrides, control characters or b
   CHECK(f.alice->list_rooms()->size() == 1);
 }
 
-TEST_CASE("invalid UTF-8 never reaches the chat model") {
+TEST_CASE("invalid UTF-8 is INVALID_ARGUMENT in every RPC, never INTERNAL") {
   Fixture f;
-  // proto3 strings must be UTF-8: protobuf refuses to parse such a request, and gRPC answers
-  // INTERNAL "Unable to parse request" before the server's code sees it. Connect is a raw
-  // method (the server parses it itself) and answers INVALID_ARGUMENT. (The model's own
-  // UTF-8 checks are exercised by its unit tests and the fuzzer.)
+  // proto3 strings must be UTF-8 and protobuf refuses to parse anything else; the server parses
+  // every request itself so that the client hears what was wrong instead of gRPC's INTERNAL.
   const std::string bad = "bad\xff\xfe";
-  expect(RawSession::refused(f.server.address(), bad), grpc::StatusCode::INVALID_ARGUMENT,
-         "parse request");
-  expect(f.alice->create_room(bad).status(), Code::internal, "parse request");
-  expect(f.alice->send("in", "text \xc0\xaf overlong").status(), Code::internal,
-         "parse request");
-  CHECK(f.alice->list_users()->size() == 1);
+  const std::string words = "not valid UTF-8";
+  expect(RawSession::refused(f.server.address(), bad), kInvalid, "parse request");
+  expect(f.alice->create_room(bad).status(), Code::invalid_argument, words);
+  expect(f.alice->join_room(bad).status(), Code::invalid_argument, words);
+  expect(f.alice->send("in", "text \xc0\xaf overlong").status(), Code::invalid_argument, words);
+  expect(f.alice->send_direct(bad, "hi").status(), Code::invalid_argument, words);
+  expect(f.alice->change_nick(bad).status(), Code::invalid_argument, words);
+
+  // The rest through the stub, with a token that is not UTF-8.
+  RawSession raw(f.server.address(), "mallory");
+  auto& stub = raw.stub();
+  {
+    grpc::ClientContext ctx;
+    v1::ListRoomsRequest req;
+    req.set_session(bad);
+    v1::ListRoomsResponse resp;
+    expect(stub.ListRooms(&ctx, req, &resp), kInvalid, words);
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::LeaveRoomRequest req;
+    req.set_session(bad);
+    v1::RoomResponse resp;
+    expect(stub.LeaveRoom(&ctx, req, &resp), kInvalid, words);
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::ListUsersRequest req;
+    req.set_session(bad);
+    v1::ListUsersResponse resp;
+    expect(stub.ListUsers(&ctx, req, &resp), kInvalid, words);
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::ListFilesRequest req;
+    req.set_session(bad);
+    v1::ListFilesResponse resp;
+    expect(stub.ListFiles(&ctx, req, &resp), kInvalid, words);
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::DownloadRequest req;
+    req.set_session(raw.token());
+    req.set_file_id(bad);
+    auto reader = stub.Download(&ctx, req);
+    v1::DownloadResponse resp;
+    while (reader->Read(&resp)) {
+    }
+    expect(reader->Finish(), kInvalid, words);
+  }
+  {
+    RawUpload up(f.server.address());
+    up.meta(raw.token(), bad, 10, "in");
+    expect(up.finish(), kInvalid, words);
+    expect_stored(f.server, {});
+  }
+  CHECK(f.alice->list_users()->size() == 2);
   CHECK(f.alice->list_rooms()->size() == 1);
   f.server.expect_quiet(f.alice);
 }
