@@ -70,8 +70,11 @@ class UploadCall final : public CallBase {
 
   void take(bool ok) {
     if (!ok) {
-      // The client half-closed (or went away: the done tag tells which).
-      if (state_ == State::meta) {
+      // The client half-closed (or went away: the done tag tells which), or the server's
+      // shutdown cancelled the call, which is no fault of the client's.
+      if (ctx_.calls.shutting_down()) {
+        cancelled_by_shutdown();
+      } else if (state_ == State::meta) {
         fail({Code::invalid_argument, "the upload ended before its metadata"});
       } else if (received_ != declared_) {
         fail({Code::invalid_argument,
@@ -365,12 +368,22 @@ class UploadCall final : public CallBase {
 
   bool on_done(bool cancelled) override {
     if (cancelled) {
-      if (state_ == State::meta || state_ == State::receiving) {
+      if (ctx_.calls.shutting_down()) {
+        cancelled_by_shutdown();
+      } else if (state_ == State::meta || state_ == State::receiving) {
         log::info("upload by {} at {} cancelled", nickname_.empty() ? "?" : nickname_, peer());
       }
       fail({Code::cancelled, "upload cancelled"});
     }
     return false;
+  }
+
+  void cancelled_by_shutdown() {
+    if (state_ != State::meta && state_ != State::receiving) return;
+    log::info("upload by {} at {} cancelled by server shutdown after {} of {} bytes",
+              nickname_.empty() ? "?" : nickname_, peer(), received_, declared_);
+    // Code cancelled: neither counted as a refusal nor logged a second time.
+    fail({Code::cancelled, "the server is shutting down; the upload was cancelled"});
   }
 
   grpc::ServerAsyncReader<grpc::ByteBuffer, grpc::ByteBuffer> reader_;
