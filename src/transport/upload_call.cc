@@ -1,8 +1,8 @@
 // UploadCall: the CallData of the client-streaming Upload RPC. Chunks are read from the
 // stream on the loop thread; on the disk pool one task at a time writes them and, in parallel,
 // another hashes them (each batch is shared by both), while the next read is in flight. The file is written under a
-// temporary name and renamed only when everything checked out; on any failure the partial
-// file is removed before the client hears why.
+// no name (O_TMPFILE) and linked into place only when everything checked out: a failure, even
+// one gRPC reports to the client by itself, leaves no partial file behind.
 #include <deque>
 #include <iterator>
 #include <memory>
@@ -168,7 +168,7 @@ class UploadCall final : public CallBase {
     on_disk([file = file_, path = ctx_.temp_path(file_id_), dir = ctx_.config.storage_dir,
                  needed = declared_, in_flight] {
       if (auto space = util::check_free_space(dir, needed, in_flight); !space.ok()) return space;
-      return file->open(path);
+      return file->open_unnamed(dir, path);
     });
     read_next();
   }
@@ -262,10 +262,6 @@ class UploadCall final : public CallBase {
     run_on_pool(
         [file = file_, hasher = sha_, temp = ctx_.temp_path(file_id_),
          final_path = ctx_.file_path(file_id_), expected = client_sha256_]() -> Result<std::string> {
-          if (auto closed = file->close(); !closed.ok()) {
-            util::remove_quietly(temp);
-            return closed.status();
-          }
           auto sha = hasher->hex();
           if (!expected.empty() && sha != expected) {
             util::remove_quietly(temp);
@@ -273,16 +269,18 @@ class UploadCall final : public CallBase {
                           fmt::format("sha256 mismatch: you sent {}, the server received {}",
                                       util::escape(expected), sha));
           }
-          std::error_code ec;
-          std::filesystem::rename(temp, final_path, ec);
-          if (ec) {
+          if (auto linked = file->link_as(final_path); !linked.ok()) {
             util::remove_quietly(temp);
-            return Status(Code::internal, "cannot store the file: " + ec.message());
+            return linked;
           }
-          // The rename itself must survive a power cut before the client hears "stored".
+          // The new name itself must survive a power cut before the client hears "stored".
           if (auto synced = util::sync_dir(final_path.parent_path()); !synced.ok()) {
             util::remove_quietly(final_path);
             return synced;
+          }
+          if (auto closed = file->close(); !closed.ok()) {
+            util::remove_quietly(final_path);
+            return closed.status();
           }
           return sha;
         },

@@ -55,6 +55,41 @@ Status FileWriter::open(const std::filesystem::path& path, unsigned mode) {
   return {};
 }
 
+Status FileWriter::open_unnamed(const std::filesystem::path& dir,
+                                const std::filesystem::path& fallback, unsigned mode) {
+  fd_ = ::open(dir.c_str(), O_WRONLY | O_TMPFILE | O_CLOEXEC, static_cast<mode_t>(mode));
+  if (fd_ >= 0) return {};
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+    error_ = errno;
+    return io_error("cannot create a file in", dir);
+  }
+  named_ = fallback;
+  return open(fallback, mode);
+}
+
+Status FileWriter::link_as(const std::filesystem::path& path) {
+  auto failed = [this](int err) {
+    error_ = err;
+    return Status(Code::internal, fmt::format("cannot store the file: {}", std::strerror(err)));
+  };
+  // The data must be on disk before the file gets its name and is acknowledged; otherwise a
+  // power cut can leave an acknowledged upload empty.
+  if (::fdatasync(fd_) != 0) return failed(errno);
+  if (!named_.empty()) {
+    if (::rename(named_.c_str(), path.c_str()) != 0) return failed(errno);
+    named_ = path;
+    return {};
+  }
+  // An O_TMPFILE file is linked through its /proc entry; AT_EMPTY_PATH would need a
+  // capability.
+  const std::string self = fmt::format("/proc/self/fd/{}", fd_);
+  if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+    return failed(errno);
+  }
+  named_ = path;
+  return {};
+}
+
 Status FileWriter::write(std::string_view data) {
   sha_.update(data);
   return write_unhashed(data);

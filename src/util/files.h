@@ -36,6 +36,14 @@ class FileWriter {
   FileWriter& operator=(const FileWriter&) = delete;
 
   Status open(const std::filesystem::path& path, unsigned mode = 0640);
+  // A file in `dir` without a name (O_TMPFILE) until link_as: when the upload fails, or the
+  // process dies, there is no partial file to remove. Where the file system cannot do that,
+  // the file is created as `fallback` instead.
+  Status open_unnamed(const std::filesystem::path& dir, const std::filesystem::path& fallback,
+                      unsigned mode = 0640);
+  // Flushes the data (fdatasync) and gives the file the name `path` (a new one: never
+  // replaces a file). The caller syncs the directory and then closes.
+  Status link_as(const std::filesystem::path& path);
   Status write(std::string_view data);
   // Writes without hashing, for a caller that hashes the same bytes elsewhere in parallel.
   Status write_unhashed(std::string_view data);
@@ -51,6 +59,7 @@ class FileWriter {
  private:
   int fd_ = -1;
   int error_ = 0;
+  std::filesystem::path named_;  // the name it was created under; empty while unnamed
   std::uint64_t written_ = 0;
   Sha256 sha_;
 };
@@ -81,6 +90,7 @@ class FileReader {
  private:
   int fd_ = -1;
   int error_ = 0;
+  std::filesystem::path named_;  // the name it was created under; empty while unnamed
   bool regular_ = false;
   std::uint64_t size_ = 0;
 };

@@ -283,10 +283,19 @@ TEST_CASE("a gRPC message over the server's receive limit is refused by gRPC") {
   {
     RawUpload up(f.server.address());
     up.meta(f.token(), "big-chunk.bin", 1 << 20, "in");
+    up.chunk(std::string(64 << 10, 'c'));
+    REQUIRE(poll([&] { return upload_file_open(f.server.storage()); },
+                 [&] { f.server.round_trip(); }));
+    // The file being written has no name: whatever ends the upload, and whoever tells the
+    // client (gRPC itself, here), no partial file can be seen in the storage dir.
+    expect_stored(f.server, f.completed);
     up.chunk(std::string(limit + 1, 'c'));
     expect(up.finish(), grpc::StatusCode::RESOURCE_EXHAUSTED, "larger than max");
+    // gRPC answered by itself, before the server's code heard of it: still no partial file
+    // may be there when the client has the status.
+    expect_stored(f.server, f.completed);
   }
-  // The cancelled upload's partial file is removed on the server's disk pool.
+  // The cancelled upload's unnamed file is closed on the server's disk pool.
   expect_stored_eventually(f.server, f.completed);
   CHECK(f.alice->send("in", "still here").ok());
   CHECK(f.alice.log().wait_for<RoomMessage>().text == "still here");

@@ -28,6 +28,7 @@ class ChatdProcess {
 
   const std::string& address() const { return address_; }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
 
   // The first line logged so far or within 20 s that contains `needle` (or `other`); fails
   // the test if none comes.

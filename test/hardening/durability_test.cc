@@ -36,7 +36,7 @@ TEST_CASE("a stored file and its directory entry are synced before the upload is
   test::TempDir local;
   ChatdProcess chatd(storage.path(), 0, {},
                      {"strace", "-f", "-qq", "-e",
-                      "trace=openat,fsync,fdatasync,rename,renameat,renameat2"});
+                      "trace=openat,fsync,fdatasync,rename,renameat,renameat2,linkat"});
   auto alice = Client::open(chatd.address());
   REQUIRE(alice.ok());
   REQUIRE((*alice)->login("alice", [](const Event&) {}, [](const Status&) {}).ok());
@@ -47,17 +47,27 @@ TEST_CASE("a stored file and its directory entry are synced before the upload is
   (*alice)->close();
   const auto lines = chatd.stop();
 
+  // The file is written without a name (O_TMPFILE in the storage dir) and linked into place;
+  // where the file system cannot do that, written as <id>.part and renamed.
   const std::string part = quoted((storage.path() / (info->id + ".part")).string());
   const std::string dir = quoted(storage.path().string());
   std::smatch m;
-  const int opened = find_line(lines, std::regex("openat\\(.*\"" + part + "\".* = (\\d+)"), 0, &m);
-  REQUIRE_MESSAGE(opened >= 0, "the partial file was never opened");
+  int opened =
+      find_line(lines, std::regex("openat\\(.*\"" + dir + "\".*O_TMPFILE.* = (\\d+)"), 0, &m);
+  if (opened < 0) {
+    opened = find_line(lines, std::regex("openat\\(.*\"" + part + "\".* = (\\d+)"), 0, &m);
+  }
+  REQUIRE_MESSAGE(opened >= 0, "the upload's file was never opened");
   const std::string fd = m[1].str();
   const int synced = find_line(lines, std::regex("f(data)?sync\\(" + fd + "\\) += 0"), opened);
-  const int renamed = find_line(lines, std::regex("rename(at2?)?\\(.*\"" + part + "\""), opened);
-  REQUIRE_MESSAGE(renamed >= 0, "the file was never renamed into place");
+  const int renamed = find_line(
+      lines,
+      std::regex("(rename(at2?)?\\(.*\"" + part + "\"|linkat\\(.*\"/proc/self/fd/" + fd +
+                 "\")"),
+      opened);
+  REQUIRE_MESSAGE(renamed >= 0, "the file was never given its name");
   CHECK_MESSAGE(synced >= 0, "the file's data was never synced");
-  CHECK_MESSAGE(synced < renamed, "the file was renamed before its data was synced");
+  CHECK_MESSAGE(synced < renamed, "the file was named before its data was synced");
   const int dir_opened =
       find_line(lines, std::regex("openat\\(.*\"" + dir + "\".*O_DIRECTORY.* = (\\d+)"), renamed,
                 &m);

@@ -33,12 +33,7 @@ struct Room {
     REQUIRE_MESSAGE(info.ok(), info.status().to_string());
     return *info;
   }
-  bool has_part() {
-    for (const auto& name : stored_names(server)) {
-      if (name.ends_with(".part")) return true;
-    }
-    return false;
-  }
+  bool has_part() { return upload_file_open(server.storage()); }
 };
 
 // Starts a download and reads its info and first chunk, then leaves the stream alone.

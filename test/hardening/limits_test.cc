@@ -168,13 +168,10 @@ TEST_CASE("storage quota: uploads in flight count from their metadata on") {
   test::TempDir dir;
   const auto file_b = make_file(dir, "b.bin", 600 << 10);
 
-  // Held open with only its metadata sent; its reservation is visible as its .part file.
+  // Held open with only its metadata sent; its reservation is visible as its open file.
   auto held = std::make_unique<RawUpload>(server.address());
   held->meta(alice->welcome().session, "held.bin", 600 << 10, "files");
-  const auto has_part = [&] {
-    const auto names = stored_names(server);
-    return names.size() == 1 && names.begin()->ends_with(".part");
-  };
+  const auto has_part = [&] { return upload_file_open(server.storage()); };
   REQUIRE(poll(has_part, [&] { server.round_trip(); }));
 
   auto refused = alice->upload(file_b, {.room = "files", .recipient = {}});

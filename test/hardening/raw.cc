@@ -119,8 +119,25 @@ void expect_stored(const TestServer& server, const std::set<std::string>& ids) {
 }
 
 void expect_stored_eventually(TestServer& server, const std::set<std::string>& ids) {
-  poll([&] { return stored_names(server) == ids; }, [&] { server.round_trip(); });
+  // A cancelled upload's unnamed file is closed on the disk pool, after the client heard.
+  poll([&] { return stored_names(server) == ids && !upload_file_open(server.storage()); },
+       [&] { server.round_trip(); });
   expect_stored(server, ids);
+  CHECK_MESSAGE(!upload_file_open(server.storage()), "an upload's file is still open");
+}
+
+bool upload_file_open(const std::filesystem::path& storage, int pid) {
+  const std::filesystem::path fds =
+      pid == 0 ? "/proc/self/fd" : std::filesystem::path("/proc") / std::to_string(pid) / "fd";
+  const std::string dir = std::filesystem::canonical(storage).string() + "/";
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(fds, ec)) {
+    std::error_code link_ec;
+    const std::string target = std::filesystem::read_symlink(e.path(), link_ec).string();
+    if (link_ec || !target.starts_with(dir)) continue;
+    if (target.ends_with(".part") || target.ends_with(" (deleted)")) return true;
+  }
+  return false;
 }
 
 std::filesystem::path make_file(const test::TempDir& dir, const std::string& name,

@@ -80,6 +80,10 @@ void expect_stored(const TestServer& server, const std::set<std::string>& ids);
 // Like expect_stored, but first polls (cleanup after a cancellation runs on the disk pool).
 void expect_stored_eventually(TestServer& server, const std::set<std::string>& ids);
 
+// Whether process `pid` (0: this one) has an upload's file open in `storage`: an unnamed
+// (O_TMPFILE) one or a named ".part". Such files have no name a directory listing shows.
+bool upload_file_open(const std::filesystem::path& storage, int pid = 0);
+
 // A random blob of `size` bytes written to `dir/name`.
 std::filesystem::path make_file(const test::TempDir& dir, const std::string& name,
                                 std::size_t size);

@@ -11,13 +11,6 @@
 namespace chatcore::hardening {
 namespace {
 
-bool has_part(const std::filesystem::path& dir) {
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() == ".part") return true;
-  }
-  return false;
-}
-
 bool any_line(const std::vector<std::string>& lines, const std::string& words) {
   return std::any_of(lines.begin(), lines.end(),
                      [&](const std::string& l) { return l.find(words) != std::string::npos; });
@@ -49,7 +42,7 @@ TEST_CASE("an upload cut off by server shutdown is logged as cancelled by shutdo
   RawUpload up(chatd.address());
   up.meta(alice.token(), "during-shutdown.bin", 8 << 20, "in");
   up.chunk(std::string(64 << 10, 'u'));
-  REQUIRE(poll([&] { return has_part(storage.path()); }, round_trip));
+  REQUIRE(poll([&] { return upload_file_open(storage.path(), chatd.pid()); }, round_trip));
 
   const auto lines = chatd.stop();
   CHECK(!up.finish().ok());
@@ -57,7 +50,7 @@ TEST_CASE("an upload cut off by server shutdown is logged as cancelled by shutdo
                 "no line says the upload was cancelled by the shutdown");
   CHECK_MESSAGE(!any_line(lines, "the upload ended after"),
                 "the shutdown was blamed on the client");
-  CHECK(!has_part(storage.path()));
+  CHECK(std::filesystem::is_empty(storage.path()));
 }
 
 }  // TEST_SUITE
