@@ -55,6 +55,9 @@ struct Config {
   // ended) is closed; a logged-in session always has its Connect stream open.
   std::chrono::milliseconds idle_connection_timeout{300000};
   std::chrono::milliseconds shutdown_grace{2000};
+  // An upload or download with no progress for this long is cancelled: a stalled upload
+  // must not hold its disk reservation, nor a stalled download its buffers, forever.
+  std::chrono::milliseconds transfer_idle{60000};
   std::string server_name = "chatd";
 };
 

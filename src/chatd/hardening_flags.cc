@@ -12,12 +12,17 @@ void add_hardening_flags(CLI::App& app, chatcore::Config& config, HardeningFlags
   app.add_option("--log-format", flags.log_format, "text, or json (one object per line)")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--transfer-idle-s", flags.transfer_idle_s,
+                 "cancel an upload or download with no progress for this many seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 86400u));
   app.add_flag("--no-reflection", flags.no_reflection,
                "do not offer gRPC server reflection (the schema stays unadvertised)");
 }
 
 void apply_hardening_flags(const HardeningFlags& flags, chatcore::Config& config) {
   config.reflection = !flags.no_reflection;
+  config.transfer_idle = std::chrono::seconds(flags.transfer_idle_s);
   chatcore::log::set_json(flags.log_format == "json");
   // A descriptor per connection: the soft limit (often 1024) is far below what the hard
   // limit allows, and running out of descriptors must stay rare.

@@ -13,6 +13,7 @@ namespace chatd {
 struct HardeningFlags {
   std::string log_format = "text";
   bool no_reflection = false;
+  unsigned transfer_idle_s = 60;
 };
 
 void add_hardening_flags(CLI::App& app, chatcore::Config& config, HardeningFlags& flags);

@@ -56,6 +56,8 @@ class DownloadCall final : public CallBase {
     }
     info_ = std::move(*info);
     state_ = State::opening;
+    last_progress_ = std::chrono::steady_clock::now();
+    start_timer(ctx_.config.transfer_idle);
     file_ = std::make_shared<util::FileReader>();
     run_on_pool([file = file_, path = ctx_.file_path(info_.id)] { return file->open(path); },
                 [this](Status status) {
@@ -153,6 +155,7 @@ class DownloadCall final : public CallBase {
 
   bool on_write(bool ok) {
     write_in_flight_ = false;
+    last_progress_ = std::chrono::steady_clock::now();
     if (!ok) {
       // The client went away; the done tag follows.
       state_ = State::finished;
@@ -170,6 +173,25 @@ class DownloadCall final : public CallBase {
 
   bool on_finish(bool /*ok*/) {
     state_ = State::finished;
+    return !done();
+  }
+
+  // A client that stops reading must not pin the read-ahead (up to 2 MiB) for as long as it
+  // keeps the stream open. Its flow-control window is full, so a status would never reach it:
+  // the call is cancelled.
+  bool on_timer(bool fired) override {
+    if (!fired || (state_ != State::opening && state_ != State::streaming)) return !done();
+    const auto idle = std::chrono::steady_clock::now() - last_progress_;
+    if (idle < ctx_.config.transfer_idle) {
+      start_timer(ctx_.config.transfer_idle - idle);
+      return !done();
+    }
+    log::info("download of {} by {} at {} cancelled: no progress for {} s", info_.name,
+              nickname_, peer(),
+              std::chrono::duration_cast<std::chrono::seconds>(ctx_.config.transfer_idle).count());
+    state_ = State::finished;
+    ready_.clear();
+    server_ctx_.TryCancel();
     return !done();
   }
 
@@ -197,6 +219,7 @@ class DownloadCall final : public CallBase {
   bool read_in_flight_ = false;
   bool write_in_flight_ = false;
   bool eof_ = false;
+  std::chrono::steady_clock::time_point last_progress_;
 };
 
 }  // namespace

@@ -50,8 +50,29 @@ class UploadCall final : public CallBase {
   };
 
   bool on_started() override {
+    progressed();
+    start_timer(ctx_.config.transfer_idle);
     read_next();
     return true;
+  }
+
+  void progressed() { last_progress_ = std::chrono::steady_clock::now(); }
+
+  // A client that stops sending must not hold its disk reservation for as long as it keeps
+  // the stream open.
+  bool on_timer(bool fired) override {
+    if (!fired || (state_ != State::meta && state_ != State::receiving)) return !done();
+    const auto idle = std::chrono::steady_clock::now() - last_progress_;
+    if (idle < ctx_.config.transfer_idle) {
+      start_timer(ctx_.config.transfer_idle - idle);
+      return !done();
+    }
+    const auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(ctx_.config.transfer_idle).count();
+    fail({Code::deadline_exceeded,
+          fmt::format("the upload made no progress for {} s after {} of {} bytes; cancelled",
+                      seconds, received_, declared_)});
+    return !done();
   }
 
   void rearm() override { new UploadCall(ctx_); }
@@ -64,6 +85,7 @@ class UploadCall final : public CallBase {
 
   bool on_read(bool ok) {
     read_in_flight_ = false;
+    if (ok) progressed();
     if (state_ == State::meta || state_ == State::receiving) take(ok);
     return !done();
   }
@@ -223,6 +245,7 @@ class UploadCall final : public CallBase {
   }
 
   void on_disk_done(Status status) {
+    progressed();  // backpressure waits on our disk, not on the client
     switch (state_) {
       case State::receiving:
         if (!status.ok()) {
@@ -397,6 +420,7 @@ class UploadCall final : public CallBase {
   std::string file_id_;
   std::string client_sha256_;
   std::string sha256_;
+  std::chrono::steady_clock::time_point last_progress_;
   std::uint64_t declared_ = 0;
   std::uint64_t received_ = 0;
   Reservation reservation_;

@@ -1,9 +1,12 @@
-// Transfers cut short by the server: shutdown in the middle of an upload is reported as what
-// it is, on the real chatd binary whose log lines the test reads.
+// Transfers cut short by the server, on the real chatd binary whose log lines the test reads:
+// shutdown in the middle of an upload is reported as what it is, and a transfer that stops
+// moving is cancelled after --transfer-idle-s and frees what it held.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <filesystem>
+
+#include <chatcore/client.h>
 
 #include "chatd_process.h"
 #include "raw.h"
@@ -51,6 +54,70 @@ TEST_CASE("an upload cut off by server shutdown is logged as cancelled by shutdo
   CHECK_MESSAGE(!any_line(lines, "the upload ended after"),
                 "the shutdown was blamed on the client");
   CHECK(std::filesystem::is_empty(storage.path()));
+}
+
+TEST_CASE("a stalled upload is cancelled after --transfer-idle-s; its reservation is freed") {
+  test::TempDir storage;
+  test::TempDir local;
+  ChatdProcess chatd(storage.path(), 0,
+                     {"--transfer-idle-s", "1", "--storage-quota", std::to_string(1 << 20)});
+  auto alice = Client::open(chatd.address());
+  REQUIRE(alice.ok());
+  REQUIRE((*alice)->login("alice", [](const Event&) {}, [](const Status&) {}).ok());
+  REQUIRE((*alice)->create_room("in").ok());
+  const auto file = make_file(local, "b.bin", 600 << 10);
+
+  // Declares 600 KiB of the 1 MiB quota, sends one chunk, then nothing.
+  RawUpload held(chatd.address());
+  held.meta((*alice)->welcome().session, "held.bin", 600 << 10, "in");
+  held.chunk(std::string(64 << 10, 'h'));
+  REQUIRE(poll([&] { return upload_file_open(storage.path(), chatd.pid()); },
+               [&] { (void)(*alice)->list_rooms(); }));
+  const auto refused = (*alice)->upload(file, {.room = "in", .recipient = {}});
+  CHECK(refused.status().code == Code::resource_exhausted);
+
+  const auto line = chatd.wait_for_line("made no progress");
+  CHECK(line.find("after 65536 of 614400 bytes") != std::string::npos);
+  const auto status = held.finish();
+  CHECK_MESSAGE(status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED, status_text(status));
+  CHECK(status.error_message().find("no progress for 1 s") != std::string::npos);
+  CHECK(std::filesystem::is_empty(storage.path()));
+  // The quota it held is free again.
+  const auto stored = (*alice)->upload(file, {.room = "in", .recipient = {}});
+  CHECK_MESSAGE(stored.ok(), stored.status().to_string());
+  (*alice)->close();
+}
+
+TEST_CASE("a download nobody reads is cancelled after --transfer-idle-s") {
+  test::TempDir storage;
+  test::TempDir local;
+  ChatdProcess chatd(storage.path(), 0, {"--transfer-idle-s", "1"});
+  RawSession alice(chatd.address(), "alice");
+  auto client = Client::open(chatd.address());
+  REQUIRE(client.ok());
+  REQUIRE((*client)->login("bob", [](const Event&) {}, [](const Status&) {}).ok());
+  const auto file = make_file(local, "big.bin", 32 << 20);
+  const auto info = (*client)->upload(file, {.room = {}, .recipient = "alice"});
+  REQUIRE_MESSAGE(info.ok(), info.status().to_string());
+
+  grpc::ClientContext ctx;
+  v1::DownloadRequest request;
+  request.set_session(alice.token());
+  request.set_file_id(info->id);
+  auto reader = alice.stub().Download(&ctx, request);
+  v1::DownloadResponse first;
+  REQUIRE(reader->Read(&first));
+  // The client reads no further: the server's writes stop completing.
+  chatd.wait_for_line("cancelled: no progress for 1 s");
+  v1::DownloadResponse rest;
+  std::size_t chunks = 0;
+  while (reader->Read(&rest)) ++chunks;
+  const auto status = reader->Finish();
+  CHECK_MESSAGE(status.error_code() == grpc::StatusCode::CANCELLED, status_text(status));
+  CHECK(chunks < 32 * 16);  // it never got the whole file
+  // The stored file stays.
+  CHECK(std::filesystem::exists(storage.path() / info->id));
+  (*client)->close();
 }
 
 }  // TEST_SUITE
