@@ -32,6 +32,8 @@ struct Config {
   // quarter of it (at least 64) for transfers and everything else.
   std::size_t max_sessions = 0;
   std::size_t max_sessions_per_peer = 100;  // sessions from one IP address; 0 = no limit
+  // Uploads and downloads one session may run at once (each may buffer ~2 MiB); 0 = no limit.
+  std::size_t max_transfers = 4;
   std::size_t max_rooms = 10000;
   std::size_t max_room_members = 10000;
   // Bytes all stored files and uploads in flight may take; 0 = only free disk space limits.

@@ -12,6 +12,7 @@ ServiceContext::ServiceContext(Config c)
                            .server_name = config.server_name}),
       io_pool(static_cast<std::size_t>(std::max(1, config.io_threads))),
       admission(config.message_rate, config.command_rate, config.max_sessions_per_peer),
-      storage(config.storage_quota) {}
+      storage(config.storage_quota),
+      transfers(config.max_transfers) {}
 
 }  // namespace chatcore::transport

@@ -22,6 +22,7 @@
 #include "transport/loop.h"
 #include "transport/metrics.h"
 #include "transport/storage_budget.h"
+#include "transport/transfer_slots.h"
 
 namespace chatcore::transport {
 
@@ -49,6 +50,7 @@ struct ServiceContext {
   boost::asio::thread_pool io_pool;
   Admission admission;
   StorageBudget storage;
+  TransferSlots transfers;  // per session, Config::max_transfers
   CallRegistry calls;
   FlushList flush;
   DelayedFlush delayed_flush;  // presence output, flushed together a little later

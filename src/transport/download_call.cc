@@ -47,6 +47,10 @@ class DownloadCall final : public CallBase {
       return true;
     }
     nickname_ = ctx_.hub.nickname(*session);
+    if (auto slot = ctx_.transfers.acquire(*session, slot_); !slot.ok()) {
+      finish(slot);
+      return true;
+    }
     auto info = ctx_.hub.authorize_download(*session, request_.file_id());
     if (!info.ok()) {
       log::info("download of {} by {} at {} refused: {}", util::escape(request_.file_id()),
@@ -168,6 +172,7 @@ class DownloadCall final : public CallBase {
 
   void finish(const Status& status) {
     state_ = State::finishing;
+    slot_.reset();  // the client may start the next transfer as soon as it has the status
     writer_.Finish(to_grpc(status), finish_op_.arm());
   }
 
@@ -220,6 +225,7 @@ class DownloadCall final : public CallBase {
   bool write_in_flight_ = false;
   bool eof_ = false;
   std::chrono::steady_clock::time_point last_progress_;
+  TransferSlots::Slot slot_;  // freed with the call
 };
 
 }  // namespace

@@ -162,6 +162,10 @@ class UploadCall final : public CallBase {
     }
     session_ = *session;
     nickname_ = ctx_.hub.nickname(session_);
+    if (auto slot = ctx_.transfers.acquire(session_, slot_); !slot.ok()) {
+      fail(slot);
+      return;
+    }
     auto target = ctx_.hub.check_upload(session_, meta.name(), meta.size(), meta.room(),
                                         meta.recipient());
     if (!target.ok()) {
@@ -334,6 +338,7 @@ class UploadCall final : public CallBase {
     v1::UploadResponse response;
     to_proto(*info, response.mutable_file());
     state_ = State::finishing;
+    slot_.reset();
     reader_.Finish(to_buffer(response), grpc::Status::OK, finish_op_.arm());
   }
 
@@ -378,6 +383,7 @@ class UploadCall final : public CallBase {
       return;
     }
     state_ = State::finishing;
+    slot_.reset();  // the client may start the next transfer as soon as it has the status
     reader_.FinishWithError(to_grpc(status), finish_op_.arm());
   }
 
@@ -421,6 +427,7 @@ class UploadCall final : public CallBase {
   std::string client_sha256_;
   std::string sha256_;
   std::chrono::steady_clock::time_point last_progress_;
+  TransferSlots::Slot slot_;  // freed with the call
   std::uint64_t declared_ = 0;
   std::uint64_t received_ = 0;
   Reservation reservation_;

@@ -120,6 +120,61 @@ TEST_CASE("a download nobody reads is cancelled after --transfer-idle-s") {
   (*client)->close();
 }
 
+TEST_CASE("--max-transfers: a session's transfer beyond the cap is RESOURCE_EXHAUSTED") {
+  test::TempDir storage;
+  test::TempDir local;
+  ChatdProcess chatd(storage.path(), 0, {"--max-transfers", "2"});
+  RawSession alice(chatd.address(), "alice");
+  auto bob = Client::open(chatd.address());
+  REQUIRE(bob.ok());
+  REQUIRE((*bob)->login("bob", [](const Event&) {}, [](const Status&) {}).ok());
+  const auto file = make_file(local, "big.bin", 8 << 20);
+  const auto info = (*bob)->upload(file, {.room = {}, .recipient = "alice"});
+  REQUIRE_MESSAGE(info.ok(), info.status().to_string());
+
+  struct Held {
+    grpc::ClientContext ctx;
+    std::unique_ptr<grpc::ClientReader<v1::DownloadResponse>> reader;
+  };
+  auto start = [&](Held& h) {
+    v1::DownloadRequest request;
+    request.set_session(alice.token());
+    request.set_file_id(info->id);
+    h.reader = alice.stub().Download(&h.ctx, request);
+    v1::DownloadResponse first;
+    return h.reader->Read(&first);
+  };
+  Held one, two, three;
+  REQUIRE(start(one));
+  REQUIRE(start(two));
+  CHECK_FALSE(start(three));
+  const auto refused = three.reader->Finish();
+  CHECK_MESSAGE(refused.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED,
+                status_text(refused));
+  CHECK(refused.error_message().find("2 transfers running") != std::string::npos);
+  // Another user is not affected.
+  CHECK((*bob)->upload(file, {.room = {}, .recipient = "alice"}).ok());
+
+  // A transfer that ends gives its place back.
+  one.ctx.TryCancel();
+  v1::DownloadResponse rest;
+  while (one.reader->Read(&rest)) {
+  }
+  (void)one.reader->Finish();
+  bool again = false;
+  for (int i = 0; i < 200 && !again; ++i) {
+    Held next;
+    again = start(next);
+    next.ctx.TryCancel();
+    while (next.reader->Read(&rest)) {
+    }
+    (void)next.reader->Finish();
+  }
+  CHECK(again);
+  two.ctx.TryCancel();
+  (*bob)->close();
+}
+
 }  // TEST_SUITE
 
 }  // namespace chatcore::hardening
