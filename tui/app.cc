@@ -71,81 +71,37 @@ void App::read_keys() {
 }
 
 void App::on_key(const Key& key) {
-  if (key.kind == KeyKind::resize) {
-    request_redraw();
-    return;
+  if (mode_ == Mode::chat) {
+    act(handle_chat_key(key, state_, input_, prompt_ ? &*prompt_ : nullptr, layout()));
+  } else {
+    act(handle_login_key(key, login_, login_field_, mode_ == Mode::connecting));
   }
-  if (key.kind == KeyKind::redraw) {
-    term_.force_full_redraw();
-    request_redraw();
-    return;
-  }
-  if (mode_ == Mode::chat) on_chat_key(key);
-  else on_login_key(key);
 }
 
-void App::on_login_key(const Key& key) {
-  if (key.kind == KeyKind::interrupt || key.kind == KeyKind::escape) {
+// Carries out what a key handler asked for; the handler already changed the model.
+void App::act(const KeyEffect& effect) {
+  if (effect.quit) {
     quit("");
     return;
   }
-  if (mode_ == Mode::connecting) return;
-  if (key.kind == KeyKind::enter) {
-    const std::string text = login_field_.text();
-    if (text.empty()) return;
-    if (mode_ == Mode::ask_server) try_server(text);
-    else try_nick(text);
-  } else if (login_field_.handle_key(key)) {
-    login_.error.clear();
+  if (effect.full_redraw) term_.force_full_redraw();
+  if (effect.prompt_accepted && prompt_) {
+    PathPrompt done = std::move(*prompt_);
+    prompt_.reset();
+    auto accept = std::move(on_prompt_accept_);
+    accept(done);
   }
-  request_redraw();
+  if (effect.prompt_closed) prompt_.reset();
+  if (effect.submit) {
+    if (mode_ == Mode::chat) submit(*effect.submit);
+    else if (mode_ == Mode::ask_server) try_server(*effect.submit);
+    else try_nick(*effect.submit);
+  }
+  if (effect.redraw) request_redraw();
 }
 
-void App::on_chat_key(const Key& key) {
-  if (prompt_) {
-    switch (prompt_->handle_key(key)) {
-      case PathPrompt::Outcome::accepted: {
-        PathPrompt done = std::move(*prompt_);
-        prompt_.reset();
-        auto accept = std::move(on_prompt_accept_);
-        accept(done);
-        break;
-      }
-      case PathPrompt::Outcome::cancelled:
-        prompt_.reset();
-        state_.add_system("cancelled");
-        break;
-      default:
-        break;
-    }
-    request_redraw();
-    return;
-  }
-  const Layout layout = compute_layout(term_.rows(), term_.cols(), static_cast<int>(state_.transfers.size()));
-  const int page = std::max(1, layout.messages.rows - 2);
-  switch (key.kind) {
-    case KeyKind::interrupt:
-      quit("");
-      return;
-    case KeyKind::enter:
-      submit(input_.submit());
-      break;
-    case KeyKind::page_up:
-      state_.scroll_by(page);
-      state_.clamp_scroll(max_scroll(state_, layout));
-      break;
-    case KeyKind::page_down:
-      state_.scroll_by(-page);
-      break;
-    case KeyKind::end:
-      input_.handle_key(key);
-      state_.to_live();
-      break;
-    default:
-      if (!input_.handle_key(key)) return;  // nothing changed: no redraw
-      break;
-  }
-  request_redraw();
+Layout App::layout() const {
+  return compute_layout(term_.rows(), term_.cols(), static_cast<int>(state_.transfers.size()));
 }
 
 void App::tick() {
@@ -175,7 +131,7 @@ void App::draw() {
     term_.draw(render_login(login_, login_field_, rows, cols));
     return;
   }
-  const Layout layout = compute_layout(rows, cols, static_cast<int>(state_.transfers.size()));
+  const Layout layout = this->layout();
   state_.set_message_width(layout.messages.cols);
   state_.clamp_scroll(max_scroll(state_, layout));
   term_.draw(render_chat(state_, input_, prompt_ ? &*prompt_ : nullptr, rows, cols));

@@ -3,12 +3,13 @@
 // threads post, updates the state, and redraws. Blocking client calls run on a worker pool.
 #pragma once
 
-#include "command.h"
-#include "line_editor.h"
-#include "path_prompt.h"
-#include "render.h"
-#include "state.h"
-#include "terminal.h"
+#include "model/command.h"
+#include "model/key_handlers.h"
+#include "model/line_editor.h"
+#include "model/path_prompt.h"
+#include "model/render.h"
+#include "model/state.h"
+#include "curses/terminal.h"
 
 #include <chatcore/client.h>
 
@@ -50,8 +51,8 @@ class App {
   void wait_for_input();
   void read_keys();
   void on_key(const Key& key);
-  void on_chat_key(const Key& key);
-  void on_login_key(const Key& key);
+  void act(const KeyEffect& effect);
+  Layout layout() const;
   void wait_for_signal();
   void tick();
   void request_redraw();
@@ -72,10 +73,25 @@ class App {
   template <class Call, class Done>
   void call(Call call, Done done);
 
-  // commands.cc
+  // commands.cc: one handler per command kind
+  using CommandHandler = void (App::*)(const Command&);
+  static CommandHandler handler(CommandKind kind);
+  static std::string where(const std::string& room);  // "#room" or "the lobby"
   void submit(const std::string& line);
   void run(const Command& cmd);
-  void list_files();
+  void say(const Command& cmd);
+  void list_rooms(const Command& cmd);
+  void enter_room(const Command& cmd);  // create or join
+  void leave_room(const Command& cmd);
+  void change_nick(const Command& cmd);
+  void list_users(const Command& cmd);  // users or who
+  void send_dm(const Command& cmd);
+  void toggle_time(const Command& cmd);
+  void show_help(const Command& cmd);
+  void quit_command(const Command& cmd);
+  // file_commands.cc
+  void send_file(const Command& cmd);  // upload or sendfile
+  void list_files(const Command& cmd);
   void download(const Command& cmd);
 
   // transfers.cc

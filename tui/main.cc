@@ -1,7 +1,7 @@
 // chat: the terminal client. Parses the command line, sets up the locale, the event loop and
 // the terminal, runs the app, and prints why it ended once the terminal is restored.
 #include "app.h"
-#include "terminal.h"
+#include "curses/terminal.h"
 
 #include <CLI/CLI.hpp>
 

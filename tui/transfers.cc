@@ -2,7 +2,7 @@
 // its progress posted to the loop (at most every 100 ms), and the transfer bars' state.
 #include "app.h"
 
-#include "progress.h"
+#include "model/progress.h"
 
 #include <chrono>
 

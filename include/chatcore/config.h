@@ -37,6 +37,9 @@ struct Config {
   // Flood protection, per user: room messages and DMs; every other request (uploads included).
   RateLimit message_rate{3, 10};
   RateLimit command_rate{10, 30};
+  // Sessions on the whole server; 0 = derived from the file descriptor limit, leaving a
+  // quarter of it (at least 64) for transfers and everything else.
+  std::size_t max_sessions = 0;
   std::size_t max_sessions_per_peer = 100;  // sessions from one IP address; 0 = no limit
   std::size_t max_rooms = 10000;
   std::size_t max_room_members = 10000;

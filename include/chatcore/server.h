@@ -26,6 +26,9 @@ class Server {
   void shutdown(const std::string& reason = "server shutting down");
   // Blocks until shutdown() has completed.
   void wait();
+  // The server's metrics in Prometheus' text format (docs/operations.md lists them).
+  // From any thread; never waits for the loop.
+  std::string metrics_text() const;
 
  private:
   struct Impl;

@@ -31,6 +31,8 @@ class ChatService {
   // From any thread but the loop's: tells every client why, waits up to the grace for their
   // streams to flush, shuts `server` down with that deadline, then the queue. run() returns.
   void shutdown(grpc::Server& server, const std::string& reason);
+  // The server's metrics in Prometheus' text format. From any thread; never waits for the loop.
+  std::string metrics_text() const;
 
  private:
   struct Impl;

@@ -1,9 +1,10 @@
-// The ceiling's file calls: Upload writes each chunk straight to disk on the loop thread (or
-// drops it) and trusts the client's sha256; Download streams a stored file chunk by chunk.
+// The ceiling's file calls: Upload hashes each chunk and writes it straight to disk on the
+// loop thread (or drops both), as chatd must; Download streams the stored file from disk.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "chatbench/ceiling_internal.h"
+#include "util/files.h"
 
 namespace chatbench {
 namespace {
@@ -52,6 +53,7 @@ class CeilingUpload final : public Tag {
     }
     const std::string& chunk = request_.chunk();
     file_.size += chunk.size();
+    if (st_.options.upload_to_disk) sha_.update(chunk);
     std::size_t done = 0;
     while (fd_ >= 0 && done < chunk.size()) {
       const ssize_t n = ::write(fd_, chunk.data() + done, chunk.size() - done);
@@ -63,6 +65,7 @@ class CeilingUpload final : public Tag {
   void complete() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
+    if (st_.options.upload_to_disk) file_.sha256 = sha_.hex();
     st_.files[id_] = file_;
     auto* f = response_.mutable_file();
     f->set_id(id_);
@@ -80,6 +83,7 @@ class CeilingUpload final : public Tag {
   v1::UploadResponse response_;
   State state_ = State::requested;
   StoredFile file_;
+  chatcore::util::Sha256 sha_;
   std::string id_;
   int fd_ = -1;
 };

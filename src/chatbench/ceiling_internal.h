@@ -24,9 +24,14 @@ struct StoredFile {
   std::string name;
 };
 
+// Connect is raw (bytes in, bytes out) so that a broadcast is serialised once and each
+// recipient's batch is assembled from the shared bytes, as a server at gRPC's limit must.
+using CeilingService = v1::Chat::WithRawMethod_Connect<v1::Chat::AsyncService>;
+using Wire = std::shared_ptr<const std::string>;  // an Event serialised without its seq
+
 struct CeilingServer::State {
   CeilingOptions options;
-  v1::Chat::AsyncService service;
+  CeilingService service;
   std::unique_ptr<grpc::ServerCompletionQueue> cq;
   std::unique_ptr<grpc::Server> server;
   std::thread thread;
@@ -42,7 +47,7 @@ struct CeilingServer::State {
 class CeilingConnect final {
  public:
   explicit CeilingConnect(CeilingServer::State& st);
-  void push(std::shared_ptr<const v1::Event> event);
+  void push(Wire event);
   const std::string& nickname() const { return nickname_; }
   void flush();  // end of the loop turn: one write with everything queued, unless writing
 
@@ -56,10 +61,11 @@ class CeilingConnect final {
 
   CeilingServer::State& st_;
   grpc::ServerContext ctx_;
-  v1::ConnectRequest request_;
-  grpc::ServerAsyncWriter<v1::EventBatch> writer_;
-  v1::EventBatch batch_;
-  std::deque<std::shared_ptr<const v1::Event>> queue_;
+  grpc::ByteBuffer request_;
+  grpc::ServerAsyncWriter<grpc::ByteBuffer> writer_;
+  grpc::ByteBuffer batch_;
+  std::string bytes_;  // the batch being assembled, reused
+  std::deque<Wire> queue_;
   std::string nickname_, token_, room_;
   std::uint64_t seq_ = 0;
   bool started_ = false, writing_ = false, done_ = false;

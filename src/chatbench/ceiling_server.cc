@@ -4,6 +4,8 @@
 
 #include <pthread.h>
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
 #include <grpc/support/time.h>
 
 #include <chrono>
@@ -15,7 +17,37 @@ namespace {
 constexpr int kMaxBatchEvents = 4096;
 constexpr std::size_t kMaxBatchBytes = 1 << 20;
 constexpr int kMaxTurnEvents = 1024;
+// gRPC's epoll poller handles one ready descriptor per poll (epoll1's
+// MAX_EPOLL_EVENTS_HANDLED_PER_ITERATION is 1), so a zero-deadline AsyncNext says TIMEOUT
+// whenever that one socket made no completion, with others still ready. A turn ends only
+// after this many empty polls in a row (each a non-blocking epoll_wait).
+constexpr int kEmptyPolls = 32;
 constexpr int kSendRequests = 32;  // SendMessage calls the loop can accept without re-arming
+
+using google::protobuf::io::CodedOutputStream;
+using google::protobuf::internal::WireFormatLite;
+
+Wire serialise(const v1::Event& event) {
+  return std::make_shared<const std::string>(event.SerializeAsString());
+}
+
+// Appends one element of EventBatch.events: this session's seq, then the shared bytes (a
+// parser does not care about field order).
+void append_event(std::string& out, std::uint64_t seq, const std::string& wire) {
+  constexpr auto kBatchTag = WireFormatLite::MakeTag(v1::EventBatch::kEventsFieldNumber,
+                                                     WireFormatLite::WIRETYPE_LENGTH_DELIMITED);
+  constexpr auto kSeqTag =
+      WireFormatLite::MakeTag(v1::Event::kSeqFieldNumber, WireFormatLite::WIRETYPE_VARINT);
+  const std::size_t inner = CodedOutputStream::VarintSize32(kSeqTag) +
+                            CodedOutputStream::VarintSize64(seq) + wire.size();
+  std::uint8_t head[32];
+  std::uint8_t* p = CodedOutputStream::WriteVarint32ToArray(kBatchTag, head);
+  p = CodedOutputStream::WriteVarint32ToArray(static_cast<std::uint32_t>(inner), p);
+  p = CodedOutputStream::WriteVarint32ToArray(kSeqTag, p);
+  p = CodedOutputStream::WriteVarint64ToArray(seq, p);
+  out.append(reinterpret_cast<const char*>(head), static_cast<std::size_t>(p - head));
+  out.append(wire);
+}
 
 std::int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -31,16 +63,23 @@ void move_to_group(CeilingServer::State& st, CeilingConnect* who, const std::str
 }
 
 // One loop turn: the completion that woke the loop, then every one already waiting (up to a
-// bound, so a turn ends), then one write per session with events queued: Redis's
-// beforeSleep, grpc-go's loopy writer.
+// bound, so a turn ends; see kEmptyPolls), then one write per session with events queued:
+// Redis's beforeSleep, grpc-go's loopy writer.
 void run_loop(CeilingServer::State& st) {
   void* tag = nullptr;
   bool ok = false;
   while (st.cq->Next(&tag, &ok)) {
     static_cast<Tag*>(tag)->on_event(ok);
-    for (int i = 0; i < kMaxTurnEvents; ++i) {
+    int empty = 0;
+    for (int i = 0; i < kMaxTurnEvents && empty < kEmptyPolls;) {
       const auto status = st.cq->AsyncNext(&tag, &ok, gpr_time_0(GPR_CLOCK_MONOTONIC));
-      if (status != grpc::CompletionQueue::GOT_EVENT) break;
+      if (status == grpc::CompletionQueue::SHUTDOWN) break;
+      if (status == grpc::CompletionQueue::TIMEOUT) {
+        ++empty;
+        continue;
+      }
+      empty = 0;
+      ++i;
       static_cast<Tag*>(tag)->on_event(ok);
     }
     std::vector<CeilingConnect*> turn;
@@ -52,7 +91,7 @@ void run_loop(CeilingServer::State& st) {
 template <class Request, class Response>
 class CeilingUnary final : public Tag {
  public:
-  using RequestFn = void (v1::Chat::AsyncService::*)(grpc::ServerContext*, Request*,
+  using RequestFn = void (CeilingService::*)(grpc::ServerContext*, Request*,
                                                       grpc::ServerAsyncResponseWriter<Response>*,
                                                       grpc::CompletionQueue*,
                                                       grpc::ServerCompletionQueue*, void*);
@@ -88,18 +127,18 @@ void handle_send(CeilingServer::State& st, const v1::SendMessageRequest& req,
                  v1::SendResponse& resp) {
   const auto it = st.by_token.find(req.session());
   if (it == st.by_token.end()) return;
-  auto event = std::make_shared<v1::Event>();
-  event->set_time_unix_ms(unix_ms());
-  auto* m = event->mutable_room_message();
+  v1::Event event;
+  event.set_time_unix_ms(unix_ms());
+  auto* m = event.mutable_room_message();
   m->set_message_id(st.next_id++);
   m->set_room(req.room());
   m->set_sender(it->second->nickname());
   m->set_text(req.text());
   m->set_client_msg_id(req.client_msg_id());
-  m->set_sent_unix_ms(event->time_unix_ms());
+  m->set_sent_unix_ms(event.time_unix_ms());
   resp.set_message_id(m->message_id());
-  std::shared_ptr<const v1::Event> shared = std::move(event);
-  for (CeilingConnect* member : st.groups[req.room()]) member->push(shared);
+  const Wire wire = serialise(event);
+  for (CeilingConnect* member : st.groups[req.room()]) member->push(wire);
 }
 
 template <class Request>
@@ -136,23 +175,30 @@ void CeilingConnect::on_request(bool ok) {
   }
   started_ = true;
   if (!st_.stopping) new CeilingConnect(st_);
-  nickname_ = request_.nickname();
+  v1::ConnectRequest request;
+  if (!grpc::SerializationTraits<v1::ConnectRequest>::Deserialize(&request_, &request).ok()) {
+    broken_ = true;
+    writer_.Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "bad request"), &write_tag_);
+    writing_ = true;
+    return;
+  }
+  nickname_ = request.nickname();
   token_ = std::to_string(st_.next_id++);
   st_.by_token[token_] = this;
   st_.groups[""].push_back(this);
-  auto welcome = std::make_shared<v1::Event>();
-  welcome->set_time_unix_ms(unix_ms());
-  auto* w = welcome->mutable_welcome();
+  v1::Event welcome;
+  welcome.set_time_unix_ms(unix_ms());
+  auto* w = welcome.mutable_welcome();
   w->set_session(token_);
   w->set_nickname(nickname_);
   w->mutable_limits()->set_max_file_size(std::uint64_t{1} << 40);
   w->mutable_limits()->set_chunk_size(st_.options.chunk_size);
   w->mutable_limits()->set_max_message_bytes(4096);
   w->set_server("ceiling");
-  push(std::move(welcome));
+  push(serialise(welcome));
 }
 
-void CeilingConnect::push(std::shared_ptr<const v1::Event> event) {
+void CeilingConnect::push(Wire event) {
   if (broken_) return;
   queue_.push_back(std::move(event));
   if (!st_.options.batched) {
@@ -175,16 +221,14 @@ void CeilingConnect::flush() {
 
 void CeilingConnect::write_next() {
   if (queue_.empty()) return;
-  batch_.Clear();
+  bytes_.clear();
   const int limit = st_.options.batched ? kMaxBatchEvents : 1;
-  std::size_t bytes = 0;
-  while (!queue_.empty() && batch_.events_size() < limit && bytes < kMaxBatchBytes) {
-    auto* e = batch_.add_events();
-    e->CopyFrom(*queue_.front());
-    e->set_seq(++seq_);
-    bytes += e->room_message().text().size() + 64;
+  for (int n = 0; !queue_.empty() && n < limit && bytes_.size() < kMaxBatchBytes; ++n) {
+    append_event(bytes_, ++seq_, *queue_.front());
     queue_.pop_front();
   }
+  grpc::Slice slice(bytes_.data(), bytes_.size());
+  batch_ = grpc::ByteBuffer(&slice, 1);
   // No buffer hint: with a connection per session nothing else would join this write, and a
   // hinted write waits for a later unhinted one.
   writing_ = true;

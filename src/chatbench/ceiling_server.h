@@ -9,8 +9,8 @@
 namespace chatbench {
 
 struct CeilingOptions {
-  bool batched = true;         // coalesce queued events into one EventBatch per write
-  bool upload_to_disk = true;  // else uploads are discarded
+  bool batched = true;  // events queued in a loop turn leave in one write; else one per write
+  bool upload_to_disk = true;  // and hashed; else uploads are discarded unhashed
   std::filesystem::path dir;   // where uploads are written
   unsigned chunk_size = 64 * 1024;
 };

@@ -1,5 +1,5 @@
-// LoadClient's control side, on the caller's thread: channels and shards, opening and joining
-// sessions, starting sends, waiting (always bounded) and folding the shards' statistics.
+// LoadClient's control side, on the caller's thread: channels and shards, opening sessions,
+// starting sends, waiting (always bounded) and folding the shards' statistics.
 #include "chatbench/load_client.h"
 
 #include <pthread.h>
@@ -15,17 +15,6 @@
 namespace chatbench {
 namespace {
 using Clock = std::chrono::steady_clock;
-
-// Polls `done` every millisecond until it holds or the timeout passes.
-template <class Pred>
-bool wait_for(Pred done, std::chrono::milliseconds timeout) {
-  const auto until = Clock::now() + timeout;
-  while (!done()) {
-    if (Clock::now() >= until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return true;
-}
 
 // Channels with identical arguments share one TCP connection; a local subchannel pool plus a
 // distinct argument gives each channel its own, as separate client processes would have.
@@ -89,69 +78,29 @@ int LoadClient::open(int n, const std::string& prefix, std::chrono::milliseconds
   return welcomed() - first;
 }
 
-bool LoadClient::join(const std::vector<std::string>& room_of, std::chrono::milliseconds timeout) {
-  struct Progress {
-    std::atomic<int> done{0};
-    std::atomic<int> failed{0};
-  };
-  auto progress = std::make_shared<Progress>();
-  std::map<std::string, std::vector<Session*>> rooms;
-  int total = 0;
-  for (std::size_t i = 0; i < room_of.size() && i < sessions_.size(); ++i) {
-    if (room_of[i].empty()) continue;
-    sessions_[i]->room = room_of[i];
-    rooms[room_of[i]].push_back(sessions_[i].get());
-    ++total;
-  }
-  const auto call_room = [progress](Session* s, bool create, std::function<void()> next) {
-    auto* call = new UnaryCall<v1::RoomResponse>;
-    call->then = [progress, next = std::move(next)](UnaryCall<v1::RoomResponse>& c) {
-      if (!c.status.ok()) {
-        std::fprintf(stderr, "chatbench: join refused: %s\n", c.status.error_message().c_str());
-        progress->failed.fetch_add(1);
-      }
-      progress->done.fetch_add(1);
-      if (next) next();
-    };
-    if (create) {
-      v1::CreateRoomRequest r;
-      r.set_session(s->token);
-      r.set_name(s->room);
-      call->rpc = s->stub.PrepareAsyncCreateRoom(&call->ctx, r, &s->shard.cq);
-    } else {
-      v1::JoinRoomRequest r;
-      r.set_session(s->token);
-      r.set_name(s->room);
-      call->rpc = s->stub.PrepareAsyncJoinRoom(&call->ctx, r, &s->shard.cq);
-    }
-    call->rpc->StartCall();
-    call->rpc->Finish(&call->response, &call->status, call);
-  };
-  for (auto& [name, members] : rooms) {
-    auto rest = std::make_shared<std::vector<Session*>>(members.begin() + 1, members.end());
-    call_room(members.front(), true, [rest, call_room] {
-      for (Session* s : *rest) call_room(s, false, {});
-    });
-  }
-  const bool all = wait_for([&] { return progress->done.load() >= total; }, timeout);
-  return all && progress->failed.load() == 0;
-}
-
-void LoadClient::settle(std::chrono::milliseconds quiet, std::chrono::milliseconds timeout) {
+std::int64_t LoadClient::settle(std::chrono::milliseconds quiet,
+                                std::chrono::milliseconds timeout) {
   const auto until = Clock::now() + timeout;
   std::uint64_t last = ~std::uint64_t{0};
   auto since = Clock::now();
+  std::int64_t last_ns = now_ns();
   while (Clock::now() < until) {
     std::uint64_t sum = 0;
     for (auto& s : shards_) sum += s->events.load();
     if (sum != last) {
       last = sum;
       since = Clock::now();
+      last_ns = now_ns();
     } else if (Clock::now() - since >= quiet) {
-      return;
+      break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  return last_ns;
+}
+
+void LoadClient::stall_reading() {
+  on_shards([](Shard& s, void*) { s.stall = true; }, nullptr);
 }
 
 void LoadClient::on_shards(void (*fn)(Shard&, void*), void* arg) {
@@ -284,6 +233,7 @@ void LoadClient::close() {
       for (Session* m : shard->members) {
         m->closing = true;
         m->ctx.TryCancel();
+        if (m->stalled) m->resume_alarm.Cancel();
       }
     });
   }

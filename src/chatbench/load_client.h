@@ -42,10 +42,18 @@ class LoadClient {
 
   // Opens sessions named prefix0..prefix(n-1); returns how many were welcomed in time.
   int open(int n, const std::string& prefix, std::chrono::milliseconds timeout);
-  // Session i joins room_of[i] (empty: stays in the lobby); the first of each room creates it.
-  bool join(const std::vector<std::string>& room_of, std::chrono::milliseconds timeout);
-  // Returns once no event arrived for `quiet`, or after `timeout`.
-  void settle(std::chrono::milliseconds quiet, std::chrono::milliseconds timeout);
+  // Session i joins room_of[i] (empty: stays in the lobby); unless the rooms exist already
+  // (`create` false), the first of each room creates it.
+  bool join(const std::vector<std::string>& room_of, std::chrono::milliseconds timeout,
+            bool create = true);
+  // Returns once no event arrived for `quiet`, or after `timeout`: now_ns() of the last
+  // event seen, to within 5 ms.
+  std::int64_t settle(std::chrono::milliseconds quiet, std::chrono::milliseconds timeout);
+  // From their next batch on, the sessions stop reading their streams until close(): slow
+  // consumers whose queues grow on the server.
+  void stall_reading();
+  // Members of `room` as session `asker` sees them (ListUsers); -1 on error or timeout.
+  int room_size(int asker, const std::string& room, std::chrono::milliseconds timeout);
   // Check per-sender order for senders 0..count-1 (costs count * count words).
   void track_senders(int count);
   void reset_stats();

@@ -5,6 +5,7 @@
 #include <grpcpp/alarm.h>
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <functional>
 #include <thread>
 
@@ -64,6 +65,7 @@ struct LoadClient::Shard {
   std::atomic<int> in_flight{0};  // unary calls not yet completed
   std::atomic<bool> pacing{false};
   int tracked = 0;  // senders whose order is checked
+  bool stall = false;  // sessions stop reading after their current batch
 };
 
 struct LoadClient::Session {
@@ -72,6 +74,7 @@ struct LoadClient::Session {
   void on_start(bool ok);
   void on_read(bool ok);
   void on_finish(bool ok);
+  void on_resume(bool ok);
   void handle(const v1::Event& event, std::int64_t now);
 
   int index;
@@ -86,6 +89,9 @@ struct LoadClient::Session {
   MemberTag<Session, &Session::on_start> start_tag{this};
   MemberTag<Session, &Session::on_read> read_tag{this};
   MemberTag<Session, &Session::on_finish> finish_tag{this};
+  MemberTag<Session, &Session::on_resume> resume_tag{this};
+  grpc::Alarm resume_alarm;  // set while the session is stalled
+  bool stalled = false;
   std::uint64_t last_seq = 0;
   bool closing = false;
   std::vector<std::uint64_t> last_from;  // per tracked sender: last message id
@@ -93,6 +99,18 @@ struct LoadClient::Session {
   std::uint64_t next_msg = 1;            // client_msg_id of the next send
   std::string room;
 };
+
+// Polls `done` every millisecond until it holds or the timeout passes: the caller's thread
+// waits on counters the shard threads advance.
+template <class Pred>
+bool wait_for(Pred done, std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
 
 // Parses the number at the end of a nickname ("u42" -> 42); -1 if none.
 int sender_index(const std::string& nickname);

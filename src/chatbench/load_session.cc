@@ -105,6 +105,17 @@ void LoadClient::Session::on_read(bool ok) {
   shard.events.fetch_add(static_cast<std::uint64_t>(batch.events_size()),
                          std::memory_order_relaxed);
   batch.Clear();
+  if (shard.stall && !closing) {
+    // Read again only when close() cancels the alarm: the stream's data waits on the server.
+    stalled = true;
+    resume_alarm.Set(&shard.cq, gpr_inf_future(GPR_CLOCK_MONOTONIC), &resume_tag);
+    return;
+  }
+  reader->Read(&batch, &read_tag);
+}
+
+void LoadClient::Session::on_resume(bool /*ok*/) {
+  stalled = false;
   reader->Read(&batch, &read_tag);
 }
 

@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
   run("fanout", &run_fanout);
   run("paced", &run_paced);
   run("sessions", &run_sessions);
+  run("seating", &run_seating);
+  run("burst", &run_burst);
   run("files", &run_files);
   if (o.scenario == "callgrind" && !run_callgrind(o)) ok = false;
   if (own_dir) {

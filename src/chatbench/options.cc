@@ -12,9 +12,10 @@ namespace chatbench {
 Options parse_options(int argc, char** argv) {
   Options o;
   CLI::App app{"chatbench - load generator for chatcore, compared with a bare gRPC server"};
-  app.add_option("scenario", o.scenario, "all, fanout, paced, sessions, files, callgrind")
-      ->check(CLI::IsMember({"all", "fanout", "paced", "sessions", "files", "callgrind", "serve",
-                                 "serve-ceiling"}))
+  app.add_option("scenario", o.scenario,
+                 "all, fanout, paced, sessions, seating, burst, files, callgrind")
+      ->check(CLI::IsMember({"all", "fanout", "paced", "sessions", "seating", "burst", "files",
+                             "callgrind", "serve", "serve-ceiling"}))
       ->capture_default_str();
   app.add_flag("--quick", o.quick, "smaller sizes: the whole run takes under two minutes");
   app.add_flag("--smoke", o.smoke, "tiny sizes, for the test suite (correctness only)");
@@ -53,6 +54,12 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--sessions", o.sessions, "sessions: how many to open (0: by mode)");
   app.add_option("--broadcast-members", o.broadcast_members,
                  "sessions: members of the broadcast room (0: by mode)");
+  app.add_option("--seat-sessions", o.seat_sessions,
+                 "seating: sessions to seat (repeatable; default 1000 and 4000)")
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--slow-consumers", o.slow_consumers, "burst: sessions that stop reading")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   app.add_option("--file-mib", o.file_mib, "files: size in MiB (0: by mode)");
   try {
     app.parse(argc, argv);
@@ -74,6 +81,9 @@ void apply_mode_defaults(Options& o) {
   pick(o.sessions, 10000, 3000, 200);
   pick(o.broadcast_members, 4000, 1000, 100);
   pick(o.file_mib, 1024, 128, 8);
+  if (o.seat_sessions.empty()) {
+    o.seat_sessions = o.smoke ? std::vector<int>{100, 200} : std::vector<int>{1000, 4000};
+  }
   if (o.paced_seconds <= 0) o.paced_seconds = o.smoke ? 0.5 : o.quick ? 3 : 8;
   if (o.dir.empty()) {
     o.dir = (std::filesystem::temp_directory_path() / ("chatbench-" + std::to_string(::getpid())))

@@ -38,6 +38,9 @@ struct Options {
   int broadcast_members = 0;  // members of the room that gets the broadcast
 
   int file_mib = 0;  // 0 = by mode
+
+  std::vector<int> seat_sessions;  // seating: sessions per run; empty = by mode
+  int slow_consumers = 50;         // burst: sessions that stop reading
 };
 
 // Parses argv; exits the process on --help or a bad flag.

@@ -72,12 +72,14 @@ FanoutRun fanout_once(const Options& o, const std::string& address, int rooms, i
   std::iota(senders.begin(), senders.end(), 0);
   r.expected = static_cast<std::uint64_t>(rooms) * members * members * messages;
   const int port = port_of(address);
+  const double client0 = process_cpu_s();
   const double c0 = server_cpu ? server_cpu(lc.thread_cpu_s()) : -1;
   const std::int64_t w0 = data_segments_from(port);
   const std::int64_t t0 = now_ns();
   lc.send_saturating(senders, messages, o.window, seconds(300));
   lc.wait_delivered(r.expected, seconds(60));
   const std::int64_t t1 = now_ns();
+  const double client1 = process_cpu_s();
   const double c1 = server_cpu ? server_cpu(lc.thread_cpu_s()) : -1;
   const std::int64_t w1 = data_segments_from(port);
   if (w0 >= 0 && w1 >= 0) r.server_segments = w1 - w0;
@@ -88,6 +90,7 @@ FanoutRun fanout_once(const Options& o, const std::string& address, int rooms, i
   r.lost = (r.expected > st.delivered ? r.expected - st.delivered : 0) + st.out_of_order +
            st.seq_gaps;
   r.deliveries_per_s = static_cast<double>(st.delivered) / r.seconds;
+  r.client_cores = (client1 - client0) / r.seconds;
   if (c0 >= 0 && c1 >= 0) r.cpu_s = c1 - c0;
   r.latency = st.latency;
   return r;
@@ -174,10 +177,17 @@ bool run_fanout(const Options& o) {
         .add("ceiling_writes_per_delivery", writes_per_delivery(cc))
         .add("ceiling_one_event_cpu_us_per_delivery", cpu_us_per_delivery(c1))
         .add("ceiling_one_event_writes_per_delivery", writes_per_delivery(c1))
+        .add("client_cores", c.client_cores)
+        .add("ceiling_client_cores", cc ? cc->client_cores : 0.0)
         .add("ceiling_p99_ms", cc ? cc->latency.percentile_ms(99) : 0.0)
         .add("ceiling_lost", cc ? cc->lost : 0);
     emit(rec, o.json);
-    for (const auto& run : chat) ok = ok && run.ok && run.lost == 0 && run.delivered == run.expected;
+    // A reference that loses or reorders is no reference: its runs must be whole too.
+    for (const auto* runs : {&chat, &one_event, &coalescing}) {
+      for (const auto& run : *runs) {
+        ok = ok && run.ok && run.lost == 0 && run.delivered == run.expected;
+      }
+    }
   }
   return ok;
 }

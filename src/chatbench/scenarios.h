@@ -14,6 +14,8 @@ namespace chatbench {
 bool run_fanout(const Options& options);
 bool run_paced(const Options& options);
 bool run_sessions(const Options& options);
+bool run_seating(const Options& options);
+bool run_burst(const Options& options);
 bool run_files(const Options& options);
 bool run_callgrind(const Options& options);
 
@@ -27,6 +29,7 @@ struct FanoutRun {
   double deliveries_per_s = 0;
   double cpu_s = -1;             // server CPU during the run
   std::int64_t server_segments = -1;  // TCP data segments the server sent during the run
+  double client_cores = 0;       // chatbench's own CPU / wall time (servers are children)
   Histogram latency;
 };
 

@@ -115,6 +115,8 @@ void add_service_flags(CLI::App& app, Settings& settings) {
       ->check(CLI::IsMember({"debug", "info", "warn", "warning", "error", "off"}));
   add_ms(app, "--shutdown-grace-ms", settings.config.shutdown_grace,
          "how long clients get to receive the shutdown notice", 0, 600000);
+  app.add_option("--metrics-listen", settings.metrics_listen,
+                 "serve Prometheus metrics at http://HOST:PORT/metrics (off when empty)");
   app.set_config("--config", "", "read flags from this INI/TOML file (keys are flag names)");
   // A misspelt key must fail loudly rather than leave a default silently in force.
   app.allow_config_extras(CLI::config_extras_mode::error);

@@ -15,6 +15,7 @@ namespace chatd {
 struct Settings {
   chatcore::Config config;
   std::string log_level = "info";
+  std::string metrics_listen;  // empty: no /metrics endpoint
   bool print_config = false;
 };
 
@@ -24,7 +25,7 @@ void add_network_flags(CLI::App& app, Settings& settings);
 void add_storage_flags(CLI::App& app, Settings& settings);
 // What one user or the whole server may use: queues, rates, sessions, rooms.
 void add_limit_flags(CLI::App& app, Settings& settings);
-// The process itself: logging, shutdown, --config, --print-config, --version.
+// The process itself: logging, shutdown, metrics, --config, --print-config, --version.
 void add_service_flags(CLI::App& app, Settings& settings);
 
 }  // namespace chatd

@@ -9,6 +9,9 @@
 #include <iostream>
 
 #include "flags.h"
+#include "hardening_flags.h"
+#include "metrics_http.h"
+#include "service_manager.h"
 #include "util/log.h"
 
 namespace {
@@ -25,9 +28,22 @@ int run(const chatd::Settings& settings) {
     chatcore::log::error("chatd: {}", status.message);
     return 1;
   }
+  // Declared after the server, so it stops before the server it reads from goes away.
+  chatd::MetricsHttp metrics([&server] { return server.metrics_text(); });
+  if (!settings.metrics_listen.empty()) {
+    if (auto status = metrics.start(settings.metrics_listen); !status.ok()) {
+      chatcore::log::error("chatd: {}", status.message);
+      return 1;
+    }
+    chatcore::log::info("metrics on http://{}:{}/metrics",
+                        settings.metrics_listen.substr(0, settings.metrics_listen.rfind(':')),
+                        metrics.port());
+  }
+  chatd::notify_ready("serving on port " + std::to_string(server.port()));
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     chatcore::log::info("received {}", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    chatd::notify_stopping();
     server.shutdown("the server is shutting down");
   });
   io.run();
@@ -43,6 +59,8 @@ int main(int argc, char** argv) {
   chatd::add_storage_flags(app, settings);
   chatd::add_limit_flags(app, settings);
   chatd::add_service_flags(app, settings);
+  chatd::HardeningFlags hardening;
+  chatd::add_hardening_flags(app, settings.config, hardening);
   CLI11_PARSE(app, argc, argv);
 
   if (settings.print_config) {
@@ -52,5 +70,7 @@ int main(int argc, char** argv) {
   chatcore::log::Level level{};
   chatcore::log::parse_level(settings.log_level, level);
   chatcore::log::set_level(level);
+  chatd::apply_hardening_flags(hardening);
+  chatcore::log::set_journal(chatd::stderr_is_journal());
   return run(settings);
 }

@@ -1,5 +1,5 @@
 // chatcore::Client: the channel, the session stream with its reader thread, and the unary
-// chat commands. Uploads and downloads are in transfer.cc.
+// chat commands. Uploads and downloads are in upload.cc and download.cc.
 //
 // Threads: login() starts one reader thread per session; it runs the Connect stream and calls
 // the user's handlers. Unary calls and transfers run on the caller's thread and may be used
@@ -256,110 +256,80 @@ bool Client::logged_in() const { return impl_->logged_in(); }
 
 const Welcome& Client::welcome() const { return impl_->welcome; }
 
-Result<std::vector<RoomInfo>> Client::list_rooms() {
-  v1::ListRoomsRequest req;
-  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
-  v1::ListRoomsResponse resp;
-  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->ListRooms(ctx, req, &resp); });
-  if (!st.ok()) return st;
-  std::vector<RoomInfo> rooms;
-  rooms.reserve(resp.rooms_size());
-  for (const auto& r : resp.rooms()) rooms.push_back(RoomInfo{r.name(), r.members()});
-  return rooms;
-}
-
 namespace {
 RoomInfo room_info(const v1::RoomResponse& r) { return RoomInfo{r.room(), r.members()}; }
+std::uint64_t message_id(const v1::SendResponse& r) { return r.message_id(); }
+constexpr auto no_fields = [](auto&) {};
+// A room message and a DM differ only in where they go: `target` fills that in.
+template <class Target>
+auto text_to(Target target, const std::string& text, std::uint64_t client_msg_id) {
+  return [=, &text](auto& r) {
+    target(r);
+    r.set_text(text);
+    r.set_client_msg_id(client_msg_id);
+  };
+}
 }  // namespace
 
+Result<std::vector<RoomInfo>> Client::list_rooms() {
+  return impl_->call(&v1::Chat::Stub::ListRooms, no_fields, [](const v1::ListRoomsResponse& r) {
+    std::vector<RoomInfo> rooms;
+    rooms.reserve(r.rooms_size());
+    for (const auto& room : r.rooms()) rooms.push_back(RoomInfo{room.name(), room.members()});
+    return rooms;
+  });
+}
+
 Result<RoomInfo> Client::create_room(const std::string& name) {
-  v1::CreateRoomRequest req;
-  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
-  req.set_name(name);
-  v1::RoomResponse resp;
-  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->CreateRoom(ctx, req, &resp); });
-  if (!st.ok()) return st;
-  return room_info(resp);
+  return impl_->call(&v1::Chat::Stub::CreateRoom,
+                     [&](v1::CreateRoomRequest& r) { r.set_name(name); }, room_info);
 }
 
 Result<RoomInfo> Client::join_room(const std::string& name) {
-  v1::JoinRoomRequest req;
-  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
-  req.set_name(name);
-  v1::RoomResponse resp;
-  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->JoinRoom(ctx, req, &resp); });
-  if (!st.ok()) return st;
-  return room_info(resp);
+  return impl_->call(&v1::Chat::Stub::JoinRoom,
+                     [&](v1::JoinRoomRequest& r) { r.set_name(name); }, room_info);
 }
 
 Result<RoomInfo> Client::leave_room() {
-  v1::LeaveRoomRequest req;
-  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
-  v1::RoomResponse resp;
-  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->LeaveRoom(ctx, req, &resp); });
-  if (!st.ok()) return st;
-  return room_info(resp);
+  return impl_->call(&v1::Chat::Stub::LeaveRoom, no_fields, room_info);
 }
 
 Result<std::uint64_t> Client::send(const std::string& room, const std::string& text,
                                    std::uint64_t client_msg_id) {
-  v1::SendMessageRequest req;
-  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
-  req.set_room(room);
-  req.set_text(text);
-  req.set_client_msg_id(client_msg_id);
-  v1::SendResponse resp;
-  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->SendMessage(ctx, req, &resp); });
-  if (!st.ok()) return st;
-  return resp.message_id();
+  const auto to = [&](v1::SendMessageRequest& r) { r.set_room(room); };
+  return impl_->call(&v1::Chat::Stub::SendMessage, text_to(to, text, client_msg_id), message_id);
 }
 
 Result<std::uint64_t> Client::send_direct(const std::string& recipient, const std::string& text,
                                           std::uint64_t client_msg_id) {
-  v1::SendDirectRequest req;
-  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
-  req.set_recipient(recipient);
-  req.set_text(text);
-  req.set_client_msg_id(client_msg_id);
-  v1::SendResponse resp;
-  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->SendDirect(ctx, req, &resp); });
-  if (!st.ok()) return st;
-  return resp.message_id();
+  const auto to = [&](v1::SendDirectRequest& r) { r.set_recipient(recipient); };
+  return impl_->call(&v1::Chat::Stub::SendDirect, text_to(to, text, client_msg_id), message_id);
 }
 
 Result<std::string> Client::change_nick(const std::string& nickname) {
-  v1::ChangeNickRequest req;
-  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
-  req.set_nickname(nickname);
-  v1::ChangeNickResponse resp;
-  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->ChangeNick(ctx, req, &resp); });
-  if (!st.ok()) return st;
-  return resp.nickname();
+  return impl_->call(&v1::Chat::Stub::ChangeNick,
+                     [&](v1::ChangeNickRequest& r) { r.set_nickname(nickname); },
+                     [](const v1::ChangeNickResponse& r) { return r.nickname(); });
 }
 
 Result<std::vector<UserInfo>> Client::list_users(const std::string& room) {
-  v1::ListUsersRequest req;
-  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
-  req.set_room(room);
-  v1::ListUsersResponse resp;
-  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->ListUsers(ctx, req, &resp); });
-  if (!st.ok()) return st;
-  std::vector<UserInfo> users;
-  users.reserve(resp.users_size());
-  for (const auto& u : resp.users()) users.push_back(UserInfo{u.nickname(), u.room()});
-  return users;
+  return impl_->call(&v1::Chat::Stub::ListUsers,
+                     [&](v1::ListUsersRequest& r) { r.set_room(room); },
+                     [](const v1::ListUsersResponse& r) {
+                       std::vector<UserInfo> users;
+                       users.reserve(r.users_size());
+                       for (const auto& u : r.users()) users.push_back(UserInfo{u.nickname(), u.room()});
+                       return users;
+                     });
 }
 
 Result<std::vector<FileInfo>> Client::list_files() {
-  v1::ListFilesRequest req;
-  if (Status st = impl_->token(req.mutable_session()); !st.ok()) return st;
-  v1::ListFilesResponse resp;
-  Status st = impl_->unary([&](auto* ctx) { return impl_->stub->ListFiles(ctx, req, &resp); });
-  if (!st.ok()) return st;
-  std::vector<FileInfo> files;
-  files.reserve(resp.files_size());
-  for (const auto& f : resp.files()) files.push_back(transport::from_proto(f));
-  return files;
+  return impl_->call(&v1::Chat::Stub::ListFiles, no_fields, [](const v1::ListFilesResponse& r) {
+    std::vector<FileInfo> files;
+    files.reserve(r.files_size());
+    for (const auto& f : r.files()) files.push_back(transport::from_proto(f));
+    return files;
+  });
 }
 
 }  // namespace chatcore

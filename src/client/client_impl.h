@@ -1,5 +1,5 @@
 // The state behind chatcore::Client, shared by client.cc (channel, session, unary calls) and
-// transfer.cc (uploads and downloads).
+// upload.cc and download.cc (transfers).
 #pragma once
 
 #include <chatcore/client.h>
@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <type_traits>
 
 #include "chatcore/v1/chat.grpc.pb.h"
 #include "transport/convert.h"
@@ -79,12 +80,26 @@ struct Client::Impl {
     return welcome.limits;
   }
 
-  // Runs one unary call with the standard deadline and maps its status.
-  template <class Call>
-  Status unary(Call&& call) {
+  template <class Request, class Response>
+  using UnaryMethod = grpc::Status (v1::Chat::Stub::*)(grpc::ClientContext*, const Request&,
+                                                       Response*);
+
+  // Every unary chat command: a request carrying the session token, filled in by `fill`, sent
+  // with the standard deadline; the answer is `convert(response)` or the call's status.
+  template <class Request, class Response, class Fill, class Convert>
+  auto call(UnaryMethod<Request, Response> method, Fill&& fill, Convert&& convert)
+      -> Result<std::invoke_result_t<Convert, const Response&>> {
+    Request request;
+    if (Status st = token(request.mutable_session()); !st.ok()) return st;
+    fill(request);
+    Response response;
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + client::kCallTimeout);
-    return transport::from_grpc(call(&ctx));
+    if (Status st = transport::from_grpc((stub.get()->*method)(&ctx, request, &response));
+        !st.ok()) {
+      return st;
+    }
+    return convert(response);
   }
 };
 

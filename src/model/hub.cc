@@ -2,10 +2,11 @@
 
 #include "model/hub_state.h"
 #include "model/text.h"
+#include "util/escape.h"
+#include "util/hex.h"
 #include "util/log.h"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <chrono>
@@ -35,15 +36,6 @@ std::int64_t now_unix_ms() {
 EventPtr make_event(EventBody body) {
   return std::make_shared<const Event>(Event{.seq = 0, .time_unix_ms = now_unix_ms(),
                                              .body = std::move(body)});
-}
-
-std::optional<std::string> random_hex(std::size_t bytes) {
-  std::vector<unsigned char> raw(bytes);
-  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) return std::nullopt;
-  std::string out;
-  out.reserve(bytes * 2);
-  for (unsigned char b : raw) out += fmt::format("{:02x}", b);
-  return out;
 }
 
 Status unknown_session() { return {Code::failed_precondition, "unknown session"}; }
@@ -102,11 +94,11 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, Participant* parti
   if (auto st = check_name(nickname, kMaxNicknameChars, "nickname"); !st.ok()) return st;
   auto key = fold_case(nickname);
   if (state_->by_nick.contains(key)) {
-    return Status{Code::already_exists, fmt::format("nickname '{}' is already taken", nickname)};
+    return Status{Code::already_exists, fmt::format("nickname '{}' is already taken", util::escape(nickname))};
   }
-  auto token = random_hex(kTokenBytes);
+  auto token = util::random_hex(kTokenBytes);
   // A collision is astronomically unlikely, but two sessions sharing a token would be fatal.
-  while (token && state_->by_token.contains(*token)) token = random_hex(kTokenBytes);
+  while (token && state_->by_token.contains(*token)) token = util::random_hex(kTokenBytes);
   if (!token) return Status{Code::internal, "could not generate a session token"};
 
   const SessionId id = state_->next_session++;
@@ -152,12 +144,13 @@ std::string ChatHub::room_of(SessionId id) const {
 }
 
 std::size_t ChatHub::session_count() const { return state_->sessions.size(); }
+std::size_t ChatHub::room_count() const { return state_->rooms.size(); }
 
 Result<RoomInfo> ChatHub::create_room(SessionId id, std::string_view name) {
   if (state_->session(id) == nullptr) return unknown_session();
   if (auto st = check_name(name, kMaxRoomNameChars, "room name"); !st.ok()) return st;
   if (const auto* r = state_->room(name)) {
-    return Status{Code::already_exists, fmt::format("room '{}' already exists", r->name)};
+    return Status{Code::already_exists, fmt::format("room '{}' already exists", util::escape(r->name))};
   }
   if (state_->rooms.size() >= state_->config.max_rooms) {
     return Status{Code::resource_exhausted,
@@ -175,7 +168,7 @@ Result<RoomInfo> ChatHub::join_room(SessionId id, std::string_view name) {
   if (s == nullptr) return unknown_session();
   auto key = fold_case(name);
   if (!state_->rooms.contains(key)) {
-    return Status{Code::not_found, fmt::format("no room named '{}'", name)};
+    return Status{Code::not_found, fmt::format("no room named '{}'", util::escape(name))};
   }
   if (s->room_key == key) {
     const Room& r = state_->rooms.at(key);
@@ -234,7 +227,7 @@ Result<std::vector<UserInfo>> ChatHub::list_users(std::string_view room) const {
     for (const auto& [id, s] : state_->sessions) out.push_back({s.nickname, room_of(id)});
   } else {
     const auto* r = state_->room(room);
-    if (r == nullptr) return Status{Code::not_found, fmt::format("no room named '{}'", room)};
+    if (r == nullptr) return Status{Code::not_found, fmt::format("no room named '{}'", util::escape(room))};
     for (SessionId id : r->members) out.push_back({state_->sessions.at(id).nickname, r->name});
   }
   std::sort(out.begin(), out.end(),
@@ -248,7 +241,7 @@ Result<std::uint64_t> ChatHub::send_room(SessionId id, std::string_view room,
   if (s == nullptr) return unknown_session();
   if (auto st = check_message(text, state_->config.limits.max_message_bytes); !st.ok()) return st;
   auto* r = state_->room(room);
-  if (r == nullptr) return Status{Code::not_found, fmt::format("no room named '{}'", room)};
+  if (r == nullptr) return Status{Code::not_found, fmt::format("no room named '{}'", util::escape(room))};
   if (!r->members.contains(id)) {
     return Status{Code::failed_precondition, fmt::format("you are not in room '{}'", r->name)};
   }
@@ -276,7 +269,7 @@ Result<std::uint64_t> ChatHub::send_direct(SessionId id, std::string_view recipi
   if (auto st = check_message(text, state_->config.limits.max_message_bytes); !st.ok()) return st;
   auto* to = state_->session_named(recipient);
   if (to == nullptr) {
-    return Status{Code::not_found, fmt::format("no user named '{}' is online", recipient)};
+    return Status{Code::not_found, fmt::format("no user named '{}' is online", util::escape(recipient))};
   }
   const std::uint64_t message_id = state_->next_message++;
   auto event = make_event(DirectMessage{.message_id = message_id,
@@ -295,7 +288,7 @@ Result<std::string> ChatHub::change_nick(SessionId id, std::string_view nickname
   if (auto st = check_name(nickname, kMaxNicknameChars, "nickname"); !st.ok()) return st;
   auto key = fold_case(nickname);
   if (auto it = state_->by_nick.find(key); it != state_->by_nick.end() && it->second != id) {
-    return Status{Code::already_exists, fmt::format("nickname '{}' is already taken", nickname)};
+    return Status{Code::already_exists, fmt::format("nickname '{}' is already taken", util::escape(nickname))};
   }
   if (s->nickname == nickname) return s->nickname;
   std::string old = std::exchange(s->nickname, std::string(nickname));

@@ -58,6 +58,7 @@ class ChatHub {
   std::string nickname(SessionId id) const;  // empty for an unknown id
   std::string room_of(SessionId id) const;   // empty = lobby
   std::size_t session_count() const;
+  std::size_t room_count() const;
 
   Result<RoomInfo> create_room(SessionId id, std::string_view name);  // creates and joins
   Result<RoomInfo> join_room(SessionId id, std::string_view name);

@@ -1,7 +1,9 @@
 // The file registry: upload checks, publication with its FileNotice, and who may download.
 #include "model/hub.h"
 #include "model/hub_state.h"
+#include "util/escape.h"
 #include "util/files.h"
+#include "util/hex.h"
 #include "model/text.h"
 #include "util/log.h"
 
@@ -47,7 +49,7 @@ Result<UploadTarget> ChatHub::check_upload(SessionId id, std::string_view name,
   UploadTarget target;
   if (!room.empty()) {
     const auto* r = state_->room(room);
-    if (r == nullptr) return Status{Code::not_found, fmt::format("no room named '{}'", room)};
+    if (r == nullptr) return Status{Code::not_found, fmt::format("no room named '{}'", util::escape(room))};
     if (!r->members.contains(id)) {
       return Status{Code::failed_precondition, fmt::format("you are not in room '{}'", r->name)};
     }
@@ -55,7 +57,7 @@ Result<UploadTarget> ChatHub::check_upload(SessionId id, std::string_view name,
   } else {
     const auto* to = state_->session_named(recipient);
     if (to == nullptr) {
-      return Status{Code::not_found, fmt::format("no user named '{}' is online", recipient)};
+      return Status{Code::not_found, fmt::format("no user named '{}' is online", util::escape(recipient))};
     }
     target.recipient = to->nickname;
     target.recipient_id = to->id;
@@ -67,8 +69,8 @@ Result<UploadTarget> ChatHub::check_upload(SessionId id, std::string_view name,
 }
 
 std::string ChatHub::new_file_id() {
-  auto id = random_hex(kFileIdBytes);
-  while (id && state_->files.contains(*id)) id = random_hex(kFileIdBytes);
+  auto id = util::random_hex(kFileIdBytes);
+  while (id && state_->files.contains(*id)) id = util::random_hex(kFileIdBytes);
   if (!id) {
     // A guessable id would hand files to strangers; there is no safe way to go on.
     log::error("the random number generator failed; cannot create a file id");
@@ -135,11 +137,11 @@ Result<FileInfo> ChatHub::authorize_download(SessionId id, std::string_view file
   if (state_->session(id) == nullptr) return unknown_session();
   auto it = state_->files.find(std::string(file_id));
   if (it == state_->files.end()) {
-    return Status{Code::not_found, fmt::format("no file with id '{}'", file_id)};
+    return Status{Code::not_found, fmt::format("no file with id '{}'", util::escape(file_id))};
   }
   if (!it->second.allowed.contains(id)) {
     return Status{Code::permission_denied,
-                  fmt::format("file '{}' was not sent to you", file_id)};
+                  fmt::format("file '{}' was not sent to you", util::escape(file_id))};
   }
   return it->second.info;
 }

@@ -20,8 +20,6 @@ namespace chatcore::model {
 std::string fold_case(std::string_view s);
 std::int64_t now_unix_ms();
 EventPtr make_event(EventBody body);
-// `bytes` random bytes from the OpenSSL CSPRNG as lowercase hex; nullopt if it failed.
-std::optional<std::string> random_hex(std::size_t bytes);
 Status unknown_session();
 
 struct Session {

@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdint>
 
+#include "util/escape.h"
+
 namespace chatcore::model {
 namespace {
 
@@ -179,7 +181,7 @@ Result<std::string> safe_file_name(std::string_view name) {
   auto base = trim_space(slash == std::string_view::npos ? name : name.substr(slash + 1));
   if (base.empty()) return invalid("file name is empty");
   if (base == "." || base == "..") {
-    return invalid(fmt::format("'{}' is not a usable file name", base));
+    return invalid(fmt::format("'{}' is not a usable file name", util::escape(base)));
   }
   // Built by appending: g++ 12 at -O3 reports a false -Wrestrict overlap on "_" + string.
   std::string safe;

@@ -1,7 +1,10 @@
 #include "transport/call_base.h"
 
+#include <grpc/support/time.h>
+
 #include <chrono>
 
+#include "transport/acceptor.h"
 #include "util/log.h"
 
 namespace chatcore::transport {
@@ -23,6 +26,7 @@ CallBase::~CallBase() {
 
 void CallBase::settle(bool live) {
   if (!live) ended_ = true;
+  if (ended_ && timer_pending_) cancel_timer();
   if (--outstanding_ > 0) return;
   if (!ended_) {
     // Nothing can reach the call any more: freeing it is the only way not to leak it.
@@ -38,13 +42,39 @@ bool CallBase::handle_request(bool ok) {
   ctx_.calls.started(kind_);
   if (notify_done_) hold();  // the done tag now surely comes
   if (!ctx_.calls.shutting_down()) rearm();
-  peer_ = server_ctx_.peer();
+  peer_ = peer_address(server_ctx_.peer());
   return on_started();
 }
 
 bool CallBase::handle_done(bool /*ok*/) {
   done_ = true;
   return on_done(server_ctx_.IsCancelled());
+}
+
+void CallBase::start_timer(std::chrono::steady_clock::duration after) {
+  if (timer_pending_) return;
+  if (!timer_) timer_ = std::make_unique<grpc::Alarm>();
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(after).count();
+  const gpr_timespec deadline = gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
+                                             gpr_time_from_nanos(ns, GPR_TIMESPAN));
+  hold();
+  if (!ctx_.waker->set_alarm(*timer_, deadline, static_cast<Tag*>(&timer_op_))) {
+    --outstanding_;  // the queue is shutting down: no timer, and nothing to wait for
+    return;
+  }
+  timer_pending_ = true;
+  timer_cancelled_ = false;
+}
+
+void CallBase::cancel_timer() {
+  if (!timer_pending_ || timer_cancelled_) return;
+  timer_cancelled_ = true;
+  timer_->Cancel();  // the alarm's tag still comes, with ok == false
+}
+
+bool CallBase::handle_timer(bool fired) {
+  timer_pending_ = false;
+  return on_timer(fired);
 }
 
 void CallBase::request_flush() {
@@ -63,6 +93,7 @@ Result<model::SessionId> CallBase::authorize(const std::string& token, bool is_m
   const auto id = ctx_.hub.find(token);
   if (id == 0) return Status(Code::unauthenticated, "unknown or expired session; log in again");
   if (Status admitted = ctx_.admission.admit(id, is_message, monotonic_seconds()); !admitted.ok()) {
+    ctx_.metrics.refused(Metrics::Refusal::flood);
     return admitted;
   }
   return id;

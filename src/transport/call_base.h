@@ -6,8 +6,11 @@
 #pragma once
 
 #include <boost/asio/post.hpp>
+#include <grpcpp/alarm.h>
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -85,6 +88,14 @@ class CallBase {
   // Asks for on_flush() once the loop has handled every completion ready now.
   void request_flush();
 
+  // One timer per call, the hook for idle and transfer timeouts: on_timer(true) once `after`
+  // has passed, on_timer(false) if cancelled first. Start it again only after on_timer ran.
+  // A call that has ended has its timer cancelled, so a timer never delays freeing it.
+  void start_timer(std::chrono::steady_clock::duration after);
+  void cancel_timer();
+  bool timer_pending() const { return timer_pending_; }
+  virtual bool on_timer(bool /*fired*/) { return true; }
+
   // The session behind `token`, if it may make one more request (flood protection):
   // UNAUTHENTICATED or RESOURCE_EXHAUSTED with a readable message otherwise.
   Result<model::SessionId> authorize(const std::string& token, bool is_message);
@@ -102,11 +113,14 @@ class CallBase {
   void settle(bool live);
   bool handle_request(bool ok);
   bool handle_done(bool ok);
+  bool handle_timer(bool fired);
   void run_flush();
 
   std::string_view kind_;
   Op<CallBase, &CallBase::handle_request> request_op_{this};
   Op<CallBase, &CallBase::handle_done> done_op_{this};
+  Op<CallBase, &CallBase::handle_timer> timer_op_{this};
+  std::unique_ptr<grpc::Alarm> timer_;  // made on first use: most calls never need one
   std::string peer_;
   int outstanding_ = 0;
   bool notify_done_;
@@ -114,6 +128,8 @@ class CallBase {
   bool ended_ = false;
   bool done_ = false;
   bool flush_requested_ = false;
+  bool timer_pending_ = false;
+  bool timer_cancelled_ = false;
 };
 
 }  // namespace chatcore::transport

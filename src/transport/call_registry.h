@@ -25,6 +25,10 @@ class CallRegistry {
   void session_closed(model::SessionId id);
 
   std::size_t active() const { return active_; }
+  std::size_t active(std::string_view kind) const {
+    const auto it = by_kind_.find(kind);
+    return it == by_kind_.end() ? 0 : it->second;
+  }
   const std::unordered_map<model::SessionId, SessionCall*>& sessions() const { return sessions_; }
   // The RPCs still running, e.g. " Connect=2 Upload=1", for the shutdown diagnostics.
   std::string describe() const;

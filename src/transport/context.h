@@ -20,6 +20,7 @@
 #include "transport/event_encoder.h"
 #include "transport/flush_list.h"
 #include "transport/loop.h"
+#include "transport/metrics.h"
 #include "transport/storage_budget.h"
 
 namespace chatcore::transport {
@@ -45,11 +46,14 @@ struct ServiceContext {
   std::unique_ptr<grpc::ServerCompletionQueue> cq;
   std::unique_ptr<Waker> waker;  // created once the queue exists
   model::ChatHub hub;
+  Metrics metrics;  // read by scrapes from other threads
   boost::asio::thread_pool io_pool;
   Admission admission;
   StorageBudget storage;
   CallRegistry calls;
   FlushList flush;
+  // Sessions on the whole server (Config::max_sessions, or derived from the fd limit).
+  std::size_t max_sessions = 0;
 
   std::filesystem::path file_path(const std::string& id) const { return config.storage_dir / id; }
   std::filesystem::path temp_path(const std::string& id) const {

@@ -7,6 +7,7 @@
 
 #include "transport/call_base.h"
 #include "transport/convert.h"
+#include "util/escape.h"
 #include "util/files.h"
 #include "util/log.h"
 
@@ -43,7 +44,7 @@ class DownloadCall final : public CallBase {
     nickname_ = ctx_.hub.nickname(*session);
     auto info = ctx_.hub.authorize_download(*session, request_.file_id());
     if (!info.ok()) {
-      log::info("download of {} by {} at {} refused: {}", request_.file_id().substr(0, 64),
+      log::info("download of {} by {} at {} refused: {}", util::escape(request_.file_id()),
                 nickname_, peer(), info.status().message);
       finish(info.status());
       return true;
@@ -123,6 +124,7 @@ class DownloadCall final : public CallBase {
     if (write_in_flight_ || state_ != State::streaming) return;
     if (!ready_.empty()) {
       v1::DownloadResponse message;
+      ctx_.metrics.bytes_downloaded.add(ready_.front().size());
       message.set_chunk(std::move(ready_.front()));
       ready_.pop_front();
       write(message);

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "transport/acceptor.h"
 #include "util/files.h"
 #include "util/log.h"
 
@@ -46,6 +47,7 @@ struct Server::Impl {
   Config config;
   ChatService service;
   std::unique_ptr<grpc::Server> server;
+  transport::Acceptor acceptor;  // plaintext only: gRPC cannot take over a TLS connection
   std::thread loop;
   int port = 0;
 
@@ -69,9 +71,16 @@ Status Server::start() {
   grpc::ServerBuilder builder;
   // gRPC sets SO_REUSEPORT by default, which lets a second chatd "listen" on a busy port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  builder.AddListeningPort(d.config.listen, *creds, &d.port);
+  const bool own_listener = d.config.tls_cert.empty();
+  if (own_listener) {
+    if (auto status = d.acceptor.bind(d.config.listen); !status.ok()) return status;
+    d.port = d.acceptor.port();
+  } else {
+    builder.AddListeningPort(d.config.listen, *creds, &d.port);
+  }
   if (auto status = d.service.attach(builder); !status.ok()) return status;
   d.server = builder.BuildAndStart();
+  if (own_listener && d.server) d.acceptor.start(*d.server);
   if (!d.server || d.port == 0) {
     d.server.reset();
     return Status(Code::unavailable,
@@ -88,6 +97,8 @@ Status Server::start() {
 
 int Server::port() const { return impl_->port; }
 
+std::string Server::metrics_text() const { return impl_->service.metrics_text(); }
+
 void Server::shutdown(const std::string& reason) {
   auto& d = *impl_;
   {
@@ -99,6 +110,7 @@ void Server::shutdown(const std::string& reason) {
     }
     d.stopping = true;
   }
+  d.acceptor.stop();
   d.service.shutdown(*d.server, reason);
   d.loop.join();
   d.server.reset();

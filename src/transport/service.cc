@@ -13,6 +13,7 @@
 
 #include "transport/context.h"
 #include "transport/session_call.h"
+#include "util/fd_limit.h"
 #include "util/files.h"
 #include "util/log.h"
 
@@ -59,6 +60,17 @@ Status open_store(ServiceContext& ctx) {
 }
 }  // namespace
 
+// The loop's own state, copied after every event into gauges that a scrape reads from
+// another thread.
+void publish_metrics(ServiceContext& ctx) {
+  auto& m = ctx.metrics;
+  m.sessions_online.set(static_cast<std::int64_t>(ctx.hub.session_count()));
+  m.rooms.set(static_cast<std::int64_t>(ctx.hub.room_count()));
+  m.transfers_in_flight.set(
+      static_cast<std::int64_t>(ctx.calls.active("Upload") + ctx.calls.active("Download")));
+  m.stored_bytes.set(static_cast<std::int64_t>(ctx.storage.stored()));
+}
+
 }  // namespace transport
 
 struct ChatService::Impl {
@@ -82,6 +94,8 @@ Status ChatService::attach(grpc::ServerBuilder& builder) {
     return status;
   }
   ctx.storage.set_stored(util::stored_size(ctx.config.storage_dir));
+  ctx.max_sessions = ctx.config.max_sessions != 0 ? ctx.config.max_sessions
+                                                  : util::sessions_for_fd_limit();
   builder.RegisterService(&ctx.service);
   // The largest message the protocol needs is one upload chunk plus framing.
   builder.SetMaxReceiveMessageSize(static_cast<int>(ctx.config.limits.chunk_size) + 64 * 1024);
@@ -120,19 +134,30 @@ void ChatService::run() {
   const gpr_timespec now = gpr_time_0(GPR_CLOCK_MONOTONIC);
   const gpr_timespec never = gpr_inf_future(GPR_CLOCK_MONOTONIC);
   int handled = 0;
+  std::chrono::steady_clock::time_point turn_start;
   for (;;) {
     void* tag = nullptr;
     bool ok = false;
     const auto next = ctx.cq->AsyncNext(&tag, &ok, ctx.flush.empty() ? never : now);
     if (next == grpc::CompletionQueue::SHUTDOWN) break;
     if (next == grpc::CompletionQueue::GOT_EVENT) {
+      if (handled == 0) turn_start = std::chrono::steady_clock::now();
       static_cast<transport::Tag*>(tag)->on_event(ok);
+      transport::publish_metrics(ctx);
       if (++handled < kTurn) continue;
     }
     ctx.flush.run();
+    // A turn: from its first event to the end of its flush (an idle wait is not counted).
+    if (handled > 0) {
+      ctx.metrics.loop_turn.observe_ns(static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
+                                                               turn_start).count()));
+    }
     handled = 0;
   }
 }
+
+std::string ChatService::metrics_text() const { return impl_->ctx.metrics.render(); }
 
 void ChatService::shutdown(grpc::Server& server, const std::string& reason) {
   auto& ctx = impl_->ctx;

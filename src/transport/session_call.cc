@@ -6,6 +6,7 @@
 #include <google/protobuf/wire_format_lite.h>
 
 #include "transport/convert.h"
+#include "util/escape.h"
 #include "util/log.h"
 
 namespace chatcore::transport {
@@ -45,6 +46,9 @@ grpc::Slice encode_batch(const std::vector<model::WriteQueue::Item>& items, std:
       WireFormatLite::WriteUInt64(kSeq, event_seq, &coded);
       coded.WriteRaw(item.wire->data(), static_cast<int>(item.wire->size()));
     }
+    if (coded.HadError() || static_cast<std::size_t>(coded.ByteCount()) != total) {
+      log::error("an event batch was framed as {} bytes, not {}", coded.ByteCount(), total);
+    }
   }
   return grpc::Slice(slice, grpc::Slice::STEAL_REF);
 }
@@ -66,15 +70,23 @@ bool SessionCall::on_started() {
                         "cannot parse request: it is malformed or a string is not valid UTF-8"));
     return true;
   }
+  if (ctx_.calls.sessions().size() >= ctx_.max_sessions) {
+    const Status full(Code::resource_exhausted,
+                      fmt::format("the server is full ({} sessions); try again later",
+                                  ctx_.max_sessions));
+    log::warn("login from {} refused: {}", peer(), full.message);
+    finish(to_grpc(full));
+    return true;
+  }
   if (auto status = ctx_.admission.check_address(peer()); !status.ok()) {
-    log::warn("login of '{}' from {} refused: {}", request_.nickname().substr(0, 64), peer(),
+    log::warn("login of '{}' from {} refused: {}", util::escape(request_.nickname()), peer(),
               status.message);
     finish(to_grpc(status));
     return true;
   }
   auto id = ctx_.hub.connect(request_.nickname(), this);
   if (!id.ok()) {
-    log::info("login refused for '{}' from {}: {}", request_.nickname().substr(0, 64), peer(),
+    log::info("login refused for '{}' from {}: {}", util::escape(request_.nickname()), peer(),
               id.status().message);
     finish(to_grpc(id.status()));
     return true;
@@ -82,8 +94,9 @@ bool SessionCall::on_started() {
   id_ = *id;
   ctx_.calls.session_opened(id_, this);
   ctx_.admission.opened(id_, peer());
+  ctx_.metrics.sessions_opened.add();
   log::info("user {} connected from {} ({})", ctx_.hub.nickname(id_), peer(),
-            request_.client().empty() ? "unnamed client" : request_.client().substr(0, 64));
+            request_.client().empty() ? "unnamed client" : util::escape(request_.client()));
   return true;
 }
 
@@ -91,7 +104,9 @@ void SessionCall::deliver(const EventPtr& event) {
   // Once the stream is to end (shutdown, overflow) nothing more is queued: the shutdown
   // notice stays the last event a client sees, not the noise of everyone else leaving.
   if (state_ != State::streaming) return;
+  ctx_.metrics.deliveries.add();
   if (queue_.push(event, ctx_.encoder.encode(event)) == model::WriteQueue::Push::overflow) {
+    ctx_.metrics.refused(Metrics::Refusal::overflow);
     // deliver() runs inside the hub's fan-out, which must not be re-entered: close later.
     state_ = State::overflowed;
     post([this] { return close_overflowed(); });

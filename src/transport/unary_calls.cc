@@ -44,7 +44,14 @@ class UnaryCall final : public CallBase {
     auto id = authorize(request_.session(), is_message);
     if (!id.ok()) return id.status();
     Status status = Traits::handle(ctx_.hub, *id, request_, response);
+    if constexpr (is_message) {
+      if (status.ok()) {
+        (std::string_view(Traits::kName) == "SendDirect" ? ctx_.metrics.direct_messages
+                                                         : ctx_.metrics.room_messages).add();
+      }
+    }
     if (!status.ok()) {
+      ctx_.metrics.refused(status.code);
       log::debug("{} by {} refused: {}", Traits::kName, ctx_.hub.nickname(*id), status.message);
     }
     return status;

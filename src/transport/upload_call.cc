@@ -1,21 +1,27 @@
 // UploadCall: the CallData of the client-streaming Upload RPC. Chunks are read from the
-// stream on the loop thread and written (and hashed) on the disk pool, one pool task at a
-// time per upload, while the next read is already in flight. The file is written under a
+// stream on the loop thread; on the disk pool one task at a time writes them and, in parallel,
+// another hashes them (each batch is shared by both), while the next read is in flight. The file is written under a
 // temporary name and renamed only when everything checked out; on any failure the partial
 // file is removed before the client hears why.
 #include <deque>
+#include <iterator>
 #include <memory>
+#include <vector>
 
 #include "transport/call_base.h"
 #include "transport/convert.h"
+#include "util/escape.h"
 #include "util/files.h"
 #include "util/log.h"
 
 namespace chatcore::transport {
 namespace {
 
-// Chunks received but not yet on disk; past this the call stops reading (backpressure).
+// Chunks received but not yet on disk, or on disk but not yet hashed; past this the call stops
+// reading (backpressure).
 constexpr std::size_t kMaxQueuedChunks = 64;
+
+using Batch = std::shared_ptr<const std::vector<std::string>>;
 
 bool is_sha256_hex(const std::string& s) {
   if (s.size() != 64) return false;
@@ -85,7 +91,15 @@ class UploadCall final : public CallBase {
       return;
     }
     std::string* chunk = message_.mutable_chunk();
+    // gRPC's own limit leaves 64 KiB of room for framing; the protocol promises chunk_size.
+    if (chunk->size() > ctx_.config.limits.chunk_size) {
+      fail({Code::invalid_argument,
+            fmt::format("a chunk is {} bytes; the limit is {} bytes", chunk->size(),
+                        ctx_.config.limits.chunk_size)});
+      return;
+    }
     received_ += chunk->size();
+    ctx_.metrics.bytes_uploaded.add(chunk->size());
     if (received_ > declared_) {
       fail({Code::invalid_argument,
             fmt::format("the upload sent more than the {} bytes declared", declared_)});
@@ -98,7 +112,7 @@ class UploadCall final : public CallBase {
 
   void maybe_read() {
     if (!read_in_flight_ && !eof_ && state_ == State::receiving &&
-        chunks_.size() < kMaxQueuedChunks) {
+        chunks_.size() < kMaxQueuedChunks && unhashed_chunks_ < kMaxQueuedChunks) {
       read_next();
     }
   }
@@ -143,8 +157,8 @@ class UploadCall final : public CallBase {
     // Opening the file is the first disk task; chunks queue behind it.
     file_ = std::make_shared<util::FileWriter>();
     on_disk([file = file_, path = ctx_.temp_path(file_id_), dir = ctx_.config.storage_dir,
-                 needed = in_flight + declared_] {
-      if (auto space = util::check_free_space(dir, needed); !space.ok()) return space;
+                 needed = declared_, in_flight] {
+      if (auto space = util::check_free_space(dir, needed, in_flight); !space.ok()) return space;
       return file->open(path);
     });
     read_next();
@@ -163,13 +177,40 @@ class UploadCall final : public CallBase {
 
   void write_queued() {
     if (disk_in_flight_ || chunks_.empty() || state_ != State::receiving) return;
-    on_disk([file = file_, chunks = std::exchange(chunks_, {})] {
-      for (const auto& chunk : chunks) {
-        Status status = file->write(chunk);
+    Batch batch = std::make_shared<const std::vector<std::string>>(
+        std::make_move_iterator(chunks_.begin()), std::make_move_iterator(chunks_.end()));
+    chunks_.clear();
+    unhashed_.push_back(batch);
+    unhashed_chunks_ += batch->size();
+    hash_next();
+    on_disk([file = file_, batch] {
+      for (const auto& chunk : *batch) {
+        Status status = file->write_unhashed(chunk);
         if (!status.ok()) return status;
       }
       return Status{};
     });
+  }
+
+  // The hash runs one batch at a time, in the order written, beside the write.
+  void hash_next() {
+    if (hash_in_flight_ || unhashed_.empty() || state_ != State::receiving) return;
+    hash_in_flight_ = true;
+    Batch batch = std::move(unhashed_.front());
+    unhashed_.pop_front();
+    run_on_pool(
+        [sha = sha_, batch] {
+          for (const auto& chunk : *batch) sha->update(chunk);
+          return batch->size();
+        },
+        [this](std::size_t hashed) {
+          hash_in_flight_ = false;
+          unhashed_chunks_ -= hashed;
+          hash_next();
+          maybe_read();
+          maybe_store();
+          return !done();
+        });
   }
 
   void on_disk_done(Status status) {
@@ -203,28 +244,36 @@ class UploadCall final : public CallBase {
   }
 
   void maybe_store() {
-    if (!eof_ || disk_in_flight_ || !chunks_.empty() || state_ != State::receiving) return;
+    if (!eof_ || disk_in_flight_ || hash_in_flight_ || !chunks_.empty() || !unhashed_.empty() ||
+        state_ != State::receiving) {
+      return;
+    }
     state_ = State::storing;
     disk_in_flight_ = true;
     run_on_pool(
-        [file = file_, temp = ctx_.temp_path(file_id_), final_path = ctx_.file_path(file_id_),
-         expected = client_sha256_]() -> Result<std::string> {
-          auto sha = file->close();
-          if (!sha.ok()) {
+        [file = file_, hasher = sha_, temp = ctx_.temp_path(file_id_),
+         final_path = ctx_.file_path(file_id_), expected = client_sha256_]() -> Result<std::string> {
+          if (auto closed = file->close(); !closed.ok()) {
             util::remove_quietly(temp);
-            return sha.status();
+            return closed.status();
           }
-          if (!expected.empty() && *sha != expected) {
+          auto sha = hasher->hex();
+          if (!expected.empty() && sha != expected) {
             util::remove_quietly(temp);
             return Status(Code::data_loss,
                           fmt::format("sha256 mismatch: you sent {}, the server received {}",
-                                      expected, *sha));
+                                      util::escape(expected), sha));
           }
           std::error_code ec;
           std::filesystem::rename(temp, final_path, ec);
           if (ec) {
             util::remove_quietly(temp);
             return Status(Code::internal, "cannot store the file: " + ec.message());
+          }
+          // The rename itself must survive a power cut before the client hears "stored".
+          if (auto synced = util::sync_dir(final_path.parent_path()); !synced.ok()) {
+            util::remove_quietly(final_path);
+            return synced;
           }
           return sha;
         },
@@ -265,11 +314,13 @@ class UploadCall final : public CallBase {
       return;
     }
     if (status.code != Code::cancelled) {
+      ctx_.metrics.refused(status.code);
       log::info("upload by {} at {} failed: {}", nickname_.empty() ? "?" : nickname_, peer(),
                 status.to_string());
     }
     error_ = std::move(status);
     chunks_.clear();
+    unhashed_.clear();  // a hash task in flight still holds its batch
     if (!file_) {
       finish_error(error_);
       return;
@@ -333,10 +384,14 @@ class UploadCall final : public CallBase {
   Reservation reservation_;
   std::shared_ptr<util::FileWriter> file_;
   std::deque<std::string> chunks_;
+  std::shared_ptr<util::Sha256> sha_ = std::make_shared<util::Sha256>();
+  std::deque<Batch> unhashed_;  // written or being written, waiting for the hash
+  std::size_t unhashed_chunks_ = 0;
   std::function<Status()> pending_cleanup_;
   Status error_;
   bool read_in_flight_ = false;
   bool disk_in_flight_ = false;
+  bool hash_in_flight_ = false;
   bool eof_ = false;
 };
 

@@ -10,8 +10,17 @@ bool Waker::post(std::function<void()> fn) {
   pending_.push_back(std::move(fn));
   if (!armed_) {
     armed_ = true;
-    alarm_.Set(cq_, gpr_now(GPR_CLOCK_MONOTONIC), static_cast<Tag*>(this));
+    // A deadline in the past fires at once; "now" is rounded up to the next millisecond,
+    // which every disk task's result would wait out.
+    alarm_.Set(cq_, gpr_time_0(GPR_CLOCK_MONOTONIC), static_cast<Tag*>(this));
   }
+  return true;
+}
+
+bool Waker::set_alarm(grpc::Alarm& alarm, gpr_timespec deadline, Tag* tag) {
+  const std::lock_guard lock(mutex_);
+  if (closed_) return false;
+  alarm.Set(cq_, deadline, static_cast<void*>(tag));
   return true;
 }
 

@@ -23,6 +23,9 @@ class Waker final : public Tag {
   bool post(std::function<void()> fn);
   // Any thread; after it, post() drops. Functions already posted still run.
   void close();
+  // Sets `alarm` to fire at `deadline` with `tag` on the loop's queue, unless closed (then
+  // false): closing and setting are ordered, so no alarm is ever set on a shut-down queue.
+  bool set_alarm(grpc::Alarm& alarm, gpr_timespec deadline, Tag* tag);
   void on_event(bool ok) override;
 
  private:

@@ -1,11 +1,14 @@
 #include "util/files.h"
 
+#include "util/hex.h"
+
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fmt/format.h>
@@ -36,28 +39,33 @@ std::string Sha256::hex() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(impl_->ctx, digest, &len);
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", digest[i]);
-  return out;
+  return to_hex(std::span<const unsigned char>(digest, len));
 }
 
 FileWriter::~FileWriter() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Status FileWriter::open(const std::filesystem::path& path) {
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-  if (fd_ < 0) return io_error("cannot create", path);
+Status FileWriter::open(const std::filesystem::path& path, unsigned mode) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
+  if (fd_ < 0) {
+    error_ = errno;
+    return io_error("cannot create", path);
+  }
   return {};
 }
 
 Status FileWriter::write(std::string_view data) {
   sha_.update(data);
+  return write_unhashed(data);
+}
+
+Status FileWriter::write_unhashed(std::string_view data) {
   while (!data.empty()) {
     const ssize_t n = ::write(fd_, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
+      error_ = errno;
       return Status(errno == ENOSPC || errno == EDQUOT ? Code::resource_exhausted : Code::internal,
                     fmt::format("cannot store the file: {}", std::strerror(errno)));
     }
@@ -67,13 +75,40 @@ Status FileWriter::write(std::string_view data) {
   return {};
 }
 
+Status FileWriter::sync() {
+  if (::fsync(fd_) == 0) return {};
+  error_ = errno;
+  return Status(Code::internal, fmt::format("cannot store the file: {}", std::strerror(errno)));
+}
+
 Result<std::string> FileWriter::close() {
   const int fd = fd_;
   fd_ = -1;
+  // The data must be on disk before the file is renamed into place and acknowledged;
+  // otherwise a power cut can leave an acknowledged upload empty.
+  if (::fdatasync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return Status(Code::internal, fmt::format("cannot store the file: {}", std::strerror(err)));
+  }
   if (::close(fd) != 0) {
+    error_ = errno;
     return Status(Code::internal, fmt::format("cannot store the file: {}", std::strerror(errno)));
   }
   return sha_.hex();
+}
+
+Status sync_dir(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return io_error("cannot open", dir);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) {
+    return Status(Code::internal,
+                  fmt::format("cannot sync {}: {}", dir.string(), std::strerror(err)));
+  }
+  return {};
 }
 
 FileReader::~FileReader() {
@@ -82,42 +117,78 @@ FileReader::~FileReader() {
 
 Status FileReader::open(const std::filesystem::path& path) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) return io_error("cannot open", path);
+  if (fd_ < 0) {
+    error_ = errno;
+    return io_error("cannot open", path);
+  }
   struct stat st {};
-  if (::fstat(fd_, &st) != 0) return io_error("cannot stat", path);
+  if (::fstat(fd_, &st) != 0) {
+    error_ = errno;
+    return io_error("cannot stat", path);
+  }
   size_ = static_cast<std::uint64_t>(st.st_size);
+  regular_ = S_ISREG(st.st_mode);
   ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
   return {};
 }
 
 Result<std::string> FileReader::read(std::size_t max) {
   std::string buffer(max, '\0');
+  auto got = read_into(buffer.data(), max);
+  if (!got.ok()) return got.status();
+  buffer.resize(*got);
+  return buffer;
+}
+
+Result<std::size_t> FileReader::read_into(char* out, std::size_t size) {
   std::size_t got = 0;
-  while (got < max) {
-    const ssize_t n = ::read(fd_, buffer.data() + got, max - got);
+  while (got < size) {
+    const ssize_t n = ::read(fd_, out + got, size - got);
     if (n < 0) {
       if (errno == EINTR) continue;
+      error_ = errno;
       return Status(Code::internal, fmt::format("cannot read the file: {}", std::strerror(errno)));
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
   }
-  buffer.resize(got);
-  return buffer;
+  return got;
 }
 
-Status check_free_space(const std::filesystem::path& dir, std::uint64_t needed) {
-  constexpr std::uint64_t kReserve = 64ull << 20;  // leave room for logs and the system
+Status FileReader::rewind() {
+  if (::lseek(fd_, 0, SEEK_SET) == 0) return {};
+  error_ = errno;
+  return Status(Code::internal, fmt::format("cannot read the file: {}", std::strerror(errno)));
+}
+
+std::uint64_t disk_reserve(std::uint64_t total) {
+  return std::min<std::uint64_t>(64ull << 20, total / 20);
+}
+
+Status check_space(std::uint64_t free_bytes, std::uint64_t total, std::uint64_t needed,
+                   std::uint64_t reserved) {
+  const std::uint64_t keep = disk_reserve(total);
+  if (free_bytes >= keep && free_bytes - keep >= reserved &&
+      free_bytes - keep - reserved >= needed) {
+    return {};
+  }
+  const std::string held =
+      reserved == 0 ? std::string()
+                    : fmt::format(", {} held by other uploads in progress", human_bytes(reserved));
+  return Status(Code::resource_exhausted,
+                fmt::format("not enough disk space on the server: {} free ({} kept free{}); "
+                            "the file needs {}",
+                            human_bytes(free_bytes), human_bytes(keep), held,
+                            human_bytes(needed)));
+}
+
+Status check_free_space(const std::filesystem::path& dir, std::uint64_t needed,
+                        std::uint64_t reserved) {
   struct statvfs fs {};
   if (::statvfs(dir.c_str(), &fs) != 0) return {};  // cannot tell: let the writes decide
   const std::uint64_t free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
-  if (free_bytes < needed + kReserve) {
-    return Status(Code::resource_exhausted,
-                  fmt::format("not enough disk space on the server: {} free, {} needed",
-                              human_bytes(free_bytes > kReserve ? free_bytes - kReserve : 0),
-                              human_bytes(needed)));
-  }
-  return {};
+  const std::uint64_t total = static_cast<std::uint64_t>(fs.f_blocks) * fs.f_frsize;
+  return check_space(free_bytes, total, needed, reserved);
 }
 
 std::uint64_t stored_size(const std::filesystem::path& dir) {

@@ -35,17 +35,28 @@ class FileWriter {
   FileWriter(const FileWriter&) = delete;
   FileWriter& operator=(const FileWriter&) = delete;
 
-  Status open(const std::filesystem::path& path);
+  Status open(const std::filesystem::path& path, unsigned mode = 0640);
   Status write(std::string_view data);
-  // Closes and returns the hex SHA-256 of everything written.
+  // Writes without hashing, for a caller that hashes the same bytes elsewhere in parallel.
+  Status write_unhashed(std::string_view data);
+  // Flushes what was written to the disk (fsync), for a file that must survive a crash.
+  Status sync();
+  // Flushes the data to disk (fdatasync), closes, and returns the hex SHA-256 of everything
+  // write() (not write_unhashed) wrote.
   Result<std::string> close();
   std::uint64_t written() const { return written_; }
+  // errno of the last call that failed, for callers that word their own message.
+  int error() const { return error_; }
 
  private:
   int fd_ = -1;
+  int error_ = 0;
   std::uint64_t written_ = 0;
   Sha256 sha_;
 };
+
+// fsync of a directory, so that a rename into it survives a power cut.
+Status sync_dir(const std::filesystem::path& dir);
 
 // Reads a file front to back.
 class FileReader {
@@ -57,17 +68,34 @@ class FileReader {
 
   Status open(const std::filesystem::path& path);
   std::uint64_t size() const { return size_; }
+  bool regular() const { return regular_; }
   // Up to `max` bytes; empty at the end of the file.
   Result<std::string> read(std::size_t max);
+  // Fills `out` as far as the file goes; the byte count (short only at the end of the file).
+  Result<std::size_t> read_into(char* out, std::size_t size);
+  // Back to the first byte, for a second pass.
+  Status rewind();
+  // errno of the last call that failed, for callers that word their own message.
+  int error() const { return error_; }
 
  private:
   int fd_ = -1;
+  int error_ = 0;
+  bool regular_ = false;
   std::uint64_t size_ = 0;
 };
 
-// RESOURCE_EXHAUSTED when the file system holding `dir` has fewer than `needed` bytes free
-// (keeping a small reserve for everything else).
-Status check_free_space(const std::filesystem::path& dir, std::uint64_t needed);
+// What a file system of `total` bytes keeps free for logs and the system: 5 % of it, at most
+// 64 MiB, so that a small disk still takes small files.
+std::uint64_t disk_reserve(std::uint64_t total);
+// RESOURCE_EXHAUSTED when a file of `needed` bytes does not fit into `free_bytes` (of a file
+// system of `total` bytes) beside the disk reserve and the `reserved` bytes other uploads in
+// progress declared; the message names each of the three.
+Status check_space(std::uint64_t free_bytes, std::uint64_t total, std::uint64_t needed,
+                   std::uint64_t reserved);
+// check_space() for the file system holding `dir`; OK when it cannot be told.
+Status check_free_space(const std::filesystem::path& dir, std::uint64_t needed,
+                        std::uint64_t reserved);
 // Total size of the regular files in `dir` whose name does not end in ".part".
 std::uint64_t stored_size(const std::filesystem::path& dir);
 // A whole small file (certificates, keys). FAILED_PRECONDITION naming the path if unreadable.

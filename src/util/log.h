@@ -1,5 +1,7 @@
 // One-line-per-event logging through fmt: "2026-11-25T20:48:14.123Z INFO  message".
-// Thread-safe; the level is set once at start-up (chatd --log-level).
+// Thread-safe; the level and format are set once at start-up (chatd --log-level,
+// --log-format). Quote client-supplied text with util::escape(); a stray control character in
+// a message is escaped here as well, so no message can start a line of its own.
 #pragma once
 
 #include <fmt/format.h>
@@ -11,6 +13,10 @@ namespace chatcore::log {
 enum class Level { debug = 0, info = 1, warn = 2, error = 3, off = 4 };
 
 void set_level(Level level);
+// JSON lines instead of text: {"time":"...","level":"info","msg":"..."}, for journald or Loki.
+void set_json(bool json);
+// Journal mode (stderr is systemd's journal): no timestamp, a syslog "<N>" priority prefix.
+void set_journal(bool on);
 Level level();
 // "debug", "info", "warn", "error", "off"; false for anything else.
 bool parse_level(std::string_view text, Level& out);

@@ -197,6 +197,25 @@ TEST_CASE("messages: over 4 KiB, control characters, blank") {
   f.server.expect_quiet(f.alice);
 }
 
+TEST_CASE("a chunk larger than limits.chunk_size is refused and leaves nothing behind") {
+  Fixture f;
+  const std::size_t chunk_size = Limits{}.chunk_size;
+  {
+    RawUpload up(f.server.address());
+    up.meta(f.token(), "exact.bin", chunk_size, "in");
+    up.chunk(std::string(chunk_size, 'e'));  // exactly the limit is fine
+    REQUIRE(up.finish().ok());
+    f.completed.insert(up.response().file().id());
+  }
+  {
+    RawUpload up(f.server.address());
+    up.meta(f.token(), "over.bin", 2 * chunk_size, "in");
+    up.chunk(std::string(chunk_size + 1, 'o'));
+    expect(up.finish(), kInvalid, "the limit is 65536 bytes");
+  }
+  expect_stored(f.server, f.completed);
+}
+
 TEST_CASE("a gRPC message over the server's receive limit is refused by gRPC") {
   Fixture f;
   const std::size_t limit = Limits{}.chunk_size + 64 * 1024;

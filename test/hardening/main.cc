@@ -1,5 +1,6 @@
 // The hardening tests' main. Two extra modes:
 //   --needs-openssl      exit 77 (skipped) when the openssl command is missing
+//   --needs-strace       exit 77 (skipped) when strace is missing or cannot trace here
 //   --crash-child ADDRESS NICK ROOM exit|kill
 //                        the child process of the client-crash test: logs in with
 //                        chatcore::Client, joins ROOM, prints "ready", then _exits (exit) or
@@ -43,6 +44,13 @@ int main(int argc, char** argv) {
   }
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--needs-strace") == 0) {
+      if (std::system("strace -f -qq -o /dev/null true >/dev/null 2>&1") != 0) {
+        std::fputs("strace cannot trace here; skipping\n", stderr);
+        return 77;
+      }
+      continue;
+    }
     if (std::strcmp(argv[i], "--needs-openssl") == 0) {
       if (std::system("openssl version >/dev/null 2>&1") != 0) {
         std::fputs("openssl is not installed; skipping\n", stderr);

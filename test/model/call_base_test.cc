@@ -16,6 +16,8 @@ struct Counters {
   int started = 0;
   int rearmed = 0;
   int flushed = 0;
+  int fired = 0;
+  int cancelled = 0;
 };
 
 class FakeCall final : public CallBase {
@@ -37,6 +39,8 @@ class FakeCall final : public CallBase {
                 });
   }
   void flush() { request_flush(); }
+  void timer(std::chrono::milliseconds after) { start_timer(after); }
+  void cancel() { cancel_timer(); }
 
  private:
   ~FakeCall() override { ++c_.freed; }
@@ -47,6 +51,10 @@ class FakeCall final : public CallBase {
   void rearm() override { ++c_.rearmed; }
   bool on_flush() override {
     ++c_.flushed;
+    return live_;
+  }
+  bool on_timer(bool fired) override {
+    ++(fired ? c_.fired : c_.cancelled);
     return live_;
   }
   bool on_op(bool /*ok*/) { return live_; }
@@ -190,6 +198,40 @@ TEST_CASE("a flush is requested once per turn and holds the call until it ran") 
   CHECK(c.flushed == 1);
   CHECK(c.freed == 1);
   CHECK(loop.ctx.flush.empty());
+}
+
+TEST_CASE("a timer fires on the loop and holds the call until it did") {
+  Loop loop;
+  Counters c;
+  Tag* a = nullptr;
+  auto* call = loop.started(c, &a);
+  call->timer(std::chrono::milliseconds(1));
+  a->on_event(true);
+  CHECK(c.freed == 0);  // only the timer is outstanding
+  call->set_live(false);
+  loop.turn();
+  CHECK(c.fired == 1);
+  CHECK(c.cancelled == 0);
+  CHECK(c.freed == 1);
+}
+
+TEST_CASE("a cancelled timer reports so, and an ended call does not wait for its timer") {
+  Loop loop;
+  Counters c;
+  Tag* a = nullptr;
+  auto* call = loop.started(c, &a);
+  call->timer(std::chrono::hours(1));
+  call->cancel();
+  loop.turn();
+  CHECK(c.cancelled == 1);
+  CHECK(c.fired == 0);
+  call->timer(std::chrono::hours(1));  // again, after the first one completed
+  call->set_live(false);
+  a->on_event(true);  // the call ends: its hour-long timer is cancelled, not waited for
+  CHECK(c.freed == 0);
+  loop.turn();
+  CHECK(c.cancelled == 2);
+  CHECK(c.freed == 1);
 }
 
 }  // namespace chatcore::transport

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 using namespace chat;
 
 namespace {
@@ -109,4 +111,25 @@ TEST_CASE("commands parse with their arguments") {
   CHECK(std::get<CommandError>(parse_command("/frob")).message.find("unknown command /frob") == 0);
   CHECK(std::get<CommandError>(parse_command("   ")).message.empty());
   CHECK(std::get<CommandError>(parse_command("/create a b")).message == "usage: /create NAME");
+}
+
+TEST_CASE("the command table drives parsing, usage errors and /help") {
+  for (const CommandSpec& spec : command_specs()) {
+    const auto parsed = parse_command("/" + std::string(spec.name) + " a b c d");
+    if (spec.max_args >= 0 && spec.max_args < 4) {
+      REQUIRE(std::holds_alternative<CommandError>(parsed));
+      CHECK(std::get<CommandError>(parsed).message == "usage: " + std::string(spec.usage));
+    } else {
+      REQUIRE(std::holds_alternative<Command>(parsed));
+      CHECK(std::get<Command>(parsed).kind == spec.kind);
+    }
+    if (spec.help.empty()) continue;
+    const auto& help = help_lines();
+    const bool listed = std::any_of(help.begin(), help.end(), [&](const std::string& line) {
+      return line.starts_with(spec.usage) && line.ends_with(spec.help);
+    });
+    CHECK_MESSAGE(listed, spec.name);
+  }
+  CHECK(help_lines().front().starts_with("TEXT "));
+  CHECK(help_lines()[1] == "/rooms                   list rooms with member counts");
 }

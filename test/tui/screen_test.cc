@@ -220,3 +220,31 @@ TEST_CASE("the login screen asks and shows why the last try failed") {
   CHECK(text.find("cannot reach 127.0.0.1:50051") != std::string::npos);
   CHECK(f.cursor_row == 3);
 }
+
+TEST_CASE("a frame re-wraps only the lines that changed") {
+  ChatState s = sample();
+  for (int i = 0; i < 200; ++i) s.apply(room_msg(300 + i, "general", "bob", "message number " + std::to_string(i)));
+  LineEditor e;
+  const Layout layout = compute_layout(16, 80, 0);
+  s.set_message_width(layout.messages.cols);
+  render_chat(s, e, nullptr, 16, 80);
+  const auto after_first = wrap_count();
+  render_chat(s, e, nullptr, 16, 80);
+  max_scroll(s, layout);
+  CHECK(wrap_count() == after_first);  // nothing changed: nothing re-wrapped
+
+  s.apply(room_msg(900, "general", "bob", "one more"));
+  render_chat(s, e, nullptr, 16, 80);
+  CHECK(wrap_count() == after_first + 1);
+
+  s.add_own_message("mine", 77);
+  render_chat(s, e, nullptr, 16, 80);
+  const auto before_refusal = wrap_count();
+  s.mark_not_sent(77);
+  const Frame f = render_chat(s, e, nullptr, 16, 80);
+  CHECK(wrap_count() == before_refusal + 1);
+  CHECK(f.grid.text().find("mine (not sent)") != std::string::npos);
+
+  render_chat(s, e, nullptr, 16, 100);  // a new width re-wraps every line once
+  CHECK(wrap_count() > before_refusal + 200);
+}

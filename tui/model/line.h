@@ -14,6 +14,14 @@ namespace chat {
 
 enum class LineKind { message, joined, left, nick, dm_in, dm_out, file, history, system, error };
 
+// A line as last wrapped for the message pane; stale once the width or the time setting
+// differs, or the line was changed (Line::changed), so a frame re-wraps only what changed.
+struct WrapCache {
+  int cells = -1;
+  bool show_time = false;
+  std::vector<std::string> rows;
+};
+
 struct Line {
   LineKind kind = LineKind::system;
   std::int64_t time_ms = 0;  // unix ms; 0 = unknown
@@ -26,6 +34,10 @@ struct Line {
   bool failed = false;       // the user's message the server refused
   std::uint64_t message_id = 0;
   std::uint64_t client_msg_id = 0;
+  mutable WrapCache wrapped;
+
+  // Call after changing a field that shows (time, failed, ...): the next frame re-wraps it.
+  void changed() { wrapped.cells = -1; }
 };
 
 inline Line make_line(LineKind kind, std::int64_t time_ms, std::string who, std::string text) {
@@ -55,7 +67,10 @@ unsigned line_attr(const Line& line);
 // True when `text` mentions `nick` as a word (case-insensitive).
 bool mentions(std::string_view text, std::string_view nick);
 
-// The line wrapped to the message pane: continuation lines are indented two cells.
-std::vector<std::string> display_lines(const Line& line, bool show_time, int cells);
+// The line wrapped to the message pane: continuation lines are indented two cells. Served
+// from the line's cache while it is fresh.
+const std::vector<std::string>& display_lines(const Line& line, bool show_time, int cells);
+// How many times a line was actually wrapped since start-up (for tests of the cache).
+std::uint64_t wrap_count();
 
 }  // namespace chat

@@ -1,4 +1,4 @@
-#include "terminal.h"
+#include "curses/terminal.h"
 
 #ifndef NCURSES_WIDECHAR
 #define NCURSES_WIDECHAR 1

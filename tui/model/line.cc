@@ -100,8 +100,21 @@ bool mentions(std::string_view text, std::string_view nick) {
   return false;
 }
 
-std::vector<std::string> display_lines(const Line& line, bool show_time, int cells) {
-  return wrap(format_line(line, show_time), cells, 2);
+namespace {
+std::uint64_t wraps = 0;  // the UI is single-threaded
+}  // namespace
+
+const std::vector<std::string>& display_lines(const Line& line, bool show_time, int cells) {
+  WrapCache& cache = line.wrapped;
+  if (cache.cells != cells || cache.show_time != show_time) {
+    cache.rows = wrap(format_line(line, show_time), cells, 2);
+    cache.cells = cells;
+    cache.show_time = show_time;
+    ++wraps;
+  }
+  return cache.rows;
 }
+
+std::uint64_t wrap_count() { return wraps; }
 
 }  // namespace chat

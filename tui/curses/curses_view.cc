@@ -1,8 +1,8 @@
 // The curses view: copies a rendered Frame cell by cell; all layout and text decisions were
 // made by the pure renderer, so this is the only drawing code that needs a terminal.
-#include "cells.h"
-#include "line.h"
-#include "terminal.h"
+#include "model/cells.h"
+#include "model/line.h"
+#include "curses/terminal.h"
 
 #ifndef NCURSES_WIDECHAR
 #define NCURSES_WIDECHAR 1

@@ -61,7 +61,7 @@ std::vector<Shown> tail_lines(const ChatState& s, int width, int skip, int count
   std::vector<Shown> out;  // newest first
   const auto& lines = s.lines();
   for (auto it = lines.rbegin(); it != lines.rend() && static_cast<int>(out.size()) < skip + count; ++it) {
-    const auto wrapped = display_lines(*it, s.show_time, width);
+    const auto& wrapped = display_lines(*it, s.show_time, width);
     for (auto w = wrapped.rbegin(); w != wrapped.rend(); ++w) out.push_back({*w, line_attr(*it)});
   }
   const int from = std::min(skip, static_cast<int>(out.size()));

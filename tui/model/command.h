@@ -2,6 +2,8 @@
 // slash commands with its arguments), or an error message saying how to use it.
 #pragma once
 
+#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -12,6 +14,18 @@ namespace chat {
 enum class CommandKind {
   say, rooms, create, join, leave, nick, users, who, dm, upload, sendfile, files, download,
   time, help, quit,
+};
+inline constexpr std::size_t kCommandKinds = static_cast<std::size_t>(CommandKind::quit) + 1;
+
+// One row of the command table: a name (aliases are rows of their own), its argument count,
+// the usage shown when it is wrong, and its /help text (empty for an alias).
+struct CommandSpec {
+  std::string_view name;
+  CommandKind kind;
+  int min_args;
+  int max_args;  // -1: the last argument takes the rest of the line
+  std::string_view usage;
+  std::string_view help;
 };
 
 struct Command {
@@ -27,7 +41,8 @@ struct CommandError {
 // Empty or blank input yields an error with an empty message (nothing to do).
 std::variant<Command, CommandError> parse_command(std::string_view line);
 
-// One line per command for /help and the docs.
+std::span<const CommandSpec> command_specs();
+// /help, made from the table: one line per command, then the keys.
 const std::vector<std::string>& help_lines();
 
 }  // namespace chat

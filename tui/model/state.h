@@ -92,6 +92,17 @@ class ChatState {
   std::map<int, Transfer> transfers;  // by id, in start order
 
  private:
+  // state_events.cc: one per event kind; a new kind fails to compile until it has one.
+  void on(const chatcore::Welcome& w, std::int64_t at, Effect& effect);
+  void on(const chatcore::RoomMessage& m, std::int64_t at, Effect& effect);
+  void on(const chatcore::DirectMessage& d, std::int64_t at, Effect& effect);
+  void on(const chatcore::MemberJoined& j, std::int64_t at, Effect& effect);
+  void on(const chatcore::MemberLeft& l, std::int64_t at, Effect& effect);
+  void on(const chatcore::NickChanged& n, std::int64_t at, Effect& effect);
+  void on(const chatcore::FileNotice& f, std::int64_t at, Effect& effect);
+  void on(const chatcore::HistoryReplay& h, std::int64_t at, Effect& effect);
+  void on(const chatcore::ShutdownNotice& s, std::int64_t at, Effect& effect);
+
   Buffer& buffer(const std::string& room);
   void push(const std::string& room, Line line);
   void touch_dm(const std::string& partner, bool incoming);

@@ -2,8 +2,8 @@
 // the terminal back, reads keys as chat::Key, and draws a rendered Frame. No curses type leaks out.
 #pragma once
 
-#include "keys.h"
-#include "render.h"
+#include "model/keys.h"
+#include "model/render.h"
 
 #include <optional>
 

@@ -1,0 +1,25 @@
+#include "hardening_flags.h"
+
+#include "util/fd_limit.h"
+#include "util/log.h"
+
+namespace chatd {
+
+void add_hardening_flags(CLI::App& app, chatcore::Config& config, HardeningFlags& flags) {
+  app.add_option("--max-sessions", config.max_sessions,
+                 "sessions on the whole server (0: three quarters of the fd limit)")
+      ->capture_default_str();
+  app.add_option("--log-format", flags.log_format, "text, or json (one object per line)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+}
+
+void apply_hardening_flags(const HardeningFlags& flags) {
+  chatcore::log::set_json(flags.log_format == "json");
+  // A descriptor per connection: the soft limit (often 1024) is far below what the hard
+  // limit allows, and running out of descriptors must stay rare.
+  const auto fds = chatcore::util::raise_fd_limit();
+  chatcore::log::info("file descriptor limit {}", fds);
+}
+
+}  // namespace chatd

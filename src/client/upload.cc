@@ -1,0 +1,135 @@
+// Client::upload: the file is hashed in a first pass, then streamed in the server's chunk
+// size; the server checks the sha256 against what it stored, so a file arrives whole or not.
+#include <chatcore/client.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+
+#include "client/client_impl.h"
+#include "client/part_file.h"
+#include "util/files.h"
+
+namespace chatcore {
+namespace {
+
+constexpr std::size_t kHashBlock = 1 << 20;
+constexpr std::size_t kDefaultChunk = 64 * 1024;
+
+// "1.5 GiB (1610612736 bytes)": the exact count too, since a limit is usually set in bytes.
+std::string human_size(std::uint64_t bytes) {
+  if (bytes < 1024) return util::human_bytes(bytes);
+  return fmt::format("{} ({} bytes)", util::human_bytes(bytes), bytes);
+}
+
+Status read_error(const std::filesystem::path& path, int err) {
+  const Code code = err == ENOENT ? Code::not_found : Code::invalid_argument;
+  return Status(code, fmt::format("cannot read {}: {}", path.string(), client::errno_text(err)));
+}
+
+struct Digest {
+  std::uint64_t size = 0;
+  std::string sha256;
+};
+
+// The first pass; leaves the reader at the start again for the second.
+Result<Digest> hash_file(util::FileReader& file, const std::filesystem::path& path) {
+  util::Sha256 sha;
+  std::string block(kHashBlock, '\0');
+  Digest digest;
+  for (;;) {
+    auto n = file.read_into(block.data(), block.size());
+    if (!n.ok()) return read_error(path, file.error());
+    if (*n == 0) break;
+    sha.update(std::string_view(block.data(), *n));
+    digest.size += *n;
+  }
+  if (!file.rewind().ok()) return read_error(path, file.error());
+  digest.sha256 = sha.hex();
+  return digest;
+}
+
+// The second pass: the chunks after the meta message. The stream's status says why it ended.
+Status send_chunks(grpc::ClientContext& ctx, grpc::ClientWriterInterface<v1::UploadRequest>& writer,
+                   util::FileReader& file, const std::filesystem::path& path, std::uint64_t size,
+                   std::size_t chunk_size, const ProgressHandler& progress) {
+  std::uint64_t done = 0;
+  v1::UploadRequest request;
+  std::string* chunk = request.mutable_chunk();
+  const auto stop = [&](Status why) {
+    ctx.TryCancel();
+    writer.Finish();
+    return why;
+  };
+  while (done < size) {
+    chunk->resize(static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, size - done)));
+    auto n = file.read_into(chunk->data(), chunk->size());
+    if (!n.ok()) {
+      return stop(Status(Code::aborted, fmt::format("cannot read {}: {}", path.string(),
+                                                    client::errno_text(file.error()))));
+    }
+    if (*n != chunk->size()) {
+      return stop(Status(Code::aborted,
+                         fmt::format("{} shrank while it was being sent", path.string())));
+    }
+    // A false Write means the server ended the call; Finish says why.
+    if (!writer.Write(request)) return transport::from_grpc(writer.Finish());
+    done += *n;
+    if (progress && !progress(Progress{done, size})) {
+      return stop(Status(Code::cancelled, "upload cancelled"));
+    }
+  }
+  writer.WritesDone();
+  return transport::from_grpc(writer.Finish());
+}
+
+}  // namespace
+
+Result<FileInfo> Client::upload(const std::filesystem::path& path, const Destination& to,
+                                ProgressHandler progress) {
+  Impl& d = *impl_;
+  v1::UploadRequest meta_request;
+  v1::UploadMeta* meta = meta_request.mutable_meta();
+  if (Status st = d.token(meta->mutable_session()); !st.ok()) return st;
+  if (to.room.empty() == to.recipient.empty()) {
+    return Status(Code::invalid_argument, "an upload goes to exactly one room or one user");
+  }
+
+  util::FileReader file;
+  if (!file.open(path).ok()) return read_error(path, file.error());
+  if (!file.regular()) {
+    return Status(Code::invalid_argument, fmt::format("{} is not a regular file", path.string()));
+  }
+  auto digest = hash_file(file, path);
+  if (!digest.ok()) return digest.status();
+  const Limits limits = d.limits();
+  if (digest->size > limits.max_file_size) {
+    return Status(Code::invalid_argument,
+                  fmt::format("file is {}; the server's limit is {}", human_size(digest->size),
+                              human_size(limits.max_file_size)));
+  }
+
+  meta->set_name(path.filename().string());
+  meta->set_size(digest->size);
+  if (!to.room.empty()) {
+    meta->set_room(to.room);
+  } else {
+    meta->set_recipient(to.recipient);
+  }
+  meta->set_sha256(digest->sha256);
+
+  // No deadline: a large file on a slow link may take long; cancelling is the progress
+  // handler's job.
+  grpc::ClientContext ctx;
+  v1::UploadResponse response;
+  auto writer = d.stub->Upload(&ctx, &response);
+  const std::size_t chunk_size = limits.chunk_size > 0 ? limits.chunk_size : kDefaultChunk;
+  const Status status =
+      writer->Write(meta_request)
+          ? send_chunks(ctx, *writer, file, path, digest->size, chunk_size, progress)
+          : transport::from_grpc(writer->Finish());
+  if (!status.ok()) return status;
+  return transport::from_proto(response.file());
+}
+
+}  // namespace chatcore

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# ssh into the box and chat: Debian's sshd on a free 127.0.0.1 port, with a generated host key
+# and user key, running the shipped snippet (dist/sshd-chat.conf) for the current user instead
+# of "chat". A user logs in under tmux, lands in chat with no shell, and talks to a second
+# chat started directly; both screens are checked. Exits 77 when sshd, ssh, tmux or root
+# (sshd must be able to switch users) is missing.
+# Usage: ssh_test.sh CHAT CHATD SNIPPET
+set -u
+[ $# -eq 3 ] || { echo "usage: $0 CHAT CHATD SNIPPET"; exit 2; }
+for tool in /usr/sbin/sshd ssh ssh-keygen tmux; do
+  command -v "$tool" >/dev/null || { echo "$tool not installed: skipped"; exit 77; }
+done
+[ "$(id -u)" -eq 0 ] || { echo "sshd needs root to log users in: skipped"; exit 77; }
+chat=$(realpath "$1") chatd=$(realpath "$2") snippet=$3
+me=$(id -un)
+tmp=$(mktemp -d)
+sock="chat-ssh-$$"
+pids=()
+cleanup() {
+  tmux -L "$sock" kill-server 2>/dev/null
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+tm() { tmux -L "$sock" "$@"; }
+fail() {
+  echo "FAIL: $*"
+  for s in remote local; do echo "----- screen of $s -----"; tm capture-pane -p -t "$s" 2>/dev/null; done
+  echo "----- sshd log -----"; cat "$tmp/sshd.log"
+  exit 1
+}
+# Polls a screen until `text` appears (a screen gives no other signal); 15 s at most.
+wait_for() {
+  local who=$1 text=$2 deadline=$((SECONDS + 15))
+  while [ $SECONDS -lt $deadline ]; do
+    tm capture-pane -p -t "$who" 2>/dev/null | grep -qF -- "$text" && return 0
+    sleep 0.1
+  done
+  fail "$who never saw: $text"
+}
+type_line() { tm send-keys -t "$1" -l -- "$2"; tm send-keys -t "$1" Enter; }
+# Waits until `file` contains `pattern` (written by a process we started).
+wait_log() {
+  local file=$1 pattern=$2 deadline=$((SECONDS + 15))
+  until grep -q "$pattern" "$file" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || fail "never logged: $pattern"
+    sleep 0.05
+  done
+}
+
+"$chatd" --listen 127.0.0.1:0 --storage-dir "$tmp/files" 2>"$tmp/chatd.log" &
+pids+=($!)
+wait_log "$tmp/chatd.log" 'listening on'
+addr=$(grep -o 'listening on [0-9.]*:[0-9]*' "$tmp/chatd.log" | head -1 | sed 's/listening on //')
+
+ssh-keygen -q -t ed25519 -N '' -f "$tmp/host_key"
+ssh-keygen -q -t ed25519 -N '' -f "$tmp/user_key"
+cp "$tmp/user_key.pub" "$tmp/authorized_keys"
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p /run/sshd
+# The shipped snippet, for this user, this chat binary and this chatd.
+{
+  cat <<CONF
+ListenAddress 127.0.0.1:$port
+HostKey $tmp/host_key
+AuthorizedKeysFile $tmp/authorized_keys
+PidFile $tmp/sshd.pid
+StrictModes no
+UsePAM no
+PermitRootLogin prohibit-password
+CONF
+  sed "s|^Match User chat|Match User $me|; s|/usr/bin/chat --server 127.0.0.1:50051|$chat --server $addr --nick viassh|" "$snippet"
+} >"$tmp/sshd_config"
+grep -q "ForceCommand $chat --server $addr" "$tmp/sshd_config" || fail "the snippet's ForceCommand was not found"
+/usr/sbin/sshd -t -f "$tmp/sshd_config" || fail "sshd refuses the config"
+/usr/sbin/sshd -D -e -f "$tmp/sshd_config" 2>"$tmp/sshd.log" &
+pids+=($!)
+wait_log "$tmp/sshd.log" "Server listening on 127.0.0.1 port $port"
+
+# The remote user asks for a shell command; ForceCommand gives chat instead.
+tm new-session -d -s remote -x 100 -y 30 \
+  "ssh -tt -i '$tmp/user_key' -p $port -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR $me@127.0.0.1 'echo SHELL-ACCESS'; echo '[ssh exited]'; sleep 600"
+tm new-session -d -s local -x 100 -y 30 \
+  "LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick local; sleep 600"
+wait_for remote "viassh @ $addr (chatd) | connected | lobby"
+wait_for local "local @ $addr (chatd) | connected | lobby"
+tm capture-pane -p -t remote | grep -q SHELL-ACCESS && fail "the forced command was bypassed"
+grep -q "Accepted publickey for $me" "$tmp/sshd.log" || fail "sshd did not log the key login"
+
+type_line remote "/create porch"
+wait_for remote "| connected | #porch"
+type_line local "/join porch"
+wait_for local "| connected | #porch"
+type_line remote "hello from ssh"
+wait_for local "hello from ssh"
+type_line local "hello back"
+wait_for remote "hello back"
+
+# Quitting chat ends the ssh session: there is no shell behind it.
+type_line remote "/quit"
+wait_for remote "[ssh exited]"
+echo ok

@@ -1,0 +1,112 @@
+#include "command.h"
+
+#include <array>
+#include <utility>
+
+namespace chat {
+namespace {
+
+// The one table of commands: parsing, the usage errors and /help all read it (the app runs
+// each kind with its own handler). An alias has no help text of its own.
+constexpr std::array kSpecs = {
+    CommandSpec{"rooms", CommandKind::rooms, 0, 0, "/rooms", "list rooms with member counts"},
+    CommandSpec{"create", CommandKind::create, 1, 1, "/create NAME", "create a room and join it"},
+    CommandSpec{"join", CommandKind::join, 1, 1, "/join NAME", "join a room (leaves the current one)"},
+    CommandSpec{"leave", CommandKind::leave, 0, 0, "/leave", "go back to the lobby"},
+    CommandSpec{"part", CommandKind::leave, 0, 0, "/leave", ""},
+    CommandSpec{"nick", CommandKind::nick, 1, 1, "/nick NAME", "change your nickname"},
+    CommandSpec{"users", CommandKind::users, 0, 0, "/users", "everyone online and where they are"},
+    CommandSpec{"who", CommandKind::who, 0, 0, "/who", "members of this room"},
+    CommandSpec{"names", CommandKind::who, 0, 0, "/who", ""},
+    CommandSpec{"dm", CommandKind::dm, 2, -1, "/dm NICK TEXT", "direct message (also /msg, /w)"},
+    CommandSpec{"msg", CommandKind::dm, 2, -1, "/msg NICK TEXT", ""},
+    CommandSpec{"w", CommandKind::dm, 2, -1, "/w NICK TEXT", ""},
+    CommandSpec{"upload", CommandKind::upload, 0, 1, "/upload [PATH]",
+                "send a file to this room (no PATH: path prompt)"},
+    CommandSpec{"sendfile", CommandKind::sendfile, 1, 2, "/sendfile NICK [PATH]",
+                "send a file to one user"},
+    CommandSpec{"files", CommandKind::files, 0, 0, "/files", "numbered list of files you may download"},
+    CommandSpec{"download", CommandKind::download, 1, 2, "/download FILE [DEST] [--force]",
+                "FILE = id, number from /files or name"},
+    CommandSpec{"time", CommandKind::time, 0, 0, "/time", "show or hide HH:MM timestamps"},
+    CommandSpec{"help", CommandKind::help, 0, 0, "/help", "this list"},
+    CommandSpec{"quit", CommandKind::quit, 0, 0, "/quit", "leave (Ctrl-C too)"},
+    CommandSpec{"exit", CommandKind::quit, 0, 0, "/quit", ""},
+};
+
+constexpr std::size_t kHelpColumn = 25;
+
+std::string help_line(std::string_view usage, std::string_view text) {
+  std::string line(usage);
+  line += usage.size() < kHelpColumn ? std::string(kHelpColumn - usage.size(), ' ') : "  ";
+  return line += text;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+// Splits off the first word of `rest`.
+std::string_view next_word(std::string_view& rest) {
+  rest = trim(rest);
+  const std::size_t end = rest.find(' ');
+  std::string_view word = rest.substr(0, end);
+  rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+  return word;
+}
+
+}  // namespace
+
+std::variant<Command, CommandError> parse_command(std::string_view line) {
+  if (trim(line).empty()) return CommandError{};
+  if (line.front() != '/' || line.starts_with("//")) {
+    // "//text" sends "/text"
+    return Command{CommandKind::say, {std::string(line.starts_with("//") ? line.substr(1) : line)}};
+  }
+  std::string_view rest = line.substr(1);
+  const std::string_view name = next_word(rest);
+  for (const CommandSpec& spec : kSpecs) {
+    if (spec.name != name) continue;
+    Command cmd{spec.kind, {}};
+    if (spec.kind == CommandKind::download) {
+      std::string_view word;
+      while (!(word = next_word(rest)).empty()) {
+        if (word == "--force" || word == "-f") cmd.force = true;
+        else cmd.args.emplace_back(word);
+      }
+    } else {
+      while (!trim(rest).empty()) {
+        if (spec.max_args < 0 && static_cast<int>(cmd.args.size()) + 1 == spec.min_args) {
+          cmd.args.emplace_back(trim(rest));
+          break;
+        }
+        cmd.args.emplace_back(next_word(rest));
+      }
+    }
+    const int n = static_cast<int>(cmd.args.size());
+    if (n < spec.min_args || (spec.max_args >= 0 && n > spec.max_args)) {
+      return CommandError{"usage: " + std::string(spec.usage)};
+    }
+    return cmd;
+  }
+  return CommandError{"unknown command /" + std::string(name) + " (try /help)"};
+}
+
+std::span<const CommandSpec> command_specs() { return kSpecs; }
+
+const std::vector<std::string>& help_lines() {
+  static const std::vector<std::string> lines = [] {
+    std::vector<std::string> out = {help_line("TEXT", "send TEXT to the current room (//TEXT sends /TEXT)")};
+    for (const CommandSpec& spec : kSpecs) {
+      if (!spec.help.empty()) out.push_back(help_line(spec.usage, spec.help));
+    }
+    out.emplace_back("Keys: PgUp/PgDn scroll, End back to live, Up/Down history, Tab completes paths,");
+    out.emplace_back("      Ctrl-U clear line, Ctrl-W delete word, Ctrl-L redraw");
+    return out;
+  }();
+  return lines;
+}
+
+}  // namespace chat

@@ -1,0 +1,76 @@
+#include "key_handlers.h"
+
+#include <algorithm>
+
+namespace chat {
+namespace {
+
+// Keys that mean the same on every screen; nullopt for the others.
+std::optional<KeyEffect> screen_key(const Key& key) {
+  if (key.kind == KeyKind::resize) return KeyEffect::repaint();
+  if (key.kind == KeyKind::redraw) {
+    KeyEffect e = KeyEffect::repaint();
+    e.full_redraw = true;
+    return e;
+  }
+  return std::nullopt;
+}
+
+KeyEffect prompt_key(const Key& key, ChatState& state, PathPrompt& prompt) {
+  KeyEffect effect = KeyEffect::repaint();
+  switch (prompt.handle_key(key)) {
+    case PathPrompt::Outcome::accepted:
+      effect.prompt_accepted = true;
+      break;
+    case PathPrompt::Outcome::cancelled:
+      effect.prompt_closed = true;
+      state.add_system("cancelled");
+      break;
+    case PathPrompt::Outcome::none:
+    case PathPrompt::Outcome::changed:
+      break;
+  }
+  return effect;
+}
+
+}  // namespace
+
+KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, PathPrompt* prompt,
+                          const Layout& layout) {
+  if (auto common = screen_key(key)) return *common;
+  if (prompt != nullptr) return prompt_key(key, state, *prompt);
+  const int page = std::max(1, layout.messages.rows - 2);
+  switch (key.kind) {
+    case KeyKind::interrupt:
+      return KeyEffect::stop();
+    case KeyKind::enter:
+      return KeyEffect::run(input.submit());
+    case KeyKind::page_up:
+      state.scroll_by(page);
+      state.clamp_scroll(max_scroll(state, layout));
+      return KeyEffect::repaint();
+    case KeyKind::page_down:
+      state.scroll_by(-page);
+      return KeyEffect::repaint();
+    case KeyKind::end:
+      input.handle_key(key);
+      state.to_live();
+      return KeyEffect::repaint();
+    default:
+      return KeyEffect::repaint(input.handle_key(key));  // nothing changed: no redraw
+  }
+}
+
+KeyEffect handle_login_key(const Key& key, LoginScreen& screen, LineEditor& field, bool busy) {
+  if (auto common = screen_key(key)) return *common;
+  if (key.kind == KeyKind::interrupt || key.kind == KeyKind::escape) return KeyEffect::stop();
+  if (busy) return KeyEffect::none();
+  if (key.kind == KeyKind::enter) {
+    if (field.text().empty()) return KeyEffect::none();
+    return KeyEffect::run(field.text());
+  }
+  if (field.handle_key(key)) screen.error.clear();
+  return KeyEffect::repaint();
+}
+
+}  // namespace chat

@@ -1,0 +1,107 @@
+// ChatState::apply: one handler per event kind, chosen by an exhaustive visit.
+#include "state.h"
+
+namespace chat {
+
+ChatState::Effect ChatState::apply(const chatcore::Event& event) {
+  Effect effect;
+  const std::int64_t at = event.time_unix_ms;
+  std::visit([&](const auto& body) { on(body, at, effect); }, event.body);
+  return effect;
+}
+
+void ChatState::on(const chatcore::Welcome& w, std::int64_t, Effect&) { welcome(w); }
+
+void ChatState::on(const chatcore::RoomMessage& m, std::int64_t at, Effect& effect) {
+  Buffer& buf = buffer(m.room);
+  if (m.message_id != 0 && buf.seen.count(m.message_id)) return;
+  if (m.sender == nick && m.client_msg_id != 0) {
+    for (Line& l : buf.lines) {
+      if (l.own && l.client_msg_id == m.client_msg_id && l.message_id == 0) {
+        l.message_id = m.message_id;  // the echo of a line already shown
+        l.time_ms = m.sent_unix_ms;
+        l.changed();
+        buf.seen.insert(m.message_id);
+        return;
+      }
+    }
+  }
+  Line l = make_line(LineKind::message, m.sent_unix_ms ? m.sent_unix_ms : at, m.sender, m.text);
+  l.replay = m.replay;
+  l.own = m.sender == nick;
+  l.mention = !l.own && mentions(m.text, nick);
+  l.message_id = m.message_id;
+  effect.bell = l.mention && !m.replay;
+  if (m.room != room_ && !m.replay) ++room_entry(m.room).unread;
+  push(m.room, std::move(l));
+}
+
+void ChatState::on(const chatcore::DirectMessage& d, std::int64_t at, Effect& effect) {
+  const bool outgoing = d.sender == nick;
+  Buffer& buf = buffer(room_);
+  if (outgoing && d.client_msg_id != 0) {
+    for (const Line& l : buf.lines) {
+      if (l.kind == LineKind::dm_out && l.client_msg_id == d.client_msg_id) return;
+    }
+  }
+  Line l = make_line(outgoing ? LineKind::dm_out : LineKind::dm_in, at,
+                     outgoing ? d.recipient : d.sender, d.text);
+  l.own = outgoing;
+  l.message_id = d.message_id;
+  l.client_msg_id = d.client_msg_id;
+  l.mention = !outgoing && mentions(d.text, nick);
+  effect.bell = !outgoing;
+  touch_dm(l.who, !outgoing);
+  push(room_, std::move(l));
+}
+
+void ChatState::on(const chatcore::MemberJoined& j, std::int64_t at, Effect&) {
+  room_entry(j.room).members = j.members;
+  if (j.nickname != nick && j.room == room_) {
+    push(room_, make_line(LineKind::joined, at, j.nickname, std::string()));
+  }
+}
+
+void ChatState::on(const chatcore::MemberLeft& l, std::int64_t at, Effect&) {
+  room_entry(l.room).members = l.members;
+  if (l.nickname != nick && l.room == room_) {
+    push(room_, make_line(LineKind::left, at, l.nickname, l.reason));
+  }
+}
+
+void ChatState::on(const chatcore::NickChanged& n, std::int64_t at, Effect&) {
+  const bool own = n.old_nickname == nick;
+  if (own) nick = n.new_nickname;
+  for (DmEntry& dm : dms_) {
+    if (dm.partner == n.old_nickname) dm.partner = n.new_nickname;
+  }
+  if (own || n.room == room_) {
+    push(room_, make_line(LineKind::nick, at, n.old_nickname, n.new_nickname));
+  }
+}
+
+void ChatState::on(const chatcore::FileNotice& f, std::int64_t at, Effect& effect) {
+  remember_files({f.file}, false);
+  Line l = make_line(LineKind::file, at, f.file.sender, std::string());
+  l.file = f.file;
+  l.own = f.file.sender == nick;
+  effect.bell = !l.own && !f.file.recipient.empty();
+  const bool elsewhere = !f.file.room.empty() && f.file.room != room_;
+  if (elsewhere) ++room_entry(f.file.room).unread;
+  push(elsewhere ? f.file.room : room_, std::move(l));
+}
+
+void ChatState::on(const chatcore::HistoryReplay& h, std::int64_t at, Effect&) {
+  if (h.count == 0) return;
+  push(h.room, make_line(LineKind::history, at, {},
+                         std::to_string(h.count) + " earlier message" + (h.count == 1 ? "" : "s") +
+                             " (history)"));
+}
+
+void ChatState::on(const chatcore::ShutdownNotice& s, std::int64_t, Effect& effect) {
+  connection_note = s.reason;
+  add_error("the server is shutting down: " + (s.reason.empty() ? "no reason given" : s.reason));
+  effect.shutdown = true;
+}
+
+}  // namespace chat
