@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
   chatcore::log::Level level{};
   chatcore::log::parse_level(settings.log_level, level);
   chatcore::log::set_level(level);
-  chatd::apply_hardening_flags(hardening);
+  // Before anything is logged: under systemd every line must carry its priority.
   chatcore::log::set_journal(chatd::stderr_is_journal());
+  chatd::apply_hardening_flags(hardening);
   return run(settings);
 }
