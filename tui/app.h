@@ -99,6 +99,7 @@ class App {
   void start_upload(const std::filesystem::path& path, chatcore::Destination to);
   void start_download(const chatcore::FileInfo& file, const std::filesystem::path& dest, bool overwrite);
   chatcore::ProgressHandler progress_handler(int id);
+  int add_transfer(bool upload, std::string name, std::uint64_t total);  // a new bar; its id
   double now_s() const;
 
   asio::io_context& io_;

@@ -37,21 +37,26 @@ chatcore::ProgressHandler App::progress_handler(int id) {
   };
 }
 
+int App::add_transfer(bool upload, std::string name, std::uint64_t total) {
+  const int id = ++next_transfer_id_;
+  Transfer t;
+  t.id = id;
+  t.upload = upload;
+  t.name = std::move(name);
+  t.total = total;
+  t.started_s = t.last_s = now_s();
+  state_.transfers[id] = t;
+  return id;
+}
+
 void App::start_upload(const fs::path& path, chatcore::Destination to) {
   ClientPtr client = client_;
   if (!client || mode_ != Mode::chat) {
     state_.add_error("not connected; nothing sent");
     return;
   }
-  const int id = ++next_transfer_id_;
-  Transfer t;
-  t.id = id;
-  t.upload = true;
-  t.name = path.filename().string();
   std::error_code ec;
-  t.total = fs::file_size(path, ec);
-  t.started_s = t.last_s = now_s();
-  state_.transfers[id] = t;
+  const int id = add_transfer(true, path.filename().string(), fs::file_size(path, ec));
   const std::string target = to.room.empty() ? to.recipient : "#" + to.room;
   asio::post(pool_, [this, client, path, to, id, target, progress = progress_handler(id)] {
     auto result = client->upload(path, to, progress);
@@ -75,14 +80,7 @@ void App::start_download(const chatcore::FileInfo& file, const fs::path& dest, b
     state_.add_error("not connected; try again when connected");
     return;
   }
-  const int id = ++next_transfer_id_;
-  Transfer t;
-  t.id = id;
-  t.upload = false;
-  t.name = file.name;
-  t.total = file.size;
-  t.started_s = t.last_s = now_s();
-  state_.transfers[id] = t;
+  const int id = add_transfer(false, file.name, file.size);
   asio::post(pool_, [this, client, file, dest, overwrite, id, progress = progress_handler(id)] {
     auto result = client->download(file.id, dest, overwrite, progress);
     asio::post(io_, [this, id, dest, result = std::move(result)] {

@@ -43,6 +43,8 @@ struct Config {
   std::filesystem::path tls_cert;
   std::filesystem::path tls_key;
   std::filesystem::path tls_client_ca;
+  // gRPC server reflection, which advertises the schema to tools like grpcurl.
+  bool reflection = true;
 
   // HTTP/2 keepalive: a peer that stops answering pings is dropped after time + timeout.
   std::chrono::milliseconds keepalive_time{30000};

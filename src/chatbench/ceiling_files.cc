@@ -1,5 +1,6 @@
 // The ceiling's file calls: Upload hashes each chunk and writes it straight to disk on the
 // loop thread (or drops both), as chatd must; Download streams the stored file from disk.
+#include <fmt/format.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -44,7 +45,7 @@ class CeilingUpload final : public Tag {
     if (request_.has_meta()) {
       file_.name = request_.meta().name();
       file_.sha256 = request_.meta().sha256();
-      id_ = "c" + std::to_string(st_.next_id++);
+      id_ = fmt::format("c{}", st_.next_id++);
       if (st_.options.upload_to_disk) {
         file_.path = st_.options.dir / id_;
         fd_ = ::open(file_.path.c_str(), O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);

@@ -1,6 +1,7 @@
 // fanout and paced: R rooms of M members where everyone sends (saturating), and a steady
 // delivery rate to one room; chatcore and the bare gRPC ceilings (coalescing, and one event
 // per write) in the same invocation, each server a child process, with CPU and writes counted.
+#include <fmt/format.h>
 #include <algorithm>
 #include <filesystem>
 #include <numeric>
@@ -63,7 +64,7 @@ FanoutRun fanout_once(const Options& o, const std::string& address, int rooms, i
   const int n = rooms * members;
   if (lc.open(n, "u", seconds(30)) < n) return r;
   std::vector<std::string> room_of(static_cast<std::size_t>(n));
-  for (int i = 0; i < n; ++i) room_of[static_cast<std::size_t>(i)] = "r" + std::to_string(i / members);
+  for (int i = 0; i < n; ++i) room_of[static_cast<std::size_t>(i)] = fmt::format("r{}", i / members);
   if (!lc.join(room_of, seconds(60))) return r;
   lc.settle(milliseconds(100), seconds(30));
   lc.track_senders(n);

@@ -1,6 +1,7 @@
 // files: a random file uploaded and downloaded with chatcore::Client, against chatcore and
 // against the ceiling (upload discarded and written to disk), then again while a paced
 // fanout runs, to see what a transfer does to chat latency.
+#include <fmt/format.h>
 #include <chatcore/client.h>
 
 #include <fcntl.h>
@@ -59,7 +60,7 @@ Transfer transfer(const std::string& address, const std::string& src, const std:
   auto client = chatcore::Client::open(address);
   if (!client.ok()) return t;
   auto& c = **client;
-  if (!c.login("f" + std::to_string(now_ns() % 100000), [](const chatcore::Event&) {},
+  if (!c.login(fmt::format("f{}", now_ns() % 100000), [](const chatcore::Event&) {},
                [](const chatcore::Status&) {}).ok()) {
     return t;
   }

@@ -12,9 +12,12 @@ void add_hardening_flags(CLI::App& app, chatcore::Config& config, HardeningFlags
   app.add_option("--log-format", flags.log_format, "text, or json (one object per line)")
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
+  app.add_flag("--no-reflection", flags.no_reflection,
+               "do not offer gRPC server reflection (the schema stays unadvertised)");
 }
 
-void apply_hardening_flags(const HardeningFlags& flags) {
+void apply_hardening_flags(const HardeningFlags& flags, chatcore::Config& config) {
+  config.reflection = !flags.no_reflection;
   chatcore::log::set_json(flags.log_format == "json");
   // A descriptor per connection: the soft limit (often 1024) is far below what the hard
   // limit allows, and running out of descriptors must stay rare.

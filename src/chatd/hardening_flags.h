@@ -12,10 +12,11 @@ namespace chatd {
 
 struct HardeningFlags {
   std::string log_format = "text";
+  bool no_reflection = false;
 };
 
 void add_hardening_flags(CLI::App& app, chatcore::Config& config, HardeningFlags& flags);
-// After parsing: raises the fd limit and applies what is not a Config field.
-void apply_hardening_flags(const HardeningFlags& flags);
+// After parsing: raises the fd limit and applies the flags to `config` and the process.
+void apply_hardening_flags(const HardeningFlags& flags, chatcore::Config& config);
 
 }  // namespace chatd

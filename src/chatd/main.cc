@@ -72,6 +72,6 @@ int main(int argc, char** argv) {
   chatcore::log::set_level(level);
   // Before anything is logged: under systemd every line must carry its priority.
   chatcore::log::set_journal(chatd::stderr_is_journal());
-  chatd::apply_hardening_flags(hardening);
+  chatd::apply_hardening_flags(hardening, settings.config);
   return run(settings);
 }

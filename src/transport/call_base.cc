@@ -84,6 +84,19 @@ void CallBase::request_flush() {
   ctx_.flush.add(this);
 }
 
+void CallBase::request_delayed_flush() {
+  if (delayed_flush_requested_) return;
+  delayed_flush_requested_ = true;
+  hold();
+  ctx_.delayed_flush.add(this, *ctx_.waker);
+}
+
+void CallBase::run_delayed_flush() {
+  delayed_flush_requested_ = false;
+  request_flush();  // holds the call before the delayed request lets go of it
+  settle(true);
+}
+
 void CallBase::run_flush() {
   flush_requested_ = false;
   settle(on_flush());

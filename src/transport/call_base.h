@@ -87,6 +87,9 @@ class CallBase {
 
   // Asks for on_flush() once the loop has handled every completion ready now.
   void request_flush();
+  // Asks for on_flush() within DelayedFlush::kDelay, together with the other calls that asked
+  // meanwhile: for output nobody waits on (presence). A request_flush() meanwhile still wins.
+  void request_delayed_flush();
 
   // One timer per call, the hook for idle and transfer timeouts: on_timer(true) once `after`
   // has passed, on_timer(false) if cancelled first. Start it again only after on_timer ran.
@@ -108,6 +111,7 @@ class CallBase {
 
  private:
   friend class FlushList;
+  friend class DelayedFlush;
 
   void hold() { ++outstanding_; }
   void settle(bool live);
@@ -115,6 +119,7 @@ class CallBase {
   bool handle_done(bool ok);
   bool handle_timer(bool fired);
   void run_flush();
+  void run_delayed_flush();
 
   std::string_view kind_;
   Op<CallBase, &CallBase::handle_request> request_op_{this};
@@ -128,6 +133,7 @@ class CallBase {
   bool ended_ = false;
   bool done_ = false;
   bool flush_requested_ = false;
+  bool delayed_flush_requested_ = false;
   bool timer_pending_ = false;
   bool timer_cancelled_ = false;
 };

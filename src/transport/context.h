@@ -16,6 +16,7 @@
 #include "model/hub.h"
 #include "transport/admission.h"
 #include "transport/call_registry.h"
+#include "transport/delayed_flush.h"
 #include "transport/event_encoder.h"
 #include "transport/flush_list.h"
 #include "transport/loop.h"
@@ -49,6 +50,7 @@ struct ServiceContext {
   StorageBudget storage;
   CallRegistry calls;
   FlushList flush;
+  DelayedFlush delayed_flush;  // presence output, flushed together a little later
   // Sessions on the whole server (Config::max_sessions, or derived from the fd limit).
   std::size_t max_sessions = 0;
 

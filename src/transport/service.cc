@@ -6,6 +6,8 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
 
 #include <grpc/support/time.h>
 
@@ -21,6 +23,16 @@ namespace chatcore {
 namespace transport {
 
 namespace {
+// The reflection plugin registers itself for every builder in the process as soon as its
+// library is loaded; a builder option is the one place that can take it out again.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins, [](const auto& p) { return p->name() == "proto_server_reflection"; });
+  }
+};
+
 // Removes what a crash left behind: temporary files of uploads that never completed.
 Status prepare_storage(const std::filesystem::path& dir) {
   std::error_code ec;
@@ -77,6 +89,7 @@ Status ChatService::attach(grpc::ServerBuilder& builder) {
   ctx.max_sessions = ctx.config.max_sessions != 0 ? ctx.config.max_sessions
                                                   : util::sessions_for_fd_limit();
   builder.RegisterService(&ctx.service);
+  if (!ctx.config.reflection) builder.SetOption(std::make_unique<transport::WithoutReflection>());
   // The largest message the protocol needs is one upload chunk plus framing.
   builder.SetMaxReceiveMessageSize(static_cast<int>(ctx.config.limits.chunk_size) + 64 * 1024);
   // Dead peers (cable pulled, process frozen) are noticed by keepalive pings; clients may

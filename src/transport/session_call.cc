@@ -13,6 +13,12 @@ namespace chatcore::transport {
 namespace {
 using google::protobuf::internal::WireFormatLite;
 
+// Joins and leaves: many at once when a room fills or empties, and no one waits on one.
+bool is_presence(const Event& event) {
+  return std::holds_alternative<MemberJoined>(event.body) ||
+         std::holds_alternative<MemberLeft>(event.body);
+}
+
 // One stream message carries at most this much: big enough to amortise a write, small
 // enough that a batch never waits long behind a large one.
 constexpr std::size_t kBatchEvents = 512;
@@ -112,7 +118,18 @@ void SessionCall::deliver(const EventPtr& event) {
     post([this] { return close_overflowed(); });
     return;
   }
-  if (!queue_.writing()) request_flush();
+  // Presence may wait for the next delayed flush; anything else leaves this turn, and takes
+  // the presence queued before it along, in order.
+  if (!is_presence(*event)) urgent_queued_ = true;
+  if (!queue_.writing()) request_write();
+}
+
+void SessionCall::request_write() {
+  if (urgent_queued_) {
+    request_flush();
+  } else {
+    request_delayed_flush();
+  }
 }
 
 bool SessionCall::on_flush() {
@@ -132,6 +149,8 @@ bool SessionCall::on_flush() {
 void SessionCall::write_next() {
   auto events = queue_.take_batch(kBatchEvents, kBatchBytes);
   if (events.empty()) return;
+  // What is left after a full batch may be urgent still: it keeps the flag until written.
+  if (queue_.empty()) urgent_queued_ = false;
   grpc::Slice slice = encode_batch(events, seq_);
   batch_ = grpc::ByteBuffer(&slice, 1);
   // A write that leaves events queued (a batch was full) may wait for the next one; the last
@@ -154,7 +173,7 @@ bool SessionCall::on_write(bool ok) {
   switch (state_) {
     case State::streaming:
       // Written at the end of this turn, with whatever else the turn queues.
-      if (more) request_flush();
+      if (more) request_write();
       break;
     case State::draining:
       if (more) {

@@ -40,6 +40,8 @@ class SessionCall final : public CallBase, public model::Participant {
   bool on_write(bool ok);
   bool on_finish(bool ok);
   void write_next();
+  // Flushes this turn if anything urgent is queued, else with the next delayed flush.
+  void request_write();
   // Ends the stream with `status` as soon as no write is in flight; queued events are dropped.
   void finish(grpc::Status status);
   void start_finish();
@@ -58,6 +60,7 @@ class SessionCall final : public CallBase, public model::Participant {
   State state_ = State::streaming;
   model::SessionId id_ = 0;
   std::uint64_t seq_ = 0;
+  bool urgent_queued_ = false;  // a queued event is not presence: flush it this turn
   bool wrote_first_ = false;  // the first write of the stream is never buffer-hinted
   grpc::Status final_status_;
 };

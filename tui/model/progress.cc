@@ -34,8 +34,10 @@ std::string progress_bar(double fraction, int cells) {
   if (cells < 2) return std::string(static_cast<std::size_t>(std::max(cells, 0)), ' ');
   const int inner = cells - 2;
   const int filled = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * inner);
-  return "[" + std::string(static_cast<std::size_t>(filled), '#') +
-         std::string(static_cast<std::size_t>(inner - filled), '.') + "]";
+  std::string bar = "[";
+  bar.append(static_cast<std::size_t>(filled), '#');
+  bar.append(static_cast<std::size_t>(inner - filled), '.');
+  return bar += ']';
 }
 
 void Transfer::update(std::uint64_t done_bytes, std::uint64_t total_bytes, double now_s) {

@@ -3,6 +3,8 @@
 #include "cells.h"
 #include "sanitize.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace chat {
@@ -26,10 +28,11 @@ void draw_rooms(TextGrid& g, const Rect& r, const ChatState& s) {
   for (const RoomEntry& e : s.rooms()) {
     if (row >= r.row + r.rows) break;
     const bool current = e.name == s.room();
-    std::string right = e.name.empty() ? "" : " " + std::to_string(e.members);
-    std::string unread = e.unread > 0 ? " +" + std::to_string(e.unread) : "";
+    std::string right = e.name.empty() ? "" : fmt::format(" {}", e.members);
+    std::string unread = e.unread > 0 ? fmt::format(" +{}", e.unread) : "";
     const int left_cells = r.cols - text_width(right) - text_width(unread);
-    const std::string left = pad_to_width((current ? ">" : " ") + sanitize(room_name(e.name)), left_cells);
+    const std::string left =
+        pad_to_width(fmt::format("{}{}", current ? ">" : " ", sanitize(room_name(e.name))), left_cells);
     int col = r.col + g.put(row, r.col, left, current ? unsigned{attr_bold | attr_reverse} : 0u);
     col += g.put(row, col, right, current ? unsigned{attr_bold | attr_reverse} : unsigned{attr_dim});
     g.put(row, col, unread, attr_highlight);
@@ -43,8 +46,8 @@ void draw_dms(TextGrid& g, const Rect& r, const ChatState& s) {
   int row = r.row + 1;
   for (const DmEntry& d : s.dms()) {
     if (row >= r.row + r.rows) break;
-    const std::string unread = d.unread > 0 ? " +" + std::to_string(d.unread) : "";
-    const int col = r.col + g.put(row, r.col, pad_to_width(" " + sanitize(d.partner), r.cols - text_width(unread)),
+    const std::string unread = d.unread > 0 ? fmt::format(" +{}", d.unread) : "";
+    const int col = r.col + g.put(row, r.col, pad_to_width(fmt::format(" {}", sanitize(d.partner)), r.cols - text_width(unread)),
                                   d.unread > 0 ? unsigned{attr_bold} : 0u);
     g.put(row, col, unread, attr_highlight);
     ++row;
@@ -149,7 +152,7 @@ Frame render_chat(const ChatState& s, LineEditor& input, PathPrompt* prompt, int
     if (row >= l.transfers.row + l.transfers.rows) break;
     f.grid.put(row++, 0, format_transfer(t, cols), attr_accent);
   }
-  std::string status = " " + sanitize(s.nick.empty() ? "?" : s.nick) + " @ " + sanitize(s.server) +
+  std::string status = fmt::format(" {} @ {}", sanitize(s.nick.empty() ? "?" : s.nick), sanitize(s.server)) +
                        (s.server_name.empty() ? "" : " (" + sanitize(s.server_name) + ")") + " | " +
                        connection_text(s) + " | " + sanitize(room_name(s.room()));
   if (s.transfers.size() > static_cast<std::size_t>(l.transfers.rows)) {
