@@ -17,10 +17,13 @@ fail() { echo "FAIL: $*"; [ -f "$tmp/log" ] && cat "$tmp/log"; exit 1; }
 
 # Starts chatd on DIR, waits for its port, stops it with SIGTERM; fails on a non-zero exit.
 start_and_stop() {
+  # The shell opens the log in the child after fork: without this a fast check could read the
+  # previous run's "listening on" and signal a chatd that has no handler yet.
+  rm -f "$tmp/log"
   "$chatd" --listen 127.0.0.1:0 --data-dir "$1" 2>"$tmp/log" &
   pid=$!
   local deadline=$((SECONDS + 15))
-  until grep -q 'listening on' "$tmp/log"; do
+  until grep -qs 'listening on' "$tmp/log"; do
     kill -0 "$pid" 2>/dev/null || fail "chatd exited on $1"
     [ $SECONDS -lt $deadline ] || fail "chatd did not start on $1"
     sleep 0.05
