@@ -14,11 +14,11 @@
 
 int main(int argc, char** argv) {
   if (argc != 2) {
-    std::fprintf(stderr, "usage: %s STORAGE_DIR\n", argv[0]);
+    std::fprintf(stderr, "usage: %s DATA_DIR\n", argv[0]);
     return 2;
   }
   chatcore::Config config;
-  config.storage_dir = argv[1];
+  config.data_dir = argv[1];  // the database, and the files in files/
   config.limits.history = 50;
 
   // Construct the service before the builder: it turns on the health and reflection services,

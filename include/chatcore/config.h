@@ -18,9 +18,18 @@ struct RateLimit {
   double burst = 0;
 };
 
+// How far a commit goes before a message is acknowledged. normal: WAL with synchronous=NORMAL,
+// which survives a crash of the process but may lose the last commits on a power cut; full:
+// synchronous=FULL, which survives that too at the cost of an fsync per commit.
+enum class Durability { normal, full };
+
 struct Config {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 lets the OS pick
-  std::filesystem::path storage_dir = "chatcore-files";
+  // Holds the database (chatcore.db) and, unless storage_dir says otherwise, the files.
+  std::filesystem::path data_dir = "chatcore-data";
+  // Where uploaded files go; empty: data_dir / "files".
+  std::filesystem::path storage_dir;
+  Durability durability = Durability::normal;
   Limits limits;
   // A session whose outgoing queue exceeds either bound is closed (RESOURCE_EXHAUSTED).
   std::size_t max_queue_events = 100000;
@@ -62,5 +71,10 @@ struct Config {
   std::chrono::milliseconds transfer_idle{60000};
   std::string server_name = "chatd";
 };
+
+// The directory that holds uploaded files under this config.
+inline std::filesystem::path files_dir(const Config& config) {
+  return config.storage_dir.empty() ? config.data_dir / "files" : config.storage_dir;
+}
 
 }  // namespace chatcore

@@ -23,7 +23,8 @@ class ChatService {
   ChatService& operator=(const ChatService&) = delete;
 
   // Registers the service and its completion queue. Call before BuildAndStart().
-  // FAILED_PRECONDITION when the storage dir cannot be created.
+  // Opens the store in the data dir first. FAILED_PRECONDITION, with the reason, when the data
+  // or storage dir cannot be created or the database cannot be used.
   Status attach(grpc::ServerBuilder& builder);
   // Runs the chat loop on the calling thread until shutdown() has drained it.
   void run();

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 
 #include "chatbench/ceiling_server.h"
 #include "chatbench/stats.h"
@@ -26,6 +27,8 @@ chatcore::Config bench_config(const std::string& storage_dir) {
   chatcore::Config config;
   config.listen = "127.0.0.1:0";
   config.storage_dir = storage_dir;
+  // The database beside the files, so runs never share one.
+  config.data_dir = std::filesystem::path(storage_dir) / "data";
   config.limits.max_file_size = std::uint64_t{4} << 30;
   config.shutdown_grace = std::chrono::milliseconds(500);
   config.server_name = "chatd-bench";

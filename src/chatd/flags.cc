@@ -51,7 +51,20 @@ void add_network_flags(CLI::App& app, Settings& settings) {
 
 void add_storage_flags(CLI::App& app, Settings& settings) {
   chatcore::Config& c = settings.config;
-  add_path(app, "--storage-dir", c.storage_dir, "where uploaded files are stored");
+  add_path(app, "--data-dir", c.data_dir,
+           "holds the database (chatcore.db) and, by default, the files; created if missing");
+  // Empty (the default) means DATA-DIR/files; --print-config writes it empty so it follows.
+  add_path(app, "--storage-dir", c.storage_dir,
+           "where uploaded files are stored (empty: DATA-DIR/files)");
+  app.add_option_function<std::string>(
+         "--durability",
+         [&c](const std::string& v) {
+           c.durability = v == "full" ? chatcore::Durability::full : chatcore::Durability::normal;
+         },
+         "normal: an acknowledged message survives a crash of chatd; full: also a power cut "
+         "(an fsync per commit)")
+      ->check(CLI::IsMember({"normal", "full"}))
+      ->default_str("normal");
   app.add_option("--max-file-size", c.limits.max_file_size, "largest accepted upload, in bytes")
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));

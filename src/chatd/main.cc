@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   chatcore::log::Level level{};
   chatcore::log::parse_level(settings.log_level, level);
   chatcore::log::set_level(level);
+  // Before anything is logged: under systemd every line needs its priority prefix.
   chatcore::log::set_journal(chatd::stderr_is_journal());
   chatd::apply_hardening_flags(hardening, settings.config);
   return run(settings);

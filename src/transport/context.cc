@@ -4,8 +4,16 @@
 
 namespace chatcore::transport {
 
+namespace {
+Config resolved(Config c) {
+  c.storage_dir = files_dir(c);
+  return c;
+}
+}  // namespace
+
 ServiceContext::ServiceContext(Config c)
-    : config(std::move(c)),
+    : config(resolved(std::move(c))),
+      store_path(config.data_dir / "chatcore.db"),
       hub(model::HubConfig{.limits = config.limits,
                            .max_rooms = config.max_rooms,
                            .max_room_members = config.max_room_members,

@@ -14,6 +14,7 @@
 
 #include "chatcore/v1/chat.grpc.pb.h"
 #include "model/hub.h"
+#include "store/sqlite_store.h"
 #include "transport/admission.h"
 #include "transport/call_registry.h"
 #include "transport/delayed_flush.h"
@@ -40,7 +41,9 @@ using ChatAsyncService = v1::Chat::WithRawMethod_Connect<
 struct ServiceContext {
   explicit ServiceContext(Config c);
 
-  Config config;
+  Config config;  // storage_dir resolved (files_dir)
+  std::filesystem::path store_path;
+  std::unique_ptr<store::Store> store;  // opened by ChatService::attach
   ChatAsyncService service;
   EventEncoder encoder;
   std::unique_ptr<grpc::ServerCompletionQueue> cq;

@@ -90,7 +90,7 @@ Status Server::start() {
   d.loop = std::thread([&d] { d.service.run(); });
   const auto host = d.config.listen.substr(0, d.config.listen.rfind(':'));
   log::info("listening on {}:{} ({}; files in {}, limit {} bytes)", host, d.port,
-            d.config.tls_cert.empty() ? "plaintext" : "TLS", d.config.storage_dir.string(),
+            d.config.tls_cert.empty() ? "plaintext" : "TLS", files_dir(d.config).string(),
             d.config.limits.max_file_size);
   return {};
 }

@@ -51,6 +51,25 @@ Status prepare_storage(const std::filesystem::path& dir) {
   if (removed > 0) log::info("removed {} partial upload(s) left in {}", removed, dir.string());
   return {};
 }
+
+// The database is opened (created, upgraded) before anything is served, so a store that
+// cannot be used stops the start with its reason instead of failing the first message.
+Status open_store(ServiceContext& ctx) {
+  std::error_code ec;
+  std::filesystem::create_directories(ctx.config.data_dir, ec);
+  if (ec) {
+    return Status(Code::failed_precondition, fmt::format("cannot create data dir {}: {}",
+                                                         ctx.config.data_dir.string(), ec.message()));
+  }
+  // Completions are posted only after the loop started them, when the Waker exists.
+  auto opened = store::SqliteStore::open(
+      {.path = ctx.store_path, .durability = ctx.config.durability},
+      [&ctx](std::function<void()> fn) { ctx.waker->post(std::move(fn)); });
+  if (!opened.ok()) return opened.status();
+  ctx.store = std::move(*opened);
+  log::info("store {}: {}", ctx.store_path.string(), ctx.store->describe());
+  return {};
+}
 }  // namespace
 
 // The loop's own state, copied after every event into gauges that a scrape reads from
@@ -82,6 +101,7 @@ ChatService::~ChatService() = default;
 
 Status ChatService::attach(grpc::ServerBuilder& builder) {
   auto& ctx = impl_->ctx;
+  if (auto status = transport::open_store(ctx); !status.ok()) return status;
   if (auto status = transport::prepare_storage(ctx.config.storage_dir); !status.ok()) {
     return status;
   }
@@ -191,6 +211,8 @@ void ChatService::shutdown(grpc::Server& server, const std::string& reason) {
 
   // 4. No more disk work, no more wake-ups; then the queue drains and run() returns.
   ctx.io_pool.join();
+  // The store's last completions are posted before the Waker stops taking them.
+  if (ctx.store) ctx.store->close();
   ctx.waker->close();
   ctx.cq->Shutdown();
 }

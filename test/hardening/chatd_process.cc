@@ -17,7 +17,9 @@ ChatdProcess::ChatdProcess(const std::filesystem::path& storage, rlim_t fds,
   const char* chatd = std::getenv("CHATD");
   REQUIRE_MESSAGE(chatd != nullptr, "CHATD must name the chatd binary");
   std::vector<std::string> args = wrapper;
+  // The database in a subdirectory of the test's own dir, so no two tests share one.
   args.insert(args.end(), {chatd, "--listen", "127.0.0.1:0", "--storage-dir", storage.string(),
+                           "--data-dir", (storage / "db").string(),
                            "--max-sessions-per-peer", "0", "--command-rate", "0"});
   args.insert(args.end(), extra.begin(), extra.end());
   std::vector<char*> argv;

@@ -282,6 +282,7 @@ TEST_CASE("start-up removes the partial uploads a crash left, and keeps stored f
 
   Config config;
   config.listen = "127.0.0.1:0";
+  config.data_dir = dir.path() / "data";
   config.storage_dir = storage;
   Server server(config);
   REQUIRE(server.start().ok());

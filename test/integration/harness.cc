@@ -152,6 +152,7 @@ TestUser::~TestUser() { client_.reset(); }
 TestServer::TestServer(const std::function<void(Config&)>& tweak) {
   Config config;
   config.listen = "127.0.0.1:0";
+  config.data_dir = data_.path();
   config.storage_dir = storage_.path();
   // Tests send in bursts far beyond a person's pace; a test of flood protection sets its own.
   config.message_rate = {};

@@ -141,6 +141,7 @@ class TestServer {
  private:
   TestUser& fence_user();
 
+  TempDir data_;  // the database
   TempDir storage_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<TestUser> fence_;

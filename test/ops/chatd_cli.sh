@@ -21,7 +21,9 @@ out=$("$chatd" --version) || fail "--version exited $?"
 cat >"$tmp/chatd.conf" <<CONF
 # a comment
 listen = "127.0.0.1:0"
+data-dir = "$tmp/data"
 storage-dir = "$tmp/files"
+durability = "full"
 history = 7
 keepalive-ms = 5000
 message-rate = 1.5
@@ -29,7 +31,7 @@ log-level = "debug"
 CONF
 "$chatd" --config "$tmp/chatd.conf" --print-config >"$tmp/printed" || fail "--print-config failed"
 for line in 'history=7' 'keepalive-ms=5000' 'message-rate=1.5' 'log-level="debug"' \
-    "storage-dir=\"$tmp/files\"" 'max-rooms=10000'; do
+    "storage-dir=\"$tmp/files\"" "data-dir=\"$tmp/data\"" 'durability="full"' 'max-rooms=10000'; do
   grep -qxF -- "$line" "$tmp/printed" || { cat "$tmp/printed"; fail "printed config lacks $line"; }
 done
 "$chatd" --config "$tmp/chatd.conf" --history 9 --print-config | grep -qx 'history=9' ||
@@ -70,6 +72,8 @@ done
 [ -n "$addr" ] || fail "chatd did not report its port"
 [ "${addr##*:}" != 0 ] || fail "chatd reported port 0"
 [ -d "$tmp/files" ] || fail "the storage dir of the config file was not created"
+[ -f "$tmp/data/chatcore.db" ] || fail "the database was not created in the data dir"
+grep -q 'synchronous=FULL' "$tmp/log" || fail "durability = full is not in force"
 kill -TERM "$pid"
 wait "$pid"
 code=$?

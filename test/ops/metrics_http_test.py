@@ -77,7 +77,7 @@ def main():
         log = os.path.join(tmp, "log")
         with open(log, "w") as stderr:
             proc = subprocess.Popen(
-                [chatd, "--listen", "127.0.0.1:0", "--storage-dir", os.path.join(tmp, "files"),
+                [chatd, "--listen", "127.0.0.1:0", "--data-dir", os.path.join(tmp, "data"),
                  "--metrics-listen", "127.0.0.1:0", "--message-rate", "0", "--command-rate", "0"],
                 stderr=stderr)
         try:

@@ -44,7 +44,7 @@ def main():
             env = dict(os.environ, NOTIFY_SOCKET=notify_path,
                        JOURNAL_STREAM=f"{st.st_dev}:{st.st_ino}")
             chatd_proc = subprocess.Popen(
-                [chatd, "--listen", "127.0.0.1:0", "--storage-dir", os.path.join(tmp, "files")],
+                [chatd, "--listen", "127.0.0.1:0", "--data-dir", os.path.join(tmp, "data")],
                 stderr=stderr, env=env)
         try:
             ready = receive(sock, "READY=1", log)

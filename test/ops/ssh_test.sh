@@ -48,7 +48,7 @@ wait_log() {
   done
 }
 
-"$chatd" --listen 127.0.0.1:0 --storage-dir "$tmp/files" 2>"$tmp/chatd.log" &
+"$chatd" --listen 127.0.0.1:0 --data-dir "$tmp/data" 2>"$tmp/chatd.log" &
 pids+=($!)
 wait_log "$tmp/chatd.log" 'listening on'
 addr=$(grep -o 'listening on [0-9.]*:[0-9]*' "$tmp/chatd.log" | head -1 | sed 's/listening on //')

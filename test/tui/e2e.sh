@@ -49,7 +49,7 @@ type_line() { tm send-keys -t "$1" -l -- "$2"; tm send-keys -t "$1" Enter; }
 
 # The server on a port the OS picks; its log says which.
 mkdir -p "$tmp/files" "$tmp/alice" "$tmp/bob" "$tmp/carol"
-"$chatd" --listen 127.0.0.1:0 --storage-dir "$tmp/files" 2>"$tmp/chatd.log" &
+"$chatd" --listen 127.0.0.1:0 --data-dir "$tmp/data" 2>"$tmp/chatd.log" &
 chatd_pid=$!
 deadline=$((SECONDS + 15))
 addr=""

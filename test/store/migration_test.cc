@@ -1,0 +1,63 @@
+// Schema versions: an older database is upgraded in place with its data, a newer one refused.
+#include <SQLiteCpp/Database.h>
+
+#include "store_fixture.h"
+
+namespace chatcore::store::test {
+namespace {
+
+// A two-step schema stands in for "the previous release, then this one".
+constexpr Migration kOld[] = {
+    {"notes", "CREATE TABLE notes (text TEXT NOT NULL);"},
+};
+constexpr Migration kNew[] = {
+    kOld[0],
+    {"note authors", "ALTER TABLE notes ADD COLUMN author TEXT NOT NULL DEFAULT 'unknown';"},
+};
+
+TEST_CASE("a database at an older schema version opens and is upgraded, keeping its rows") {
+  TempDir dir;
+  const auto path = dir.path() / "chatcore.db";
+  FakeLoop loop;
+  REQUIRE(SqliteStore::open({.path = path, .schema = kOld}, loop.post()).ok());
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO notes(text) VALUES('kept')");
+  }
+  auto opened = SqliteStore::open({.path = path, .schema = kNew}, loop.post());
+  REQUIRE_MESSAGE(opened.ok(), opened.status().to_string());
+  (*opened)->close();
+  SQLite::Database db(path.string());
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == 2);
+  CHECK(db.execAndGet("SELECT text || '/' || author FROM notes").getString() == "kept/unknown");
+}
+
+TEST_CASE("the release schema upgrades the first version's database") {
+  TempDir dir;
+  const auto path = dir.path() / "chatcore.db";
+  FakeLoop loop;
+  const auto all = schema_migrations();
+  REQUIRE(SqliteStore::open({.path = path, .schema = all.first(1)}, loop.post()).ok());
+  auto opened = SqliteStore::open({.path = path}, loop.post());
+  REQUIRE_MESSAGE(opened.ok(), opened.status().to_string());
+  CHECK((*opened)->describe().find("schema " + std::to_string(all.size())) != std::string::npos);
+}
+
+TEST_CASE("a database from a newer chatd is refused, untouched, with both versions named") {
+  TempDir dir;
+  const auto path = dir.path() / "chatcore.db";
+  FakeLoop loop;
+  REQUIRE(SqliteStore::open({.path = path, .schema = kNew}, loop.post()).ok());
+  auto opened = SqliteStore::open({.path = path, .schema = kOld}, loop.post());
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.status().code == Code::failed_precondition);
+  const auto& text = opened.status().message;
+  CHECK(text.find("schema version 2") != std::string::npos);
+  CHECK(text.find("knows up to 1") != std::string::npos);
+  CHECK(text.find("newer chatd") != std::string::npos);
+  SQLite::Database db(path.string());
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == 2);
+}
+
+}  // namespace
+}  // namespace chatcore::store::test

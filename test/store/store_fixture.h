@@ -1,0 +1,101 @@
+// What the store tests share: a temp dir for real database files, and a stand-in for the loop
+// thread that runs the completions a store posts and lets a test wait for one.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "store/sqlite_store.h"
+
+namespace chatcore::store::test {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "chatcore-store-XXXXXX");
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Completions queue here; only the test thread runs them, as only the loop would.
+class FakeLoop {
+ public:
+  Post post() {
+    return [this](std::function<void()> fn) {
+      std::unique_lock lock(mutex_);
+      ++posts_;
+      // A test may hold the store's thread right after its first batch.
+      held_.wait(lock, [this] { return !hold_; });
+      queue_.push_back(std::move(fn));
+      ready_.notify_all();
+    };
+  }
+  void hold() { const std::lock_guard lock(mutex_); hold_ = true; }
+  void release() {
+    { const std::lock_guard lock(mutex_); hold_ = false; }
+    held_.notify_all();
+  }
+  int posts() { const std::lock_guard lock(mutex_); return posts_; }
+
+  // Runs completions until `slot` is filled; fails the test after 10 s.
+  template <class T>
+  T await(std::optional<T>& slot) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!slot) {
+      std::function<void()> fn;
+      {
+        std::unique_lock lock(mutex_);
+        if (!ready_.wait_until(lock, until, [this] { return !queue_.empty(); })) {
+          FAIL("no completion from the store within 10 s");
+        }
+        fn = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      fn();
+    }
+    return std::move(*slot);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::condition_variable held_;
+  std::deque<std::function<void()>> queue_;
+  bool hold_ = false;
+  int posts_ = 0;
+};
+
+// Calls one store operation and waits for its result: sync(loop, [&](auto done) { ... }).
+template <class T, class Op>
+Result<T> sync(FakeLoop& loop, Op op) {
+  std::optional<Result<T>> slot;
+  op([&slot](Result<T> r) { slot = std::move(r); });
+  return loop.await(slot);
+}
+
+inline std::unique_ptr<SqliteStore> open_ok(const std::filesystem::path& db, FakeLoop& loop,
+                                            Durability durability = Durability::normal) {
+  auto opened = SqliteStore::open({.path = db, .durability = durability}, loop.post());
+  REQUIRE_MESSAGE(opened.ok(), opened.status().to_string());
+  return std::move(*opened);
+}
+
+}  // namespace chatcore::store::test
