@@ -134,7 +134,11 @@ bool upload_file_open(const std::filesystem::path& storage, int pid) {
   for (const auto& e : std::filesystem::directory_iterator(fds, ec)) {
     std::error_code link_ec;
     const std::string target = std::filesystem::read_symlink(e.path(), link_ec).string();
-    if (link_ec || !target.starts_with(dir)) continue;
+    // Directly in the storage dir, not in a subdirectory (such as the database's).
+    if (link_ec || !target.starts_with(dir) ||
+        target.find('/', dir.size()) != std::string::npos) {
+      continue;
+    }
     if (target.ends_with(".part") || target.ends_with(" (deleted)")) return true;
   }
   return false;
