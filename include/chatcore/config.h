@@ -45,6 +45,8 @@ struct Config {
   std::size_t max_transfers = 4;
   std::size_t max_rooms = 10000;
   std::size_t max_room_members = 10000;
+  // Files one user may have stored at once (0: no cap); see ChatHub's file registry.
+  std::size_t max_files_per_user = 100;
   // Bytes all stored files and uploads in flight may take; 0 = only free disk space limits.
   std::uint64_t storage_quota = 0;
   int io_threads = 2;  // disk and hashing pool

@@ -15,6 +15,9 @@ void add_hardening_flags(CLI::App& app, chatcore::Config& config, HardeningFlags
   app.add_option("--max-transfers", config.max_transfers,
                  "uploads and downloads one session may run at once (0: no limit)")
       ->capture_default_str();
+  app.add_option("--max-files-per-user", config.max_files_per_user,
+                 "files one user may have stored at once (0: no limit)")
+      ->capture_default_str();
   app.add_option("--transfer-idle-s", flags.transfer_idle_s,
                  "cancel an upload or download with no progress for this many seconds")
       ->capture_default_str()

@@ -28,6 +28,8 @@ struct HubConfig {
   Limits limits;
   std::size_t max_rooms = 10000;
   std::size_t max_room_members = 10000;
+  // Files one user (by nickname) may have in the registry at once; 0 means no cap.
+  std::size_t max_files_per_user = 100;
   std::string server_name = "chatd";
 };
 
@@ -88,6 +90,9 @@ class ChatHub {
   // NOT_FOUND for an unknown id, PERMISSION_DENIED for a session the file was not sent to.
   Result<FileInfo> authorize_download(SessionId id, std::string_view file_id) const;
   std::vector<FileInfo> list_files(SessionId id) const;  // newest first
+  // Files no live session may download any more (their last holder disconnected), dropped
+  // from the registry since the last call; the caller deletes them from storage.
+  std::vector<FileInfo> take_dropped_files();
 
   // Delivers a ShutdownNotice to every session.
   void shutdown(std::string_view reason);

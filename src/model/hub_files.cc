@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <utility>
 
 namespace chatcore::model {
 namespace {
@@ -31,14 +32,35 @@ std::string too_large(std::uint64_t size, std::uint64_t limit) {
 
 void ChatHub::State::forget_files(const Session& s) {
   for (const auto& file_id : s.files) {
-    if (auto it = files.find(file_id); it != files.end()) it->second.allowed.erase(s.id);
+    auto it = files.find(file_id);
+    if (it == files.end()) continue;
+    it->second.allowed.erase(s.id);
+    if (!it->second.allowed.empty()) continue;
+    // Download rights follow sessions, so nobody can ever fetch this file again.
+    const auto sender = files_by_sender.find(fold_case(it->second.info.sender));
+    if (sender != files_by_sender.end() && --sender->second == 0) files_by_sender.erase(sender);
+    dropped_files.push_back(std::move(it->second.info));
+    files.erase(it);
   }
+}
+
+Status ChatHub::State::check_file_cap(const Session& s) const {
+  const auto cap = config.max_files_per_user;
+  if (cap == 0) return {};
+  const auto it = files_by_sender.find(fold_case(s.nickname));
+  if (it == files_by_sender.end() || it->second < cap) return {};
+  return Status{Code::resource_exhausted,
+                fmt::format("you have {} files stored, the limit; they are freed once "
+                            "everyone they went to has disconnected",
+                            it->second)};
 }
 
 Result<UploadTarget> ChatHub::check_upload(SessionId id, std::string_view name,
                                            std::uint64_t size, std::string_view room,
                                            std::string_view recipient) const {
-  if (state_->session(id) == nullptr) return unknown_session();
+  const auto* sender = state_->session(id);
+  if (sender == nullptr) return unknown_session();
+  if (auto cap = state_->check_file_cap(*sender); !cap.ok()) return cap;
   if (room.empty() == recipient.empty()) {
     return Status{Code::invalid_argument, "a file goes to exactly one room or one user"};
   }
@@ -90,6 +112,8 @@ Result<FileInfo> ChatHub::publish_file(SessionId id, const UploadTarget& target,
   if (file_id.empty() || state_->files.contains(std::string(file_id))) {
     return Status{Code::invalid_argument, "the file id is empty or already in use"};
   }
+  // Checked again: other uploads of the same user may have been published meanwhile.
+  if (auto cap = state_->check_file_cap(*s); !cap.ok()) return cap;
 
   FileInfo info{.id = std::string(file_id),
                 .name = target.safe_name,
@@ -125,6 +149,7 @@ Result<FileInfo> ChatHub::publish_file(SessionId id, const UploadTarget& target,
 
   auto& record = state_->files[info.id];
   record.info = info;
+  ++state_->files_by_sender[fold_case(info.sender)];
   for (SessionId member : audience) {
     record.allowed.insert(member);
     state_->sessions.at(member).files.push_back(info.id);
@@ -154,6 +179,10 @@ std::vector<FileInfo> ChatHub::list_files(SessionId id) const {
     if (auto f = state_->files.find(*it); f != state_->files.end()) out.push_back(f->second.info);
   }
   return out;
+}
+
+std::vector<FileInfo> ChatHub::take_dropped_files() {
+  return std::exchange(state_->dropped_files, {});
 }
 
 }  // namespace chatcore::model

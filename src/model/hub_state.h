@@ -51,6 +51,8 @@ struct ChatHub::State {
   std::unordered_map<std::string, SessionId> by_token;
   std::map<std::string, Room> rooms;                    // folded name -> room
   std::unordered_map<std::string, FileRecord> files;  // file id -> record
+  std::unordered_map<std::string, std::size_t> files_by_sender;  // folded sender -> records
+  std::vector<FileInfo> dropped_files;  // awaiting take_dropped_files()
 
   Session* session(SessionId id);
   const Session* session(SessionId id) const;
@@ -68,8 +70,11 @@ struct ChatHub::State {
   // Takes the session out of its room: the remaining members (and the leaver too when
   // `tell_self`) see MemberLeft; an emptied room is deleted with its history.
   void leave_current(Session& s, std::string_view reason, bool tell_self);
-  // Drops the session's download rights so the registry does not keep dead ids.
+  // Drops the session's download rights so the registry does not keep dead ids; a record
+  // nobody may download any more is dropped too, to bound the registry and its storage.
   void forget_files(const Session& s);
+  // RESOURCE_EXHAUSTED when the session's user already has max_files_per_user records.
+  Status check_file_cap(const Session& s) const;
 };
 
 }  // namespace chatcore::model

@@ -17,6 +17,7 @@ ServiceContext::ServiceContext(Config c)
       hub(model::HubConfig{.limits = config.limits,
                            .max_rooms = config.max_rooms,
                            .max_room_members = config.max_room_members,
+                           .max_files_per_user = config.max_files_per_user,
                            .server_name = config.server_name}),
       io_pool(static_cast<std::size_t>(std::max(1, config.io_threads))),
       admission(config.message_rate, config.command_rate, config.max_sessions_per_peer),

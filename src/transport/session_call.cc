@@ -6,6 +6,7 @@
 #include <google/protobuf/wire_format_lite.h>
 
 #include "transport/convert.h"
+#include "transport/dropped_files.h"
 #include "util/escape.h"
 #include "util/log.h"
 
@@ -250,6 +251,7 @@ void SessionCall::leave_hub(const char* why) {
   const auto id = id_;
   id_ = 0;
   ctx_.hub.disconnect(id, why);
+  delete_dropped_files(ctx_);
   ctx_.admission.closed(id);
   ctx_.calls.session_closed(id);
 }

@@ -38,6 +38,8 @@ class StorageBudget {
   explicit StorageBudget(std::uint64_t quota) : quota_(quota) {}
 
   void set_stored(std::uint64_t bytes) { stored_ = bytes; }
+  // A stored file was deleted: its bytes count no more.
+  void freed(std::uint64_t bytes) { stored_ -= bytes < stored_ ? bytes : stored_; }
   // RESOURCE_EXHAUSTED with what is left when `bytes` does not fit in the quota.
   Result<Reservation> reserve(std::uint64_t bytes);
 

@@ -207,3 +207,69 @@ TEST_CASE_FIXTURE(HubFixture, "list_files shows what a session may download, new
   CHECK(hub.list_files(a).size() == 2);
   CHECK(hub.list_files(12345).empty());
 }
+
+TEST_CASE_FIXTURE(HubFixture, "a file nobody may download any more leaves the registry") {
+  const auto a = join("alice", pa);
+  const auto b = join("bob", pb);
+  const auto c = join("carol", pc);
+  hub.create_room(a, "r");
+  hub.join_room(b, "r");
+  const auto room_file = *hub.publish_file(a, *hub.check_upload(a, "one", 7, "r", ""),
+                                           hub.new_file_id(), 7, kSha);
+  const auto to_carol = *hub.publish_file(a, *hub.check_upload(a, "two", 3, "", "carol"),
+                                          hub.new_file_id(), 3, kSha);
+
+  hub.disconnect(a, "gone");  // the sender goes; the recipients still hold both files
+  CHECK(hub.take_dropped_files().empty());
+  CHECK(hub.authorize_download(b, room_file.id).ok());
+
+  hub.disconnect(c, "gone");
+  auto dropped = hub.take_dropped_files();
+  REQUIRE(dropped.size() == 1);
+  CHECK(dropped[0].id == to_carol.id);
+  CHECK(dropped[0].size == 3);
+  CHECK(hub.take_dropped_files().empty());  // handed out once
+
+  hub.disconnect(b, "gone");
+  dropped = hub.take_dropped_files();
+  REQUIRE(dropped.size() == 1);
+  CHECK(dropped[0].id == room_file.id);
+  const auto d = join("dave", pd);
+  CHECK(hub.authorize_download(d, room_file.id).status().code == Code::not_found);
+}
+
+TEST_CASE("a user's stored files are capped, and the cap frees with the registry") {
+  model::HubConfig config;
+  config.max_files_per_user = 2;
+  model::ChatHub hub(config);
+  model::testing::FakeParticipant pa, pb, pc;
+  const auto a = *hub.connect("alice", &pa);
+  const auto b = *hub.connect("bob", &pb);
+  const auto c = *hub.connect("carol", &pc);
+  auto send = [&](model::SessionId from, std::string_view to) {
+    auto target = hub.check_upload(from, "f", 1, "", to);
+    if (!target.ok()) return target.status();
+    return hub.publish_file(from, *target, hub.new_file_id(), 1, kSha).status();
+  };
+  auto early = *hub.check_upload(a, "f", 1, "", "bob");  // checked while under the cap
+  CHECK(send(a, "bob").ok());
+  CHECK(send(a, "carol").ok());
+  const auto full = send(a, "bob");
+  CHECK(full.code == Code::resource_exhausted);
+  CHECK(full.message ==
+        "you have 2 files stored, the limit; they are freed once everyone they went to has "
+        "disconnected");
+  CHECK(hub.publish_file(a, early, hub.new_file_id(), 1, kSha).status().code ==
+        Code::resource_exhausted);
+  CHECK(send(b, "alice").ok());  // the cap is per sender
+
+  hub.disconnect(c, "gone");  // the file to carol is still alice's to download
+  CHECK(send(a, "bob").code == Code::resource_exhausted);
+  hub.disconnect(a, "gone");  // nobody holds the file to carol now: one of two is left
+  const auto again = *hub.connect("Alice", &pc);  // the same user, by folded nickname
+  CHECK(send(again, "bob").ok());
+  CHECK(send(again, "bob").code == Code::resource_exhausted);
+  hub.disconnect(b, "gone");  // drops the file only bob held; the new one is Alice's too
+  CHECK(send(again, "alice").ok());
+  CHECK(send(again, "alice").code == Code::resource_exhausted);
+}
