@@ -43,6 +43,12 @@ class WriteQueue {
   std::vector<Item> take_batch(std::size_t max_events, std::size_t max_bytes);
   // The write in flight completed. True when more events are queued for the next write.
   bool write_done();
+  // Drops every event not yet taken for a write: a session closed without a flush frees its
+  // backlog now, not when its stream is finally torn down.
+  void drop_pending() {
+    queue_.clear();
+    bytes_ = 0;
+  }
 
   bool writing() const { return writing_; }
   bool empty() const { return queue_.empty(); }

@@ -18,6 +18,7 @@
 #include "transport/admission.h"
 #include "transport/call_registry.h"
 #include "transport/delayed_flush.h"
+#include "transport/memory_trim.h"
 #include "transport/event_encoder.h"
 #include "transport/flush_list.h"
 #include "transport/loop.h"
@@ -57,6 +58,7 @@ struct ServiceContext {
   CallRegistry calls;
   FlushList flush;
   DelayedFlush delayed_flush;  // presence output, flushed together a little later
+  MemoryTrim memory_trim{io_pool};  // gives a burst's freed queues back after sessions end
   // Sessions on the whole server (Config::max_sessions, or derived from the fd limit).
   std::size_t max_sessions = 0;
 

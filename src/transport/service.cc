@@ -181,6 +181,7 @@ void ChatService::shutdown(grpc::Server& server, const std::string& reason) {
   // 1. Stop re-arming; every client hears why, then its stream ends once flushed.
   ctx.waker->post([&ctx, reason] {
     ctx.calls.begin_shutdown();
+    ctx.memory_trim.stop();
     ctx.hub.shutdown(reason);
     std::vector<transport::SessionCall*> open;
     for (const auto& [id, call] : ctx.calls.sessions()) open.push_back(call);

@@ -210,6 +210,7 @@ void SessionCall::finish(grpc::Status status) {
   if (state_ != State::streaming && state_ != State::overflowed) return;
   state_ = State::closing;
   final_status_ = std::move(status);
+  queue_.drop_pending();
   if (!queue_.writing()) start_finish();
 }
 
@@ -254,6 +255,7 @@ void SessionCall::leave_hub(const char* why) {
   delete_dropped_files(ctx_);
   ctx_.admission.closed(id);
   ctx_.calls.session_closed(id);
+  ctx_.memory_trim.soon(*ctx_.waker);
 }
 
 }  // namespace chatcore::transport

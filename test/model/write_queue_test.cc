@@ -79,3 +79,21 @@ TEST_CASE("an event's shared encoding travels with it and its size counts") {
   CHECK(batch[0].wire == wire);
   CHECK(batch[0].event == e);
 }
+
+TEST_CASE("dropping the backlog frees every queued event but leaves the write in flight") {
+  WriteQueue q({.max_events = 100, .max_bytes = 1 << 20});
+  q.push(message("in flight"));
+  auto batch = q.take_batch(1, 1 << 20);
+  REQUIRE(batch.size() == 1);
+  auto queued = message("queued");
+  std::weak_ptr<const Event> watch = queued;
+  q.push(std::move(queued));
+  q.push(message("queued too"));
+  REQUIRE(q.size() == 2);
+  q.drop_pending();
+  CHECK(q.empty());
+  CHECK(q.bytes() == 0);
+  CHECK(watch.expired());  // nothing of the backlog is held any more
+  CHECK(q.writing());      // the write gRPC holds still completes
+  CHECK_FALSE(q.write_done());
+}
