@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 #include <variant>
 
 namespace chatcore {
@@ -16,6 +17,8 @@ struct Welcome {
   std::string nickname;
   Limits limits;
   std::string server;
+  bool guest = true;  // no identity: nothing of this session outlives it
+  std::vector<RoomInfo> rooms;  // the identity's memberships, restored
 };
 
 struct RoomMessage {
@@ -26,14 +29,18 @@ struct RoomMessage {
   bool replay = false;  // part of the history replayed on join
   std::uint64_t client_msg_id = 0;
   std::int64_t sent_unix_ms = 0;
+  std::uint64_t room_epoch = 0;  // with message_id, the durable position in the room
+  bool missed = false;           // replayed on resume: sent while this client was away
 };
 
 struct DirectMessage {
-  std::uint64_t message_id = 0;
+  std::uint64_t message_id = 0;  // durable; ascending over every conversation
   std::string sender;
   std::string recipient;
   std::string text;
   std::uint64_t client_msg_id = 0;
+  std::int64_t sent_unix_ms = 0;
+  bool missed = false;  // replayed on resume, or stored while the recipient was offline
 };
 
 struct MemberJoined {
@@ -66,10 +73,26 @@ struct HistoryReplay {
 
 struct ShutdownNotice {
   std::string reason;
+  bool replaced = false;  // the same identity signed in from another client
+};
+
+// Everything missed while away has been sent; what follows is live.
+struct CaughtUp {
+  std::uint32_t room_messages = 0;
+  std::uint32_t direct_messages = 0;
+};
+
+// Retention removed messages this client had not seen: the replay of `room` (empty: DMs)
+// starts at `first_id`, and what came before it is no longer available.
+struct HistoryGap {
+  std::string room;
+  std::uint64_t epoch = 0;
+  std::uint64_t first_id = 0;
 };
 
 using EventBody = std::variant<Welcome, RoomMessage, DirectMessage, MemberJoined, MemberLeft,
-                               NickChanged, FileNotice, HistoryReplay, ShutdownNotice>;
+                               NickChanged, FileNotice, HistoryReplay, ShutdownNotice, CaughtUp,
+                               HistoryGap>;
 
 struct Event {
   std::uint64_t seq = 0;  // per session; assigned when the event is written to that session

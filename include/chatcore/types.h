@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace chatcore {
 
@@ -16,12 +17,32 @@ struct Limits {
 
 struct RoomInfo {
   std::string name;  // empty = the lobby
-  std::uint32_t members = 0;
+  std::uint32_t members = 0;  // every member, online or not
+  std::uint32_t online = 0;   // members with a session now
+  std::uint64_t epoch = 0;    // names the room's life; see RoomPosition
+  std::uint64_t last_id = 0;  // newest message id; 0 while it has none
+};
+
+// Where a client stopped reading one room: the newest message id it has seen in the room's
+// life `epoch` (a room deleted and created again under the same name has a new epoch).
+struct RoomPosition {
+  std::string room;
+  std::uint64_t epoch = 0;
+  std::uint64_t last_id = 0;
+};
+
+// What a client has seen, sent at Connect so the server replays only what came after.
+struct ResumePosition {
+  std::vector<RoomPosition> rooms;
+  std::uint64_t last_direct_id = 0;
 };
 
 struct UserInfo {
   std::string nickname;
-  std::string room;  // empty = the lobby
+  std::string room;  // first of `rooms` by name; empty = the lobby
+  bool online = true;
+  bool guest = false;
+  std::vector<std::string> rooms;  // every room the user is a member of, by name
 };
 
 struct FileInfo {

@@ -318,7 +318,14 @@ Result<std::vector<UserInfo>> Client::list_users(const std::string& room) {
                      [](const v1::ListUsersResponse& r) {
                        std::vector<UserInfo> users;
                        users.reserve(r.users_size());
-                       for (const auto& u : r.users()) users.push_back(UserInfo{u.nickname(), u.room()});
+                       for (const auto& u : r.users()) {
+                         users.push_back(UserInfo{
+                             .nickname = u.nickname(),
+                             .room = u.room(),
+                             .online = u.online(),
+                             .guest = u.guest(),
+                             .rooms = {u.rooms().begin(), u.rooms().end()}});
+                       }
                        return users;
                      });
 }

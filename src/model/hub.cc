@@ -113,7 +113,9 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, Participant* parti
   participant->deliver(make_event(Welcome{.session = *token,
                                           .nickname = std::string(nickname),
                                           .limits = state_->config.limits,
-                                          .server = state_->config.server_name}));
+                                          .server = state_->config.server_name,
+                                          .guest = true,
+                                          .rooms = {}}));
   return id;
 }
 
@@ -224,11 +226,19 @@ std::vector<RoomInfo> ChatHub::list_rooms() const {
 Result<std::vector<UserInfo>> ChatHub::list_users(std::string_view room) const {
   std::vector<UserInfo> out;
   if (room.empty()) {
-    for (const auto& [id, s] : state_->sessions) out.push_back({s.nickname, room_of(id)});
+    for (const auto& [id, s] : state_->sessions) {
+      const std::string in = room_of(id);
+      out.push_back(UserInfo{.nickname = s.nickname, .room = in, .online = true, .guest = true,
+                             .rooms = in.empty() ? std::vector<std::string>{}
+                                                 : std::vector<std::string>{in}});
+    }
   } else {
     const auto* r = state_->room(room);
     if (r == nullptr) return Status{Code::not_found, fmt::format("no room named '{}'", util::escape(room))};
-    for (SessionId id : r->members) out.push_back({state_->sessions.at(id).nickname, r->name});
+    for (SessionId id : r->members) {
+      out.push_back(UserInfo{.nickname = state_->sessions.at(id).nickname, .room = r->name,
+                             .online = true, .guest = true, .rooms = {r->name}});
+    }
   }
   std::sort(out.begin(), out.end(),
             [](const UserInfo& a, const UserInfo& b) { return a.nickname < b.nickname; });

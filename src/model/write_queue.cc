@@ -36,7 +36,9 @@ std::size_t approx_bytes(const Event& event) {
                                  f.room.size() + f.recipient.size() + 24;
                         },
                         [](const HistoryReplay& e) -> std::size_t { return e.room.size() + 4; },
-                        [](const ShutdownNotice& e) -> std::size_t { return e.reason.size(); },
+                        [](const ShutdownNotice& e) -> std::size_t { return e.reason.size() + 2; },
+                        [](const CaughtUp&) -> std::size_t { return 12; },
+                        [](const HistoryGap& e) -> std::size_t { return e.room.size() + 24; },
                     },
                     event.body);
 }

@@ -37,6 +37,22 @@ void to_proto(const Limits& l, v1::ServerLimits* out) {
   out->set_history(l.history);
 }
 
+void to_proto(const RoomInfo& r, v1::RoomInfo* out) {
+  out->set_name(r.name);
+  out->set_members(r.members);
+  out->set_online(r.online);
+  out->set_epoch(r.epoch);
+  out->set_last_id(r.last_id);
+}
+
+RoomInfo from_proto(const v1::RoomInfo& r) {
+  return RoomInfo{.name = r.name(),
+                  .members = r.members(),
+                  .online = r.online(),
+                  .epoch = r.epoch(),
+                  .last_id = r.last_id()};
+}
+
 Limits from_proto(const v1::ServerLimits& l) {
   return Limits{.max_file_size = l.max_file_size(),
                 .chunk_size = l.chunk_size(),
@@ -54,6 +70,8 @@ void to_proto(const Event& event, std::uint64_t seq, v1::Event* out) {
                    w->set_nickname(e.nickname);
                    to_proto(e.limits, w->mutable_limits());
                    w->set_server(e.server);
+                   w->set_guest(e.guest);
+                   for (const auto& room : e.rooms) to_proto(room, w->add_rooms());
                  },
                  [out](const RoomMessage& e) {
                    auto* m = out->mutable_room_message();
@@ -64,6 +82,8 @@ void to_proto(const Event& event, std::uint64_t seq, v1::Event* out) {
                    m->set_replay(e.replay);
                    m->set_client_msg_id(e.client_msg_id);
                    m->set_sent_unix_ms(e.sent_unix_ms);
+                   m->set_room_epoch(e.room_epoch);
+                   m->set_missed(e.missed);
                  },
                  [out](const DirectMessage& e) {
                    auto* m = out->mutable_direct_message();
@@ -72,6 +92,8 @@ void to_proto(const Event& event, std::uint64_t seq, v1::Event* out) {
                    m->set_recipient(e.recipient);
                    m->set_text(e.text);
                    m->set_client_msg_id(e.client_msg_id);
+                   m->set_sent_unix_ms(e.sent_unix_ms);
+                   m->set_missed(e.missed);
                  },
                  [out](const MemberJoined& e) {
                    auto* m = out->mutable_joined();
@@ -100,7 +122,21 @@ void to_proto(const Event& event, std::uint64_t seq, v1::Event* out) {
                    m->set_room(e.room);
                    m->set_count(e.count);
                  },
-                 [out](const ShutdownNotice& e) { out->mutable_shutdown()->set_reason(e.reason); },
+                 [out](const ShutdownNotice& e) {
+                   out->mutable_shutdown()->set_reason(e.reason);
+                   out->mutable_shutdown()->set_replaced(e.replaced);
+                 },
+                 [out](const CaughtUp& e) {
+                   auto* m = out->mutable_caught_up();
+                   m->set_room_messages(e.room_messages);
+                   m->set_direct_messages(e.direct_messages);
+                 },
+                 [out](const HistoryGap& e) {
+                   auto* m = out->mutable_gap();
+                   m->set_room(e.room);
+                   m->set_epoch(e.epoch);
+                   m->set_first_id(e.first_id);
+                 },
              },
              event.body);
 }
@@ -110,7 +146,13 @@ Welcome to_body(const v1::Welcome& w) {
   return Welcome{.session = w.session(),
                  .nickname = w.nickname(),
                  .limits = from_proto(w.limits()),
-                 .server = w.server()};
+                 .server = w.server(),
+                 .guest = w.guest(),
+                 .rooms = [&] {
+                   std::vector<RoomInfo> rooms;
+                   for (const auto& r : w.rooms()) rooms.push_back(from_proto(r));
+                   return rooms;
+                 }()};
 }
 
 RoomMessage to_body(const v1::RoomMessage& m) {
@@ -120,7 +162,9 @@ RoomMessage to_body(const v1::RoomMessage& m) {
                      .text = m.text(),
                      .replay = m.replay(),
                      .client_msg_id = m.client_msg_id(),
-                     .sent_unix_ms = m.sent_unix_ms()};
+                     .sent_unix_ms = m.sent_unix_ms(),
+                     .room_epoch = m.room_epoch(),
+                     .missed = m.missed()};
 }
 
 DirectMessage to_body(const v1::DirectMessage& m) {
@@ -128,7 +172,9 @@ DirectMessage to_body(const v1::DirectMessage& m) {
                        .sender = m.sender(),
                        .recipient = m.recipient(),
                        .text = m.text(),
-                       .client_msg_id = m.client_msg_id()};
+                       .client_msg_id = m.client_msg_id(),
+                       .sent_unix_ms = m.sent_unix_ms(),
+                       .missed = m.missed()};
 }
 
 MemberJoined to_body(const v1::MemberJoined& m) {
@@ -165,7 +211,13 @@ std::optional<EventBody> body_of(const v1::Event& in) {
     case v1::Event::kHistory:
       return HistoryReplay{.room = in.history().room(), .count = in.history().count()};
     case v1::Event::kShutdown:
-      return ShutdownNotice{.reason = in.shutdown().reason()};
+      return ShutdownNotice{.reason = in.shutdown().reason(), .replaced = in.shutdown().replaced()};
+    case v1::Event::kCaughtUp:
+      return CaughtUp{.room_messages = in.caught_up().room_messages(),
+                      .direct_messages = in.caught_up().direct_messages()};
+    case v1::Event::kGap:
+      return HistoryGap{
+          .room = in.gap().room(), .epoch = in.gap().epoch(), .first_id = in.gap().first_id()};
     case v1::Event::KIND_NOT_SET:
       break;
   }

@@ -22,6 +22,8 @@ void to_proto(const FileInfo& file, v1::FileInfo* out);
 FileInfo from_proto(const v1::FileInfo& file);
 void to_proto(const Limits& limits, v1::ServerLimits* out);
 Limits from_proto(const v1::ServerLimits& limits);
+void to_proto(const RoomInfo& room, v1::RoomInfo* out);
+RoomInfo from_proto(const v1::RoomInfo& room);
 
 grpc::Status to_grpc(const Status& status);
 Status from_grpc(const grpc::Status& status);

@@ -35,6 +35,11 @@ std::string describe(const Event& event) {
                              e.file.size, e.file.room, e.file.recipient);
         } else if constexpr (std::is_same_v<T, HistoryReplay>) {
           return fmt::format("HistoryReplay(room={}, count={})", e.room, e.count);
+        } else if constexpr (std::is_same_v<T, CaughtUp>) {
+          return fmt::format("CaughtUp(rooms={}, directs={})", e.room_messages, e.direct_messages);
+        } else if constexpr (std::is_same_v<T, HistoryGap>) {
+          return fmt::format("HistoryGap(room={}, epoch={}, first={})", e.room, e.epoch,
+                             e.first_id);
         } else {
           return fmt::format("ShutdownNotice({})", e.reason);
         }

@@ -21,7 +21,8 @@ TEST_CASE("an event of an unknown kind is skipped, not taken for a shutdown") {
 
 TEST_CASE("every event kind survives a round trip") {
   const EventBody bodies[] = {
-      Welcome{.session = "s", .nickname = "n", .limits = {}, .server = "srv"},
+      Welcome{.session = "s", .nickname = "n", .limits = {}, .server = "srv", .guest = false,
+              .rooms = {RoomInfo{.name = "r", .members = 2, .online = 1, .epoch = 3, .last_id = 9}}},
       RoomMessage{.message_id = 3, .room = "r", .sender = "a", .text = "hi"},
       DirectMessage{.message_id = 4, .sender = "a", .recipient = "b", .text = "psst"},
       MemberJoined{.room = "r", .nickname = "a", .members = 2},
@@ -30,6 +31,8 @@ TEST_CASE("every event kind survives a round trip") {
       FileNotice{.file = FileInfo{.id = "f", .name = "x.txt", .size = 9, .sender = "a", .sha256 = "", .room = "r", .recipient = ""}},
       HistoryReplay{.room = "r", .count = 7},
       ShutdownNotice{.reason = "maintenance"},
+      CaughtUp{.room_messages = 3, .direct_messages = 1},
+      HistoryGap{.room = "r", .epoch = 2, .first_id = 40},
   };
   for (const auto& body : bodies) {
     Event event;

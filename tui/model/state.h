@@ -102,6 +102,8 @@ class ChatState {
   void on(const chatcore::FileNotice& f, std::int64_t at, Effect& effect);
   void on(const chatcore::HistoryReplay& h, std::int64_t at, Effect& effect);
   void on(const chatcore::ShutdownNotice& s, std::int64_t at, Effect& effect);
+  void on(const chatcore::CaughtUp& c, std::int64_t at, Effect& effect);
+  void on(const chatcore::HistoryGap& g, std::int64_t at, Effect& effect);
 
   Buffer& buffer(const std::string& room);
   void push(const std::string& room, Line line);

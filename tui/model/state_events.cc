@@ -104,4 +104,20 @@ void ChatState::on(const chatcore::ShutdownNotice& s, std::int64_t, Effect& effe
   effect.shutdown = true;
 }
 
+void ChatState::on(const chatcore::CaughtUp& c, std::int64_t at, Effect&) {
+  const std::uint32_t missed = c.room_messages + c.direct_messages;
+  if (missed == 0) return;
+  push(room_, make_line(LineKind::history, at, {},
+                        "caught up: " + std::to_string(missed) + " missed message" +
+                            (missed == 1 ? "" : "s") + " above"));
+}
+
+void ChatState::on(const chatcore::HistoryGap& g, std::int64_t at, Effect&) {
+  const std::string where = g.room.empty() ? std::string("direct messages") : g.room;
+  push(g.room.empty() ? room_ : g.room,
+       make_line(LineKind::history, at, {},
+                 "older messages of " + where + " are no longer available (before #" +
+                     std::to_string(g.first_id) + ")"));
+}
+
 }  // namespace chat
