@@ -1,6 +1,7 @@
 #include "store/sqlite_store.h"
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <future>
 #include <utility>
@@ -12,6 +13,23 @@ namespace chatcore::store {
 namespace {
 std::string pragma(SQLite::Database& db, const std::string& sql) {
   return db.execAndGet(sql).getString();
+}
+
+// What an operator can do about it, after SQLite's own words.
+std::string hint(int code) {
+  switch (code & 0xff) {
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      return " (chatd must be able to write the database file and create files beside it)";
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return " (the file is damaged or not chatd's: move it aside or restore a backup)";
+    case SQLITE_FULL:
+      return " (the disk is full)";
+    default:
+      return "";
+  }
 }
 }  // namespace
 
@@ -41,7 +59,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions& opti
       db->execAndGet(fmt::format("PRAGMA max_page_count = {}", options.max_pages));
     }
     // A database that cannot be written (read-only file or filesystem) is found now, not at
-    // the first message.
+    // the first message. SQLite quietly opens a file it may not write read-only.
+    if (sqlite3_db_readonly(db->getHandle(), "main") == 1) {
+      return Status(Code::failed_precondition,
+                    fmt::format("cannot open the store {}: it is read-only for chatd{}", where,
+                                hint(SQLITE_READONLY)));
+    }
     db->exec("BEGIN IMMEDIATE; COMMIT");
     // Read back from the connection: the log line says what is in force, not what was asked.
     const int sync = db->execAndGet("PRAGMA synchronous").getInt();
@@ -52,8 +75,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions& opti
     return std::unique_ptr<SqliteStore>(
         new SqliteStore(std::move(db), std::move(post), std::move(description)));
   } catch (const SQLite::Exception& e) {
-    return Status(Code::failed_precondition,
-                  fmt::format("cannot open the store {}: {}", where, e.what()));
+    return Status(Code::failed_precondition, fmt::format("cannot open the store {}: {}{}", where,
+                                                         e.what(), hint(e.getErrorCode())));
   }
 }
 
@@ -75,8 +98,9 @@ Result<Snapshot> SqliteStore::load(std::size_t recent_per_room) {
         try {
           promise.set_value(read_snapshot(c, recent_per_room));
         } catch (const SQLite::Exception& e) {
-          promise.set_value(
-              Status(Code::failed_precondition, fmt::format("cannot load the store: {}", e.what())));
+          promise.set_value(Status(Code::failed_precondition,
+                                   fmt::format("cannot load the store: {}{}", e.what(),
+                                               hint(e.getErrorCode()))));
         }
         return {};
       },

@@ -136,6 +136,8 @@ TEST_CASE("writes queued together commit as one batch, and a bad one fails alone
   loop.hold();
   std::optional<Result<StoredRoom>> warmup;
   s->create_room("warmup", 1, [&](Result<StoredRoom> r) { warmup = std::move(r); });
+  loop.wait_posts(before + 1);
+  const auto transactions = s->transactions();
   std::vector<std::optional<Result<StoredMessage>>> results(100);
   for (int i = 0; i < 100; ++i) {
     const std::string room = i == 50 ? "nowhere" : "go";
@@ -144,9 +146,10 @@ TEST_CASE("writes queued together commit as one batch, and a bad one fails alone
   }
   loop.release();
   for (auto& r : results) loop.await(r);
-  // The warm-up's batch, then one for all hundred (or all in one, if the thread woke late):
-  // one commit and one wake-up of the loop per batch, not per message.
-  CHECK(loop.posts() - before <= 2);
+  // The warm-up's batch, then one for all hundred: one transaction and one wake-up of the
+  // loop per batch, not per message.
+  CHECK(s->transactions() == transactions + 1);
+  CHECK(loop.posts() - before == 2);
   std::uint64_t id = 0;
   for (int i = 0; i < 100; ++i) {
     const auto& r = *results[static_cast<std::size_t>(i)];
