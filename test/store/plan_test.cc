@@ -16,14 +16,17 @@ std::vector<std::string> plan(SQLite::Database& db, const char* sql) {
   return out;
 }
 
+// A database at the release schema, opened beside the store.
+SQLite::Database fresh(const TempDir& dir) {
+  const auto path = dir.path() / "chatcore.db";
+  FakeLoop loop;
+  open_ok(path, loop);
+  return SQLite::Database(path.string());
+}
+
 TEST_CASE("the per-request reads and lookups never scan a table") {
   TempDir dir;
-  const auto path = dir.path() / "chatcore.db";
-  {
-    FakeLoop loop;
-    open_ok(path, loop);
-  }
-  SQLite::Database db(path.string());
+  auto db = fresh(dir);
   const char* indexed[] = {
       sql::kHistory,       sql::kSince,          sql::kDirectsSince,    sql::kRoomEpoch,
       sql::kNextId,        sql::kDeleteRoom,     sql::kIdentityByHash,  sql::kIdentityByNick,
@@ -45,12 +48,7 @@ TEST_CASE("the per-request reads and lookups never scan a table") {
 
 TEST_CASE("directs_since walks both of its indexes from the position asked for") {
   TempDir dir;
-  const auto path = dir.path() / "chatcore.db";
-  {
-    FakeLoop loop;
-    open_ok(path, loop);
-  }
-  SQLite::Database db(path.string());
+  auto db = fresh(dir);
   std::string all;
   for (const auto& line : plan(db, sql::kDirectsSince)) all += line + "\n";
   // Each half starts at after_id in its own index; only its `limit` rows are sorted.

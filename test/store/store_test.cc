@@ -132,12 +132,7 @@ TEST_CASE("writes queued together commit as one batch, and a bad one fails alone
   auto s = open_ok(dir.path() / "chatcore.db", loop);
   REQUIRE(create(loop, *s, "go").ok());
   const int before = loop.posts();
-  // The store's thread stops at its next post, so everything below queues behind it.
-  loop.hold();
-  std::optional<Result<StoredRoom>> warmup;
-  s->create_room("warmup", 1, [&](Result<StoredRoom> r) { warmup = std::move(r); });
-  loop.wait_posts(before + 1);
-  const auto transactions = s->transactions();
+  const auto transactions = hold_writer(loop, *s);
   std::vector<std::optional<Result<StoredMessage>>> results(100);
   for (int i = 0; i < 100; ++i) {
     const std::string room = i == 50 ? "nowhere" : "go";
@@ -168,11 +163,7 @@ TEST_CASE("a burst longer than one batch is committed in batches of at most kMax
   FakeLoop loop;
   auto s = open_ok(dir.path() / "chatcore.db", loop);
   REQUIRE(create(loop, *s, "go").ok());
-  const int before = loop.posts();
-  loop.hold();
-  s->create_room("warmup", 1, [](Result<StoredRoom>) {});
-  loop.wait_posts(before + 1);
-  const auto transactions = s->transactions();
+  const auto transactions = hold_writer(loop, *s);
   const std::size_t n = 2 * Writer::kMaxBatch + 1;
   std::vector<std::optional<Result<StoredMessage>>> results(n);
   for (std::size_t i = 0; i < n; ++i) {
