@@ -97,7 +97,7 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, Participant* parti
 }
 
 Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view secret_hash,
-                                   Participant* participant) {
+                                   Participant* participant, const ResumePosition& resume) {
   if (participant == nullptr) return Status{Code::internal, "a session needs a participant"};
   if (auto st = check_name(nickname, kMaxNicknameChars, "nickname"); !st.ok()) return st;
   State& st = *state_;
@@ -178,14 +178,24 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
 
   // What an identity finds on its return: each room's recent history, what was sent to it
   // while away, then the switch to live.
-  std::uint32_t directs = 0;
-  for (const auto& key : identity->rooms) st.replay_history(s, st.rooms.at(key));
+  CaughtUp caught_up;
+  for (const auto& key : identity->rooms) {
+    const Room& r = st.rooms.at(key);
+    const auto named = std::find_if(resume.rooms.begin(), resume.rooms.end(),
+                                    [&](const RoomPosition& p) { return fold_case(p.room) == key; });
+    if (named == resume.rooms.end()) {
+      st.replay_history(s, r);
+    } else {
+      caught_up.room_messages += st.resume_room(s, r, *named);
+    }
+  }
   for (auto& dm : identity->waiting) {
+    if (dm.message_id <= resume.last_direct_id) continue;
     participant->deliver(make_event(std::move(dm)));
-    ++directs;
+    ++caught_up.direct_messages;
   }
   identity->waiting.clear();
-  participant->deliver(make_event(CaughtUp{.room_messages = 0, .direct_messages = directs}));
+  participant->deliver(make_event(caught_up));
   if (old == nullptr) st.go_online(s);
   if (!renamed_from.empty()) {
     for (const auto& key : identity->rooms) {

@@ -61,10 +61,12 @@ class ChatHub {
   // With `secret_hash` (hex SHA-256 of the client's secret; empty: a guest) the session is
   // that identity's: the first identity to use a nickname owns it, a known identity asking
   // for a free other nickname moves to it, and an identity that is online already takes its
-  // session over (the old one is replaced). Its Welcome lists its rooms; the history of each
-  // follows, then CaughtUp.
+  // session over (the old one is replaced). Its Welcome lists its rooms; then, per room, what
+  // came after the client's `resume` position (marked missed, with a HistoryGap first if the
+  // kept history cannot fill it) or, for a room it does not name, the recent history; then
+  // the DMs kept for it; then CaughtUp.
   Result<SessionId> connect(std::string_view nickname, std::string_view secret_hash,
-                            Participant* participant);
+                            Participant* participant, const ResumePosition& resume = {});
   // Removes the session. A guest's rooms see it leave with `reason`; an identity stays a
   // member of its rooms, which see it go offline.
   void disconnect(SessionId id, std::string_view reason);

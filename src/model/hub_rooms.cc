@@ -80,6 +80,27 @@ void ChatHub::State::replay_history(const Session& s, const Room& r) const {
   }
 }
 
+std::uint32_t ChatHub::State::resume_room(const Session& s, const Room& r,
+                                          const RoomPosition& position) const {
+  const std::uint64_t first_kept = r.history.empty() ? r.last_id + 1
+                                                     : r.history.front().message_id;
+  const bool same_life = position.epoch == r.epoch;
+  const std::uint64_t after = same_life ? position.last_id : 0;
+  if (!same_life || after + 1 < first_kept) {
+    s.participant->deliver(
+        make_event(HistoryGap{.room = r.name, .epoch = r.epoch, .first_id = first_kept}));
+  }
+  std::uint32_t sent = 0;
+  for (const RoomMessage& kept : r.history) {
+    if (kept.message_id <= after) continue;
+    RoomMessage m = kept;
+    m.missed = true;
+    s.participant->deliver(make_event(std::move(m)));
+    ++sent;
+  }
+  return sent;
+}
+
 void ChatHub::State::go_offline(Session& s, std::string_view reason) {
   for (const auto& key : rooms_of(s)) {
     Room& r = rooms.at(key);

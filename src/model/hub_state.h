@@ -115,6 +115,10 @@ struct ChatHub::State {
   void go_online(Session& s);
   // Sends the room's kept history to the session: HistoryReplay, then the messages as replay.
   void replay_history(const Session& s, const Room& r) const;
+  // Sends what the session missed since `position`: a HistoryGap first when the kept history
+  // cannot fill the gap (another epoch, or messages after last_id already dropped), then the
+  // kept messages after it, marked missed. Returns how many it sent.
+  std::uint32_t resume_room(const Session& s, const Room& r, const RoomPosition& position) const;
   void go_offline(Session& s, std::string_view reason);
   // Drops the session's download rights so the registry does not keep dead ids; a record
   // nobody may download any more is dropped too, to bound the registry and its storage.

@@ -114,7 +114,7 @@ bool SessionCall::on_started() {
     finish(to_grpc(secret_hash.status()));
     return true;
   }
-  auto id = ctx_.hub.connect(request_.nickname(), *secret_hash, this);
+  auto id = ctx_.hub.connect(request_.nickname(), *secret_hash, this, from_proto(request_.resume()));
   if (!id.ok()) {
     log::info("login refused for '{}' from {}: {}", util::escape(request_.nickname()), peer(),
               id.status().message);

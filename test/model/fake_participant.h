@@ -59,8 +59,9 @@ struct HubFixture {
   }
 
   // An identity's session: `secret` stands for the hash of its secret.
-  SessionId sign_in(std::string_view nick, std::string_view secret, FakeParticipant& p) {
-    auto r = hub.connect(nick, secret, &p);
+  SessionId sign_in(std::string_view nick, std::string_view secret, FakeParticipant& p,
+                    const ResumePosition& resume = {}) {
+    auto r = hub.connect(nick, secret, &p, resume);
     REQUIRE_MESSAGE(r.ok(), r.status().to_string());
     return *r;
   }

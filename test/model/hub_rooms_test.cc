@@ -89,3 +89,51 @@ TEST_CASE_FIXTURE(HubFixture, "history pages go back from before_id, oldest firs
   CHECK(big.history(b, "r", 0, 3).status().code == Code::failed_precondition);
   CHECK(big.history(a, "none", 0, 3).status().code == Code::not_found);
 }
+
+TEST_CASE_FIXTURE(HubFixture, "resume sends what came after the position, or says what is gone") {
+  const auto a = sign_in("alice", "hash-a", pa);
+  const auto b = join("bob", pb);
+  hub.create_room(a, "r");
+  hub.create_room(a, "quiet");
+  hub.join_room(b, "r");
+  const auto epoch = hub.list_rooms()[1].epoch;  // r
+  for (int i = 1; i <= 2; ++i) REQUIRE(hub.send_room(b, "r", "m" + std::to_string(i), 0).ok());
+  hub.disconnect(a, "away");
+  for (int i = 3; i <= 4; ++i) REQUIRE(hub.send_room(b, "r", "m" + std::to_string(i), 0).ok());
+
+  // Seen up to 2: 3 and 4 follow, marked missed; "quiet", not named, gets its (empty) history.
+  FakeParticipant back;
+  sign_in("alice", "hash-a", back, ResumePosition{.rooms = {{"R", epoch, 2}}, .last_direct_id = 0});
+  auto missed = back.all<RoomMessage>();
+  REQUIRE(missed.size() == 2);
+  CHECK(missed[0].message_id == 3);
+  CHECK(missed[1].text == "m4");
+  CHECK(missed[0].missed);
+  CHECK_FALSE(missed[0].replay);
+  CHECK(back.count<HistoryGap>() == 0);
+  CHECK(back.count<HistoryReplay>() == 0);
+  CHECK(back.last<CaughtUp>().room_messages == 2);
+
+  // Seen up to 0 with history kept from 2 on (3 kept): a gap first, then what is kept.
+  REQUIRE(hub.send_room(b, "r", "m5", 0).ok());
+  FakeParticipant old;
+  sign_in("alice", "hash-a", old, ResumePosition{.rooms = {{"r", epoch, 0}}, .last_direct_id = 0});
+  const auto gap = old.last<HistoryGap>();
+  CHECK(gap.room == "r");
+  CHECK(gap.first_id == 3);
+  CHECK(old.all<RoomMessage>().size() == 3);
+
+  // Another epoch: the position means nothing here; a gap, then everything kept.
+  FakeParticipant other;
+  sign_in("alice", "hash-a", other,
+          ResumePosition{.rooms = {{"r", epoch + 100, 5}}, .last_direct_id = 0});
+  CHECK(other.last<HistoryGap>().epoch == epoch);
+  CHECK(other.all<RoomMessage>().size() == 3);
+
+  // Up to date: nothing.
+  FakeParticipant current;
+  sign_in("alice", "hash-a", current,
+          ResumePosition{.rooms = {{"r", epoch, 5}}, .last_direct_id = 0});
+  CHECK(current.count<RoomMessage>() == 0);
+  CHECK(current.count<HistoryGap>() == 0);
+}
