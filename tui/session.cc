@@ -125,9 +125,7 @@ void App::on_closed(std::uint64_t generation, const chatcore::Status& status) {
   if (generation != generation_ || quitting_) return;
   state_.connection = Connection::closed;
   state_.connection_note = status.message;
-  if (status.code == chatcore::Code::aborted) {
-    state_.add_error(status.message + ": this window no longer receives messages; /quit leaves");
-  } else {
+  if (status.code != chatcore::Code::aborted) {  // a takeover: its notice said it all
     state_.add_error("disconnected: " + status.to_string() + "; /quit leaves");
   }
   request_redraw();

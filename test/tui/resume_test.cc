@@ -159,3 +159,10 @@ TEST_CASE("a history gap is a visible line in its room") {
   s.apply(ev(chatcore::HistoryGap{"", 0, 40}));
   CHECK(last(s) == "-- older messages of direct messages are no longer available (before #40) --");
 }
+
+TEST_CASE("a takeover by another client of the same identity is told apart from a shutdown") {
+  ChatState s;
+  s.apply(identity_welcome("s1", {{"general", 2}}));
+  CHECK(s.apply(ev(chatcore::ShutdownNotice{"signed in from another client", true})).shutdown);
+  CHECK(last(s) == "!! you signed in from another client; this window stops here (/quit leaves)");
+}

@@ -109,7 +109,13 @@ void ChatState::on(const chatcore::HistoryReplay& h, std::int64_t at, Effect&) {
 
 void ChatState::on(const chatcore::ShutdownNotice& s, std::int64_t, Effect& effect) {
   connection_note = s.reason;
-  add_error("the server is shutting down: " + (s.reason.empty() ? "no reason given" : s.reason));
+  if (s.replaced) {
+    // Reconnecting would take the session back from the other client: the user decides.
+    add_error("you " + (s.reason.empty() ? std::string("signed in from another client") : s.reason) +
+              "; this window stops here (/quit leaves)");
+  } else {
+    add_error("the server is shutting down: " + (s.reason.empty() ? "no reason given" : s.reason));
+  }
   effect.shutdown = true;
 }
 
