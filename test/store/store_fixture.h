@@ -42,11 +42,17 @@ class FakeLoop {
     return [this](std::function<void()> fn) {
       std::unique_lock lock(mutex_);
       ++posts_;
+      ready_.notify_all();
       // A test may hold the store's thread right after its first batch.
       held_.wait(lock, [this] { return !hold_; });
       queue_.push_back(std::move(fn));
       ready_.notify_all();
     };
+  }
+  // Waits until the store has posted `n` times in all (a held post counts once it started).
+  void wait_posts(int n) {
+    std::unique_lock lock(mutex_);
+    REQUIRE(ready_.wait_for(lock, std::chrono::seconds(10), [&] { return posts_ >= n; }));
   }
   void hold() { const std::lock_guard lock(mutex_); hold_ = true; }
   void release() {
