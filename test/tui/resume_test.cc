@@ -92,6 +92,11 @@ TEST_CASE("a reconnect: an identity's rooms come from the server; a guest's are 
   CHECK(names(s) == std::vector<std::string>{"", "random"});
   CHECK(s.room() == "random");
   CHECK(last(s) == "-- reconnected to 127.0.0.1:1; back in #random");
+  s.focus("random");
+  s.apply(identity_welcome("s3", {}));
+  CHECK(names(s) == std::vector<std::string>{""});
+  CHECK(format_line(s.lines()[s.lines().size() - 2], false) ==
+        "!! the server no longer counts you in #random; /join to go back");
 
   ChatState g;
   g.apply(welcome("bob"));

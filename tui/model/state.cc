@@ -21,6 +21,7 @@ std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
   session_ = w.session;
   caught_up = w.guest;
   std::vector<std::string> rejoin;
+  std::string dropped;
   for (const RoomEntry& e : std::vector<RoomEntry>(rooms_)) {
     if (e.name.empty()) continue;
     const bool listed = std::any_of(w.rooms.begin(), w.rooms.end(), [&](auto& r) { return r.name == e.name; });
@@ -28,10 +29,13 @@ std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
     if (w.guest) {
       rejoin.push_back(e.name);
     } else {
-      push(e.name, make_line(LineKind::error, 0, {}, "the server no longer counts you in " + room_label(e.name)));
+      // An identity's memberships are the server's to keep: one it no longer lists was left
+      // from another client (or lost by the server), and joining it again is the user's call.
+      dropped += (dropped.empty() ? "" : ", ") + room_label(e.name);
       left_room(e.name);
     }
   }
+  if (!dropped.empty()) add_error("the server no longer counts you in " + dropped + "; /join to go back");
   for (const auto& r : w.rooms) {
     if (r.name.empty()) continue;
     const bool known = is_member(r.name);
