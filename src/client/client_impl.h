@@ -57,7 +57,7 @@ struct Session {
 
   // Reader thread only.
   bool replaced = false;  // the server said another client of this identity took over
-  std::string replaced_reason;
+  std::string shutdown_reason;  // of the last Shutdown notice
 
   Status token(std::string* out);
   void cancel();  // close(): ends the stream and any wait for a reconnect

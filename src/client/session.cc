@@ -93,9 +93,11 @@ void observe(Session& s, const Event& event) {
         (void)s.keeper.move_to(PositionKeeper::file_for(dir, s.address, n->new_nickname));
       }
     }
-  } else if (const auto* down = std::get_if<ShutdownNotice>(&event.body); down && down->replaced) {
-    s.replaced = true;
-    s.replaced_reason = down->reason.empty() ? "signed in from another client" : down->reason;
+  } else if (const auto* down = std::get_if<ShutdownNotice>(&event.body)) {
+    s.replaced = down->replaced;
+    s.shutdown_reason = !down->reason.empty() ? down->reason
+                        : down->replaced      ? "signed in from another client"
+                                              : "the server shut down";
   }
 }
 
@@ -119,7 +121,13 @@ Status stream(Session& s, v1::EventBatch& batch) {
   } while (s.reader->Read(&batch));
   s.connected = false;
   Status end = transport::from_grpc(s.reader->Finish());
-  if (s.replaced) return Status(Code::aborted, s.replaced_reason);
+  if (s.replaced) return Status(Code::aborted, s.shutdown_reason);
+  // A server ends a stream itself only when it shuts down; for a client that reconnects
+  // that is a loss like any other, and the notice says why.
+  if (end.ok() && s.options.reconnect) {
+    end = Status(Code::unavailable, s.shutdown_reason.empty() ? "the server ended the session" : s.shutdown_reason);
+  }
+  s.shutdown_reason.clear();
   return end;
 }
 
