@@ -43,6 +43,10 @@ struct Config {
   std::size_t max_sessions_per_peer = 100;  // sessions from one IP address; 0 = no limit
   // Uploads and downloads one session may run at once (each may buffer ~2 MiB); 0 = no limit.
   std::size_t max_transfers = 4;
+  // Bytes all transfers together may buffer (download read-ahead, upload chunks not yet on
+  // disk); with many open, each gets a smaller window, never less than one chunk. 0 = no
+  // budget.
+  std::uint64_t transfer_memory = 256ull << 20;
   std::size_t max_rooms = 10000;
   std::size_t max_room_members = 10000;
   // Files one user may have stored at once (0: no cap); see ChatHub's file registry.

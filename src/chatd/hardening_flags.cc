@@ -15,6 +15,10 @@ void add_hardening_flags(CLI::App& app, chatcore::Config& config, HardeningFlags
   app.add_option("--max-transfers", config.max_transfers,
                  "uploads and downloads one session may run at once (0: no limit)")
       ->capture_default_str();
+  app.add_option("--transfer-memory", config.transfer_memory,
+                 "bytes all transfers together may buffer; each gets a share, at least one "
+                 "chunk (0: no budget)")
+      ->capture_default_str();
   app.add_option("--max-files-per-user", config.max_files_per_user,
                  "files one user may have stored at once (0: no limit)")
       ->capture_default_str();

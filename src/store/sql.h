@@ -67,11 +67,14 @@ inline constexpr char kRemoveMember[] = "DELETE FROM members WHERE identity = ? 
 inline constexpr char kInsertDirect[] =
     "INSERT INTO directs(pair, from_identity, sender, to_identity, recipient, body, sent_ms, "
     "client_msg_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
-// The two halves each walk their own index in id order; a DM to oneself is in the first.
+// The two halves each walk their own index from after_id in id order (named: with no
+// statistics the planner would rather range over every conversation's ids); a DM to oneself
+// is in the first half only.
 inline constexpr char kDirectsSince[] =
-    "SELECT * FROM (SELECT " CHATCORE_DIRECT_COLUMNS " FROM directs"
+    "SELECT * FROM (SELECT " CHATCORE_DIRECT_COLUMNS " FROM directs INDEXED BY directs_from"
     " WHERE from_identity = ?1 AND id > ?2 ORDER BY id LIMIT ?3)"
-    " UNION ALL SELECT * FROM (SELECT " CHATCORE_DIRECT_COLUMNS " FROM directs"
+    " UNION ALL SELECT * FROM (SELECT " CHATCORE_DIRECT_COLUMNS
+    " FROM directs INDEXED BY directs_to"
     " WHERE to_identity = ?1 AND from_identity != ?1 AND id > ?2 ORDER BY id LIMIT ?3)"
     " ORDER BY id LIMIT ?3";
 inline constexpr char kLastDirectId[] =

@@ -36,8 +36,10 @@ std::string hint(int code) {
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions& options, Post post) {
   const auto where = options.path.string();
   try {
+    // NOMUTEX: the connection is used by one thread at a time (here, then only the writer),
+    // so SQLite's own lock around every call is pure cost on the hot append path.
     auto db = std::make_unique<SQLite::Database>(
-        where, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+        where, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
     // Another process holding a lock (a second chatd on the same dir) is waited for briefly.
     db->setBusyTimeout(2000);
     // The first statement reads the header: a file that is not a database fails here.

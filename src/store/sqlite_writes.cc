@@ -8,6 +8,7 @@
 #include "store/rows.h"
 #include "store/sql.h"
 #include "store/sqlite_store.h"
+#include "util/escape.h"
 
 namespace chatcore::store {
 
@@ -27,7 +28,7 @@ bool identity_exists(Connection& c, std::uint64_t id) {
 
 Status nickname_taken(const std::string& nickname) {
   return Status(Code::already_exists,
-                fmt::format("the nickname {} belongs to another identity", nickname));
+                fmt::format("nickname '{}' belongs to another identity", util::escape(nickname)));
 }
 }  // namespace
 

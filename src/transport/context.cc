@@ -22,6 +22,7 @@ ServiceContext::ServiceContext(Config c)
       io_pool(static_cast<std::size_t>(std::max(1, config.io_threads))),
       admission(config.message_rate, config.command_rate, config.max_sessions_per_peer),
       storage(config.storage_quota),
-      transfers(config.max_transfers) {}
+      transfers(config.max_transfers),
+      transfer_memory(config.transfer_memory, config.limits.chunk_size) {}
 
 }  // namespace chatcore::transport

@@ -24,6 +24,7 @@
 #include "transport/loop.h"
 #include "transport/metrics.h"
 #include "transport/storage_budget.h"
+#include "transport/transfer_memory.h"
 #include "transport/transfer_slots.h"
 
 namespace chatcore::transport {
@@ -56,6 +57,7 @@ struct ServiceContext {
   Admission admission;
   StorageBudget storage;
   TransferSlots transfers;  // per session, Config::max_transfers
+  TransferMemory transfer_memory;  // server-wide, Config::transfer_memory
   CallRegistry calls;
   FlushList flush;
   DelayedFlush delayed_flush;  // presence output, flushed together a little later

@@ -1,8 +1,10 @@
 // DownloadCall: the CallData of the server-streaming Download RPC. The pool reads chunks a
-// few ahead of the stream; the loop writes them one at a time. The file is never loaded
-// whole into memory.
+// few ahead of the stream, as far as the call's share of the transfer-memory budget allows;
+// the loop writes them one at a time. The file is never loaded whole into memory.
+#include <algorithm>
 #include <deque>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "transport/call_base.h"
@@ -15,9 +17,12 @@
 namespace chatcore::transport {
 namespace {
 
-// Chunks one disk task reads, and how many may wait for the stream before reading pauses.
+// Chunks one disk task reads at most; how many may wait for the stream is the call's share of
+// the transfer-memory budget.
 constexpr std::size_t kChunksPerRead = 16;
-constexpr std::size_t kReadAhead = 32;
+// Chunks a download reads ahead while the transfer-memory budget has room (2 MiB at the
+// default chunk size).
+constexpr std::size_t kReadAheadChunks = 32;
 
 class DownloadCall final : public CallBase {
  public:
@@ -59,6 +64,7 @@ class DownloadCall final : public CallBase {
       return true;
     }
     info_ = std::move(*info);
+    memory_ = ctx_.transfer_memory.join(kReadAheadChunks);
     state_ = State::opening;
     last_progress_ = std::chrono::steady_clock::now();
     start_timer(ctx_.config.transfer_idle);
@@ -90,15 +96,21 @@ class DownloadCall final : public CallBase {
   }
 
   void read_ahead() {
-    if (read_in_flight_ || eof_ || state_ != State::streaming || ready_.size() >= kReadAhead) {
-      return;
-    }
+    if (read_in_flight_ || eof_ || state_ != State::streaming) return;
+    const std::size_t size = ctx_.config.limits.chunk_size;
+    // With many downloads open the share shrinks: this one waits for its writes to give
+    // memory back instead of reading further.
+    const std::size_t chunks =
+        static_cast<std::size_t>(std::min<std::uint64_t>(kChunksPerRead, memory_.room() / size));
+    if (chunks == 0) return;
     read_in_flight_ = true;
+    reading_ = std::uint64_t{chunks} * size;
+    memory_.take(reading_);
     // One pool task reads a block of chunks: each round trip to the pool and back costs two
     // thread wake-ups, which would otherwise bound the rate at one chunk per pair.
-    run_on_pool([file = file_, size = ctx_.config.limits.chunk_size] {
+    run_on_pool([file = file_, size, chunks] {
       Result<std::vector<std::string>> block = std::vector<std::string>{};
-      for (std::size_t i = 0; i < kChunksPerRead; ++i) {
+      for (std::size_t i = 0; i < chunks; ++i) {
         auto chunk = file->read(size);
         if (!chunk.ok()) {
           block = chunk.status();
@@ -109,22 +121,24 @@ class DownloadCall final : public CallBase {
         if (last) break;
       }
       return block;
-    }, [this](Result<std::vector<std::string>> block) {
+    }, [this, chunks](Result<std::vector<std::string>> block) {
       read_in_flight_ = false;
-      if (state_ == State::streaming) on_block(std::move(block));
+      memory_.give(std::exchange(reading_, 0));
+      if (state_ == State::streaming) on_block(std::move(block), chunks);
       return !done();
     });
   }
 
-  // An empty block means the end of the file.
-  void on_block(Result<std::vector<std::string>> block) {
+  // A block shorter than asked for means the end of the file.
+  void on_block(Result<std::vector<std::string>> block, std::size_t asked) {
     if (!block.ok()) {
       finish(block.status());
       return;
     }
-    if (block->size() < kChunksPerRead) eof_ = true;
+    if (block->size() < asked) eof_ = true;
     for (auto& chunk : *block) {
       read_bytes_ += chunk.size();
+      memory_.take(chunk.size());
       ready_.push_back(std::move(chunk));
     }
     pump();
@@ -136,6 +150,7 @@ class DownloadCall final : public CallBase {
     if (!ready_.empty()) {
       v1::DownloadResponse message;
       ctx_.metrics.bytes_downloaded.add(ready_.front().size());
+      writing_ = ready_.front().size();  // held by gRPC until the write completes
       message.set_chunk(std::move(ready_.front()));
       ready_.pop_front();
       write(message);
@@ -159,6 +174,7 @@ class DownloadCall final : public CallBase {
 
   bool on_write(bool ok) {
     write_in_flight_ = false;
+    memory_.give(std::exchange(writing_, 0));
     last_progress_ = std::chrono::steady_clock::now();
     if (!ok) {
       // The client went away; the done tag follows.
@@ -173,6 +189,8 @@ class DownloadCall final : public CallBase {
   void finish(const Status& status) {
     state_ = State::finishing;
     slot_.reset();  // the client may start the next transfer as soon as it has the status
+    ready_.clear();
+    memory_.reset();
     writer_.Finish(to_grpc(status), finish_op_.arm());
   }
 
@@ -196,6 +214,7 @@ class DownloadCall final : public CallBase {
               std::chrono::duration_cast<std::chrono::seconds>(ctx_.config.transfer_idle).count());
     state_ = State::finished;
     ready_.clear();
+    memory_.reset();
     server_ctx_.TryCancel();
     return !done();
   }
@@ -206,6 +225,8 @@ class DownloadCall final : public CallBase {
       log::info("download of {} by {} at {} cancelled", info_.name, nickname_, peer());
       state_ = State::finished;
     }
+    ready_.clear();
+    memory_.reset();
     return false;
   }
 
@@ -226,6 +247,9 @@ class DownloadCall final : public CallBase {
   bool eof_ = false;
   std::chrono::steady_clock::time_point last_progress_;
   TransferSlots::Slot slot_;  // freed with the call
+  TransferMemory::Share memory_;  // ready_, the block being read and the chunk being written
+  std::uint64_t reading_ = 0;
+  std::uint64_t writing_ = 0;
 };
 
 }  // namespace

@@ -55,6 +55,9 @@ std::string Metrics::render() const {
   single(out, "chatcore_rooms", "Rooms that exist now.", "gauge", rooms);
   single(out, "chatcore_transfers_in_flight", "Uploads and downloads running now.", "gauge",
          transfers_in_flight);
+  single(out, "chatcore_transfer_buffered_bytes",
+         "File bytes transfers hold in memory now (read ahead, or received and not yet stored).",
+         "gauge", transfer_buffered_bytes);
   single(out, "chatcore_stored_bytes", "Bytes of completed files in the storage dir.", "gauge",
          stored_bytes);
   single(out, "chatcore_sessions_opened_total", "Sessions that logged in.", "counter",

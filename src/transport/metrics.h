@@ -53,6 +53,7 @@ class Metrics {
   Gauge sessions_online;
   Gauge rooms;
   Gauge transfers_in_flight;
+  Gauge transfer_buffered_bytes;
   Gauge stored_bytes;
   // Counted where they happen.
   Counter sessions_opened;

@@ -84,6 +84,7 @@ void publish_metrics(ServiceContext& ctx) {
   m.rooms.set(static_cast<std::int64_t>(ctx.hub.room_count()));
   m.transfers_in_flight.set(
       static_cast<std::int64_t>(ctx.calls.active("Upload") + ctx.calls.active("Download")));
+  m.transfer_buffered_bytes.set(static_cast<std::int64_t>(ctx.transfer_memory.held()));
   m.stored_bytes.set(static_cast<std::int64_t>(ctx.storage.stored()));
 }
 

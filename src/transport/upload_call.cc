@@ -3,9 +3,11 @@
 // another hashes them (each batch is shared by both), while the next read is in flight. The file is written under a
 // no name (O_TMPFILE) and linked into place only when everything checked out: a failure, even
 // one gRPC reports to the client by itself, leaves no partial file behind.
+#include <algorithm>
 #include <deque>
 #include <iterator>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "transport/call_base.h"
@@ -18,8 +20,8 @@
 namespace chatcore::transport {
 namespace {
 
-// Chunks received but not yet on disk, or on disk but not yet hashed; past this the call stops
-// reading (backpressure).
+// Chunks received but not yet on disk, or on disk but not yet hashed; past this, or past the
+// call's share of the transfer-memory budget, the call stops reading (backpressure).
 constexpr std::size_t kMaxQueuedChunks = 64;
 
 using Batch = std::shared_ptr<const std::vector<std::string>>;
@@ -79,12 +81,16 @@ class UploadCall final : public CallBase {
 
   void read_next() {
     read_in_flight_ = true;
+    // gRPC fills raw_message_ with up to one chunk.
+    reading_ = ctx_.config.limits.chunk_size;
+    memory_.take(reading_);
     raw_message_.Clear();
     reader_.Read(&raw_message_, read_op_.arm());
   }
 
   bool on_read(bool ok) {
     read_in_flight_ = false;
+    memory_.give(std::exchange(reading_, 0));
     if (ok) progressed();
     if (state_ == State::meta || state_ == State::receiving) take(ok);
     return !done();
@@ -130,6 +136,7 @@ class UploadCall final : public CallBase {
       return;
     }
     received_ += chunk->size();
+    memory_.take(chunk->size());
     ctx_.metrics.bytes_uploaded.add(chunk->size());
     if (received_ > declared_) {
       fail({Code::invalid_argument,
@@ -143,7 +150,8 @@ class UploadCall final : public CallBase {
 
   void maybe_read() {
     if (!read_in_flight_ && !eof_ && state_ == State::receiving &&
-        chunks_.size() < kMaxQueuedChunks && unhashed_chunks_ < kMaxQueuedChunks) {
+        chunks_.size() < kMaxQueuedChunks && unhashed_chunks_ < kMaxQueuedChunks &&
+        memory_.room() > 0) {
       read_next();
     }
   }
@@ -188,6 +196,7 @@ class UploadCall final : public CallBase {
     }
     reservation_ = std::move(*reservation);
     file_id_ = ctx_.hub.new_file_id();
+    memory_ = ctx_.transfer_memory.join(2 * kMaxQueuedChunks);
     state_ = State::receiving;
     // Opening the file is the first disk task; chunks queue behind it.
     file_ = std::make_shared<util::FileWriter>();
@@ -215,9 +224,13 @@ class UploadCall final : public CallBase {
     Batch batch = std::make_shared<const std::vector<std::string>>(
         std::make_move_iterator(chunks_.begin()), std::make_move_iterator(chunks_.end()));
     chunks_.clear();
+    std::uint64_t bytes = 0;
+    for (const auto& chunk : *batch) bytes += chunk.size();
+    batch_bytes_.push_back(bytes);
     unhashed_.push_back(batch);
     unhashed_chunks_ += batch->size();
     hash_next();
+    writing_batch_ = true;
     on_disk([file = file_, batch] {
       for (const auto& chunk : *batch) {
         Status status = file->write_unhashed(chunk);
@@ -241,6 +254,8 @@ class UploadCall final : public CallBase {
         [this](std::size_t hashed) {
           hash_in_flight_ = false;
           unhashed_chunks_ -= hashed;
+          ++batches_hashed_;
+          release_stored();
           hash_next();
           maybe_read();
           maybe_store();
@@ -248,8 +263,21 @@ class UploadCall final : public CallBase {
         });
   }
 
+  // A batch's memory goes back to the budget once it is both written and hashed.
+  void release_stored() {
+    while (!batch_bytes_.empty() && batches_released_ < std::min(batches_written_, batches_hashed_)) {
+      memory_.give(batch_bytes_.front());
+      batch_bytes_.pop_front();
+      ++batches_released_;
+    }
+  }
+
   void on_disk_done(Status status) {
     progressed();  // backpressure waits on our disk, not on the client
+    if (std::exchange(writing_batch_, false)) {
+      ++batches_written_;
+      release_stored();
+    }
     switch (state_) {
       case State::receiving:
         if (!status.ok()) {
@@ -339,6 +367,7 @@ class UploadCall final : public CallBase {
     to_proto(*info, response.mutable_file());
     state_ = State::finishing;
     slot_.reset();
+    memory_.reset();
     reader_.Finish(to_buffer(response), grpc::Status::OK, finish_op_.arm());
   }
 
@@ -356,6 +385,7 @@ class UploadCall final : public CallBase {
     error_ = std::move(status);
     chunks_.clear();
     unhashed_.clear();  // a hash task in flight still holds its batch
+    memory_.reset();
     if (!file_) {
       finish_error(error_);
       return;
@@ -428,6 +458,14 @@ class UploadCall final : public CallBase {
   std::string sha256_;
   std::chrono::steady_clock::time_point last_progress_;
   TransferSlots::Slot slot_;  // freed with the call
+  // Chunks received and not yet both written and hashed, and the read in flight.
+  TransferMemory::Share memory_;
+  std::uint64_t reading_ = 0;
+  std::deque<std::uint64_t> batch_bytes_;  // of each batch not yet released, in order
+  std::uint64_t batches_written_ = 0;
+  std::uint64_t batches_hashed_ = 0;
+  std::uint64_t batches_released_ = 0;
+  bool writing_batch_ = false;
   std::uint64_t declared_ = 0;
   std::uint64_t received_ = 0;
   Reservation reservation_;

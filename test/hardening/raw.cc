@@ -17,7 +17,10 @@ std::string status_text(const grpc::Status& status) {
 }
 
 RawSession::RawSession(const std::string& address, const std::string& nickname)
-    : channel_(raw_channel(address)), stub_(v1::Chat::NewStub(channel_)) {
+    : RawSession(raw_channel(address), nickname) {}
+
+RawSession::RawSession(std::shared_ptr<grpc::Channel> channel, const std::string& nickname)
+    : channel_(std::move(channel)), stub_(v1::Chat::NewStub(channel_)) {
   v1::ConnectRequest request;
   request.set_nickname(nickname);
   request.set_client("hardening-raw");

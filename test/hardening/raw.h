@@ -30,6 +30,8 @@ std::shared_ptr<grpc::Channel> raw_channel(const std::string& address);
 class RawSession {
  public:
   RawSession(const std::string& address, const std::string& nickname);
+  // On a channel the test set up itself (its own flow-control settings, say).
+  RawSession(std::shared_ptr<grpc::Channel> channel, const std::string& nickname);
   // Only the status of a refused login; the constructor REQUIREs success otherwise.
   static grpc::Status refused(const std::string& address, const std::string& nickname);
 

@@ -161,12 +161,7 @@ TEST_CASE("a disk full during a batch fails all of it; what was committed before
       committed = m->id;
     }
     // One batch: a small write that fits, then more than the space left, then another room.
-    const int before = loop.posts();
-    loop.hold();
-    std::optional<Result<StoredRoom>> warmup;
-    s.create_room("warmup", 1, [&](Result<StoredRoom> r) { warmup = std::move(r); });
-    loop.wait_posts(before + 1);
-    const auto transactions = s.transactions();
+    const auto transactions = hold_writer(loop, s);
     std::vector<std::optional<Status>> results(60);
     for (std::size_t i = 0; i < results.size(); ++i) {
       const std::string room = i % 2 ? "rust" : "go";

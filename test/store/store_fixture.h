@@ -97,6 +97,17 @@ Result<T> sync(FakeLoop& loop, Op op) {
   return loop.await(slot);
 }
 
+// Stops the store's thread in its next post (after a warm-up write of its own), so that
+// everything submitted until loop.release() queues into one batch. Returns the writer's
+// transaction count at that point.
+inline std::uint64_t hold_writer(FakeLoop& loop, SqliteStore& s) {
+  const int before = loop.posts();
+  loop.hold();
+  s.create_room("warm-up", 1, [](Result<StoredRoom>) {});
+  loop.wait_posts(before + 1);
+  return s.transactions();
+}
+
 inline std::unique_ptr<SqliteStore> open_ok(const std::filesystem::path& db, FakeLoop& loop,
                                             Durability durability = Durability::normal) {
   auto opened = SqliteStore::open({.path = db, .durability = durability}, loop.post());

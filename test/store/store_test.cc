@@ -132,12 +132,7 @@ TEST_CASE("writes queued together commit as one batch, and a bad one fails alone
   auto s = open_ok(dir.path() / "chatcore.db", loop);
   REQUIRE(create(loop, *s, "go").ok());
   const int before = loop.posts();
-  // The store's thread stops at its next post, so everything below queues behind it.
-  loop.hold();
-  std::optional<Result<StoredRoom>> warmup;
-  s->create_room("warmup", 1, [&](Result<StoredRoom> r) { warmup = std::move(r); });
-  loop.wait_posts(before + 1);
-  const auto transactions = s->transactions();
+  const auto transactions = hold_writer(loop, *s);
   std::vector<std::optional<Result<StoredMessage>>> results(100);
   for (int i = 0; i < 100; ++i) {
     const std::string room = i == 50 ? "nowhere" : "go";
@@ -161,6 +156,27 @@ TEST_CASE("writes queued together commit as one batch, and a bad one fails alone
     CHECK(r->id == ++id);  // in submission order, with no hole for the refused one
   }
   CHECK(history(loop, *s, "go", 0, 1000)->size() == 99);
+}
+
+TEST_CASE("a burst longer than one batch is committed in batches of at most kMaxBatch") {
+  TempDir dir;
+  FakeLoop loop;
+  auto s = open_ok(dir.path() / "chatcore.db", loop);
+  REQUIRE(create(loop, *s, "go").ok());
+  const auto transactions = hold_writer(loop, *s);
+  const std::size_t n = 2 * Writer::kMaxBatch + 1;
+  std::vector<std::optional<Result<StoredMessage>>> results(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    s->append({.room = "go", .text = "x"},
+              [&results, i](Result<StoredMessage> r) { results[i] = std::move(r); });
+  }
+  loop.release();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto r = loop.await(results[i]);
+    REQUIRE(r.ok());
+    CHECK(r->id == i + 1);
+  }
+  CHECK(s->transactions() == transactions + 3);
 }
 
 TEST_CASE("a full disk fails the batch's writes with RESOURCE_EXHAUSTED and keeps what was committed") {
