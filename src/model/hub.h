@@ -123,6 +123,10 @@ class ChatHub {
   };
   Result<HistoryPage> history(SessionId id, std::string_view room, std::uint64_t before_id,
                               std::size_t limit) const;
+  // The same from the store, which keeps more than the hub's recent history (at once
+  // without a store).
+  void history(SessionId id, std::string_view room, std::uint64_t before_id, std::size_t limit,
+               Reply<HistoryPage> done) const;
 
   // Returns the message id (1, 2, 3... within the room's epoch). FAILED_PRECONDITION unless
   // the sender is a member of `room`.

@@ -313,3 +313,33 @@ Result<ChatHub::HistoryPage> ChatHub::history(SessionId id, std::string_view roo
 }
 
 }  // namespace chatcore::model
+
+namespace chatcore::model {
+
+void ChatHub::history(SessionId id, std::string_view room, std::uint64_t before_id,
+                      std::size_t limit, Reply<HistoryPage> done) const {
+  if (state_->store == nullptr) return done(history(id, room, before_id, limit));
+  // Checked on the hub's own (membership); the page itself comes from the store.
+  auto checked = history(id, room, before_id, 0);
+  if (!checked.ok()) return done(checked.status());
+  const auto* r = state_->room(room);
+  state_->store->history(
+      r->name, before_id, limit + 1,
+      [limit, epoch = r->epoch, done = std::move(done)](Result<std::vector<store::StoredMessage>> got) {
+        if (!got.ok()) return done(got.status());
+        HistoryPage page{.messages = {}, .epoch = epoch, .more = got->size() > limit};
+        // One more than asked for says whether older ones exist; it is the oldest.
+        const std::size_t skip = page.more ? got->size() - limit : 0;
+        for (std::size_t i = skip; i < got->size(); ++i) {
+          const auto& m = (*got)[i];
+          page.messages.push_back(RoomMessage{.message_id = m.id, .room = m.room, .sender = m.from,
+                                              .text = m.text, .replay = true,
+                                              .client_msg_id = m.client_msg_id,
+                                              .sent_unix_ms = m.sent_ms, .room_epoch = m.epoch,
+                                              .missed = false});
+        }
+        done(std::move(page));
+      });
+}
+
+}  // namespace chatcore::model

@@ -228,19 +228,23 @@ struct History {
   using Response = v1::HistoryResponse;
   static constexpr auto kRequest = &Service::RequestHistory;
   static constexpr const char* kName = "History";
-  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
+  static void start(model::ChatHub& hub, model::SessionId id, const Request& in,
+                    model::Reply<Response> reply) {
     const std::uint32_t limit =
         in.limit() == 0 || in.limit() > kHistoryPage ? kHistoryPage : in.limit();
-    auto page = hub.history(id, in.room(), in.before_id(), limit);
-    if (!page.ok()) return page.status();
-    for (const auto& m : page->messages) {
-      v1::Event wire;
-      to_proto(Event{.seq = 0, .time_unix_ms = m.sent_unix_ms, .body = m}, 0, &wire);
-      out.add_messages()->Swap(wire.mutable_room_message());
-    }
-    out.set_epoch(page->epoch);
-    out.set_more(page->more);
-    return {};
+    hub.history(id, in.room(), in.before_id(), limit,
+                [reply = std::move(reply)](Result<model::ChatHub::HistoryPage> page) {
+                  if (!page.ok()) return reply(page.status());
+                  Response out;
+                  for (const auto& m : page->messages) {
+                    v1::Event wire;
+                    to_proto(Event{.seq = 0, .time_unix_ms = m.sent_unix_ms, .body = m}, 0, &wire);
+                    out.add_messages()->Swap(wire.mutable_room_message());
+                  }
+                  out.set_epoch(page->epoch);
+                  out.set_more(page->more);
+                  reply(std::move(out));
+                });
   }
 };
 
