@@ -17,7 +17,6 @@
 namespace chatcore::model {
 
 namespace {
-constexpr std::size_t kMaxNicknameChars = 32;
 constexpr std::size_t kTokenBytes = 16;
 constexpr std::string_view kReplacedReason = "signed in from another client";
 }  // namespace
@@ -75,6 +74,10 @@ Status ChatHub::State::check_free(std::string_view nickname, IdentityId identity
                                     "secret is not the one that owns it)",
                                     util::escape(nickname))};
   }
+  if (pending_nicks.contains(key)) {
+    return Status{Code::already_exists,
+                  fmt::format("nickname '{}' is already taken", util::escape(nickname))};
+  }
   if (auto it = by_nick.find(key); it != by_nick.end() && it->second != self) {
     const auto* other = session(it->second);
     // An identity's own older session is taken over, not a rival.
@@ -101,13 +104,18 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
   if (participant == nullptr) return Status{Code::internal, "a session needs a participant"};
   if (auto st = check_name(nickname, kMaxNicknameChars, "nickname"); !st.ok()) return st;
   State& st = *state_;
-  Identity* identity = nullptr;
-  if (!secret_hash.empty()) {
-    if (auto it = st.by_secret.find(std::string(secret_hash)); it != st.by_secret.end()) {
-      identity = &st.identities.at(it->second);
+  if (!secret_hash.empty() && !knows_identity(secret_hash)) {
+    if (st.store != nullptr) {
+      return Status{Code::internal, "a new identity is registered before it connects"};
     }
+    Status registered;
+    register_identity(nickname, secret_hash, [&](Result<bool> r) { registered = r.status(); });
+    if (!registered.ok()) return registered;
   }
-  if (auto free = st.check_free(nickname, identity ? identity->id : 0, !secret_hash.empty(), 0); !free.ok()) {
+  Identity* identity = nullptr;
+  if (!secret_hash.empty()) identity = &st.identities.at(st.by_secret.at(std::string(secret_hash)));
+  if (auto free = st.check_free(nickname, identity ? identity->id : 0, !secret_hash.empty(), 0);
+      !free.ok()) {
     return free;
   }
   auto token = util::random_hex(kTokenBytes);
@@ -115,23 +123,12 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
   while (token && st.by_token.contains(*token)) token = util::random_hex(kTokenBytes);
   if (!token) return Status{Code::internal, "could not generate a session token"};
 
-  if (!secret_hash.empty() && identity == nullptr) {
-    // Trust on first use: this secret now owns the nickname.
-    const IdentityId iid = st.next_identity++;
-    identity = &st.identities[iid];
-    identity->id = iid;
-    identity->secret_hash = std::string(secret_hash);
-    identity->nickname = std::string(nickname);
-    st.by_secret.emplace(identity->secret_hash, iid);
-    st.owners.emplace(fold_case(nickname), iid);
-    log::debug("nickname {} is now owned by a new identity", util::escape(nickname));
-  }
-
   const SessionId id = st.next_session++;
   Session& s = st.sessions[id];
   s.id = id;
   s.nickname = std::string(nickname);
   s.token = *token;
+  s.client = participant;
   s.participant = participant;
   s.identity = identity ? identity->id : 0;
   st.by_token.emplace(*token, id);
@@ -140,9 +137,9 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
   if (old != nullptr) {
     // The older stream ends with the reason; its rooms keep their audience through the new
     // session, so nobody sees the user leave and come back.
-    old->participant->deliver(
+    old->client->deliver(
         make_event(ShutdownNotice{.reason = std::string(kReplacedReason), .replaced = true}));
-    old->participant->replaced();
+    old->client->replaced();
     for (const auto& key : identity->rooms) {
       auto& online = st.rooms.at(key).online;
       online.erase(old->id);
@@ -169,6 +166,7 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
                   .rooms = {}};
   if (identity != nullptr) {
     identity->session = id;
+    st.save_identity(*identity);
     for (const auto& key : identity->rooms) welcome.rooms.push_back(st.rooms.at(key).info());
     std::sort(welcome.rooms.begin(), welcome.rooms.end(),
               [](const RoomInfo& a, const RoomInfo& b) { return a.name < b.name; });
@@ -178,24 +176,28 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
 
   // What an identity finds on its return: each room's recent history, what was sent to it
   // while away, then the switch to live.
-  CaughtUp caught_up;
-  for (const auto& key : identity->rooms) {
-    const Room& r = st.rooms.at(key);
-    const auto named = std::find_if(resume.rooms.begin(), resume.rooms.end(),
-                                    [&](const RoomPosition& p) { return fold_case(p.room) == key; });
-    if (named == resume.rooms.end()) {
-      st.replay_history(s, r);
-    } else {
-      caught_up.room_messages += st.resume_room(s, r, *named);
+  if (st.store != nullptr) {
+    st.start_replay(s, *identity, resume);
+  } else {
+    CaughtUp caught_up;
+    for (const auto& key : identity->rooms) {
+      const Room& r = st.rooms.at(key);
+      const auto named = std::find_if(resume.rooms.begin(), resume.rooms.end(),
+                                      [&](const RoomPosition& p) { return fold_case(p.room) == key; });
+      if (named == resume.rooms.end()) {
+        st.replay_history(s, r);
+      } else {
+        caught_up.room_messages += st.resume_room(s, r, *named);
+      }
     }
+    for (auto& dm : identity->waiting) {
+      if (dm.message_id <= resume.last_direct_id) continue;
+      participant->deliver(make_event(std::move(dm)));
+      ++caught_up.direct_messages;
+    }
+    identity->waiting.clear();
+    participant->deliver(make_event(caught_up));
   }
-  for (auto& dm : identity->waiting) {
-    if (dm.message_id <= resume.last_direct_id) continue;
-    participant->deliver(make_event(std::move(dm)));
-    ++caught_up.direct_messages;
-  }
-  identity->waiting.clear();
-  participant->deliver(make_event(caught_up));
   if (old == nullptr) st.go_online(s);
   if (!renamed_from.empty()) {
     for (const auto& key : identity->rooms) {
@@ -214,6 +216,7 @@ void ChatHub::disconnect(SessionId id, std::string_view reason) {
   if (auto* identity = state_->identity_of(*s)) {
     state_->go_offline(*s, "offline");
     identity->session = 0;
+    state_->save_identity(*identity);
   } else {
     // Copied: leave() edits the set it would iterate.
     const auto rooms = s->guest_rooms;
@@ -256,6 +259,7 @@ Result<std::string> ChatHub::change_nick(SessionId id, std::string_view nickname
     state_->owners.erase(fold_case(old));
     state_->owners.emplace(fold_case(nickname), identity->id);
     identity->nickname = s->nickname;
+    state_->save_identity(*identity);
   }
   const auto& rooms = state_->rooms_of(*s);
   if (rooms.empty()) {
@@ -275,7 +279,7 @@ Result<std::string> ChatHub::change_nick(SessionId id, std::string_view nickname
 
 void ChatHub::shutdown(std::string_view reason) {
   auto event = make_event(ShutdownNotice{.reason = std::string(reason)});
-  for (auto& [id, s] : state_->sessions) s.participant->deliver(event);
+  for (auto& [id, s] : state_->sessions) s.client->deliver(event);
 }
 
 }  // namespace chatcore::model

@@ -7,10 +7,16 @@
 #include <chatcore/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace chatcore::store {
+class Store;
+struct Snapshot;
+}  // namespace chatcore::store
 
 namespace chatcore::model {
 
@@ -48,12 +54,28 @@ struct UploadTarget {
   std::string safe_name;  // display name reduced to a safe base name
 };
 
+template <class T>
+using Reply = std::function<void(Result<T>)>;
+
 class ChatHub {
  public:
   explicit ChatHub(HubConfig config);
   ~ChatHub();
   ChatHub(const ChatHub&) = delete;
   ChatHub& operator=(const ChatHub&) = delete;
+
+  // Seeds the hub from `snapshot` (identities, rooms, memberships, recent history) and from
+  // now on writes every change through `store`, which must outlive the hub's use of it.
+  // Without a store the hub keeps everything in memory only (its unit tests, the fuzzer).
+  void attach_store(store::Store* store, const store::Snapshot& snapshot);
+
+  // Whether `secret_hash` names a known identity; a Connect with an unknown one first
+  // registers it, which the store must commit before the session can open.
+  bool knows_identity(std::string_view secret_hash) const;
+  // Trust on first use: the new identity owns `nickname` once `done` runs with OK (at once
+  // without a store). ALREADY_EXISTS when the nickname is taken or owned.
+  void register_identity(std::string_view nickname, std::string_view secret_hash,
+                         Reply<bool> done);
 
   // Opens a guest session and delivers its Welcome (with a fresh random token) first.
   // INVALID_ARGUMENT for a bad nickname, ALREADY_EXISTS when it is taken or owned.
@@ -79,7 +101,10 @@ class ChatHub {
   std::size_t session_count() const;
   std::size_t room_count() const;
 
-  Result<RoomInfo> create_room(SessionId id, std::string_view name);  // creates and joins
+  // Creates the room (its epoch comes from the store) and joins it; `done` runs once both are
+  // committed. The Result form is for a hub without a store.
+  void create_room(SessionId id, std::string_view name, Reply<RoomInfo> done);
+  Result<RoomInfo> create_room(SessionId id, std::string_view name);
   // Adds a membership (the user's other rooms are kept); a no-op for a room it is in.
   Result<RoomInfo> join_room(SessionId id, std::string_view name);
   // Ends the membership in `room`; empty names the one room the user is in. Returns the
@@ -98,13 +123,23 @@ class ChatHub {
   };
   Result<HistoryPage> history(SessionId id, std::string_view room, std::uint64_t before_id,
                               std::size_t limit) const;
+  // The same from the store, which keeps more than the hub's recent history (at once
+  // without a store).
+  void history(SessionId id, std::string_view room, std::uint64_t before_id, std::size_t limit,
+               Reply<HistoryPage> done) const;
 
   // Returns the message id (1, 2, 3... within the room's epoch). FAILED_PRECONDITION unless
   // the sender is a member of `room`.
+  // `done` (with the id) runs once the message is committed, right after its fan-out; a
+  // refused message is answered at once. The Result forms are for a hub without a store.
+  void send_room(SessionId id, std::string_view room, std::string_view text,
+                 std::uint64_t client_msg_id, Reply<std::uint64_t> done);
   Result<std::uint64_t> send_room(SessionId id, std::string_view room, std::string_view text,
                                   std::uint64_t client_msg_id);
   // Delivered to the recipient and echoed to the sender; kept for an offline identity until
   // it connects again. NOT_FOUND for a nickname nobody owns and nobody is using.
+  void send_direct(SessionId id, std::string_view recipient, std::string_view text,
+                   std::uint64_t client_msg_id, Reply<std::uint64_t> done);
   Result<std::uint64_t> send_direct(SessionId id, std::string_view recipient, std::string_view text,
                                     std::uint64_t client_msg_id);
   // An identity's ownership moves with it: the old nickname is free afterwards.

@@ -43,6 +43,9 @@ void ChatHub::State::leave(Session& s, const std::string& key, std::string_view 
   auto it = rooms.find(key);
   if (it == rooms.end()) return;
   Room& r = it->second;
+  if (store != nullptr && s.identity != 0) {
+    store->remove_member(s.identity, r.name, logged<bool>("leaving room " + r.name));
+  }
   r.online.erase(s.id);
   r.guests.erase(s.id);
   r.identities.erase(s.identity);
@@ -57,6 +60,7 @@ void ChatHub::State::leave(Session& s, const std::string& key, std::string_view 
   // Offline identities still count: a room only they are in keeps its history.
   if (r.members() == 0) {
     log::debug("room '{}' deleted: its last member left", r.name);
+    if (store != nullptr) store->delete_room(r.name, logged<bool>("deleting room " + r.name));
     rooms.erase(it);
   }
 }
@@ -72,11 +76,11 @@ void ChatHub::State::go_online(Session& s) {
 
 void ChatHub::State::replay_history(const Session& s, const Room& r) const {
   if (r.history.empty()) return;
-  s.participant->deliver(make_event(
+  s.client->deliver(make_event(
       HistoryReplay{.room = r.name, .count = static_cast<std::uint32_t>(r.history.size())}));
   for (RoomMessage m : r.history) {
     m.replay = true;
-    s.participant->deliver(make_event(std::move(m)));
+    s.client->deliver(make_event(std::move(m)));
   }
 }
 
@@ -87,7 +91,7 @@ std::uint32_t ChatHub::State::resume_room(const Session& s, const Room& r,
   const bool same_life = position.epoch == r.epoch;
   const std::uint64_t after = same_life ? position.last_id : 0;
   if (!same_life || after + 1 < first_kept) {
-    s.participant->deliver(
+    s.client->deliver(
         make_event(HistoryGap{.room = r.name, .epoch = r.epoch, .first_id = first_kept}));
   }
   std::uint32_t sent = 0;
@@ -95,7 +99,7 @@ std::uint32_t ChatHub::State::resume_room(const Session& s, const Room& r,
     if (kept.message_id <= after) continue;
     RoomMessage m = kept;
     m.missed = true;
-    s.participant->deliver(make_event(std::move(m)));
+    s.client->deliver(make_event(std::move(m)));
     ++sent;
   }
   return sent;
@@ -128,22 +132,51 @@ std::vector<std::string> ChatHub::rooms_of(SessionId id) const {
   return out;
 }
 
+void ChatHub::create_room(SessionId id, std::string_view name, Reply<RoomInfo> done) {
+  State& st = *state_;
+  if (st.session(id) == nullptr) return done(unknown_session());
+  if (auto bad = check_name(name, kMaxRoomNameChars, "room name"); !bad.ok()) return done(bad);
+  auto key = fold_case(name);
+  if (const auto* r = st.room(name); r != nullptr || st.pending_rooms.contains(key)) {
+    return done(Status{Code::already_exists,
+                       fmt::format("room '{}' already exists",
+                                   util::escape(r != nullptr ? r->name : name))});
+  }
+  if (st.rooms.size() + st.pending_rooms.size() >= st.config.max_rooms) {
+    return done(Status{Code::resource_exhausted,
+                       fmt::format("the server has its maximum of {} rooms; join one instead",
+                                   st.config.max_rooms)});
+  }
+  const auto open = [this, id, key](const std::string& canonical, std::uint64_t epoch) {
+    Room& r = state_->rooms[key];
+    r.name = canonical;
+    r.epoch = epoch;
+    log::debug("room '{}' created", util::escape(canonical));
+    auto joined = join_room(id, canonical);
+    // The creator's session ended while the store created the room: nobody is in it.
+    if (!joined.ok()) {
+      if (state_->store != nullptr) {
+        state_->store->delete_room(canonical, state_->logged<bool>("deleting room " + canonical));
+      }
+      state_->rooms.erase(key);
+    }
+    return joined;
+  };
+  if (st.store == nullptr) return done(open(std::string(name), st.next_epoch++));
+  st.pending_rooms.insert(key);
+  st.store->create_room(std::string(name), now_unix_ms(),
+                        [this, key, open, done = std::move(done)](Result<store::StoredRoom> r) {
+                          state_->pending_rooms.erase(key);
+                          if (!r.ok()) return done(r.status());
+                          done(open(r->name, r->epoch));
+                        });
+}
+
 Result<RoomInfo> ChatHub::create_room(SessionId id, std::string_view name) {
-  if (state_->session(id) == nullptr) return unknown_session();
-  if (auto st = check_name(name, kMaxRoomNameChars, "room name"); !st.ok()) return st;
-  if (const auto* r = state_->room(name)) {
-    return Status{Code::already_exists, fmt::format("room '{}' already exists", util::escape(r->name))};
-  }
-  if (state_->rooms.size() >= state_->config.max_rooms) {
-    return Status{Code::resource_exhausted,
-                  fmt::format("the server has its maximum of {} rooms; join one instead",
-                              state_->config.max_rooms)};
-  }
-  Room& r = state_->rooms[fold_case(name)];
-  r.name = std::string(name);
-  r.epoch = state_->next_epoch++;
-  log::debug("room '{}' created", name);
-  return join_room(id, name);
+  if (state_->store != nullptr) return Status{Code::internal, "the store answers later"};
+  Result<RoomInfo> out = Status{Code::internal, "not created"};
+  create_room(id, name, [&out](Result<RoomInfo> r) { out = std::move(r); });
+  return out;
 }
 
 Result<RoomInfo> ChatHub::join_room(SessionId id, std::string_view name) {
@@ -163,6 +196,11 @@ Result<RoomInfo> ChatHub::join_room(SessionId id, std::string_view name) {
   mine.insert(key);
   if (s->identity != 0) {
     r.identities.insert(s->identity);
+    if (state_->store != nullptr) {
+      state_->store->add_member(store::StoredMember{.identity = s->identity, .room = r.name,
+                                                    .joined_ms = now_unix_ms()},
+                                state_->logged<bool>("joining room " + r.name));
+    }
   } else {
     r.guests.insert(id);
   }
@@ -272,6 +310,36 @@ Result<ChatHub::HistoryPage> ChatHub::history(SessionId id, std::string_view roo
   }
   page.more = take < available;
   return page;
+}
+
+}  // namespace chatcore::model
+
+namespace chatcore::model {
+
+void ChatHub::history(SessionId id, std::string_view room, std::uint64_t before_id,
+                      std::size_t limit, Reply<HistoryPage> done) const {
+  if (state_->store == nullptr) return done(history(id, room, before_id, limit));
+  // Checked on the hub's own (membership); the page itself comes from the store.
+  auto checked = history(id, room, before_id, 0);
+  if (!checked.ok()) return done(checked.status());
+  const auto* r = state_->room(room);
+  state_->store->history(
+      r->name, before_id, limit + 1,
+      [limit, epoch = r->epoch, done = std::move(done)](Result<std::vector<store::StoredMessage>> got) {
+        if (!got.ok()) return done(got.status());
+        HistoryPage page{.messages = {}, .epoch = epoch, .more = got->size() > limit};
+        // One more than asked for says whether older ones exist; it is the oldest.
+        const std::size_t skip = page.more ? got->size() - limit : 0;
+        for (std::size_t i = skip; i < got->size(); ++i) {
+          const auto& m = (*got)[i];
+          page.messages.push_back(RoomMessage{.message_id = m.id, .room = m.room, .sender = m.from,
+                                              .text = m.text, .replay = true,
+                                              .client_msg_id = m.client_msg_id,
+                                              .sent_unix_ms = m.sent_ms, .room_epoch = m.epoch,
+                                              .missed = false});
+        }
+        done(std::move(page));
+      });
 }
 
 }  // namespace chatcore::model

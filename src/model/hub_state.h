@@ -4,6 +4,7 @@
 #pragma once
 
 #include "model/hub.h"
+#include "store/store.h"
 
 #include <deque>
 #include <map>
@@ -16,6 +17,8 @@
 #include <vector>
 
 namespace chatcore::model {
+
+inline constexpr std::size_t kMaxNicknameChars = 32;
 
 // Names are unique ignoring ASCII case; this is the key they are stored under.
 std::string fold_case(std::string_view s);
@@ -33,11 +36,25 @@ struct Identity {
   std::deque<DirectMessage> waiting;  // DMs that arrived while it was offline
 };
 
+// Holds a resuming session's live events back while its replay is read from the store, so
+// they follow the replay (without what it already contained) instead of overtaking it.
+class HoldBack final : public Participant {
+ public:
+  void deliver(const EventPtr& event) override { held.push_back(event); }
+  std::vector<EventPtr> held;
+  std::map<std::string, std::uint64_t> room_max;  // folded room -> newest id replayed
+  std::uint64_t direct_max = 0;                   // newest DM id replayed
+  int reads = 0;                                  // store reads still outstanding
+  CaughtUp counts;
+};
+
 struct Session {
   SessionId id = 0;
   std::string nickname;  // as the user spelled it
   std::string token;
-  Participant* participant = nullptr;
+  Participant* client = nullptr;       // the transport's: replays and the last words go here
+  Participant* participant = nullptr;  // live events: the client, or `replay` while it runs
+  std::unique_ptr<HoldBack> replay;
   IdentityId identity = 0;  // 0: a guest
   std::set<std::string> guest_rooms;  // a guest's memberships (an identity keeps its own)
   std::vector<std::string> files;  // ids this session may download, in publish order
@@ -69,6 +86,11 @@ struct FileRecord {
 
 struct ChatHub::State {
   HubConfig config;
+  store::Store* store = nullptr;  // null: nothing outlives the process
+  // Names and secrets whose room or identity the store is creating: taken meanwhile.
+  std::set<std::string> pending_rooms;    // folded
+  std::set<std::string> pending_nicks;    // folded
+  std::set<std::string> pending_secrets;
   SessionId next_session = 1;
   IdentityId next_identity = 1;
   std::uint64_t next_epoch = 1;
@@ -94,6 +116,23 @@ struct ChatHub::State {
   // The folded names of the rooms the session's user is a member of.
   std::set<std::string>& rooms_of(Session& s);
   const std::set<std::string>& rooms_of(const Session& s) const;
+  // A completion for a write nobody waits on: a failure is logged, with `what` it was.
+  template <class T>
+  store::Done<T> logged(std::string what) {
+    return [what = std::move(what)](Result<T> r) {
+      if (!r.ok()) log_store_failure(what, r.status());
+    };
+  }
+  static void log_store_failure(const std::string& what, const Status& status);
+  // Writes the identity's nickname and last-seen time through (no-op without a store).
+  void save_identity(const Identity& identity);
+  // Fans a committed room message out to the room's online members and keeps it in the
+  // room's recent history.
+  void publish(Room& r, RoomMessage m);
+  // Delivers a committed DM to its recipient (by identity when it has one, else the guest's
+  // session) and echoes it to the sender, whichever of them is still online.
+  void deliver_direct(SessionId from, IdentityId to_identity, SessionId to_session,
+                      DirectMessage dm);
   // Delivers one shared event to each listed session that is still known.
   template <class Ids>
   void deliver(const Ids& ids, const EventPtr& event) {
@@ -119,6 +158,15 @@ struct ChatHub::State {
   // cannot fill the gap (another epoch, or messages after last_id already dropped), then the
   // kept messages after it, marked missed. Returns how many it sent.
   std::uint32_t resume_room(const Session& s, const Room& r, const RoomPosition& position) const;
+  // With a store: reads what the identity missed (per room after its position, its DMs after
+  // last_direct_id) and sends it, live events held back meanwhile; then CaughtUp and the held
+  // events. Rooms the position does not name get their recent history at once.
+  void start_replay(Session& s, const Identity& identity, const ResumePosition& resume);
+  void replay_room(SessionId id, const Room& r, std::uint64_t after, bool gap_if_any,
+                   std::uint64_t known_last);
+  void replay_directs(SessionId id, IdentityId identity, std::uint64_t after);
+  // One store read of the replay is done; the last one ends the replay.
+  void replay_read_done(SessionId id);
   void go_offline(Session& s, std::string_view reason);
   // Drops the session's download rights so the registry does not keep dead ids; a record
   // nobody may download any more is dropped too, to bound the registry and its storage.

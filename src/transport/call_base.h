@@ -85,6 +85,16 @@ class CallBase {
     });
   }
 
+  // Wraps a completion that will run later on the loop thread (a store's, or the hub's once
+  // the store answered): the call is held until it ran. `fn` returns whether the call lives.
+  template <class Fn>
+  auto later(Fn fn) {
+    hold();
+    return [this, fn = std::move(fn)](auto&&... args) mutable {
+      settle(fn(std::forward<decltype(args)>(args)...));
+    };
+  }
+
   // Asks for on_flush() once the loop has handled every completion ready now.
   void request_flush();
   // Asks for on_flush() within DelayedFlush::kDelay, together with the other calls that asked

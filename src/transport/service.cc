@@ -68,6 +68,10 @@ Status open_store(ServiceContext& ctx) {
   if (!opened.ok()) return opened.status();
   ctx.store = std::move(*opened);
   log::info("store {}: {}", ctx.store_path.string(), ctx.store->describe());
+  // The one blocking read: the hub starts from what the store kept.
+  auto snapshot = ctx.store->load(ctx.config.limits.history);
+  if (!snapshot.ok()) return snapshot.status();
+  ctx.hub.attach_store(ctx.store.get(), *snapshot);
   return {};
 }
 }  // namespace

@@ -114,20 +114,37 @@ bool SessionCall::on_started() {
     finish(to_grpc(secret_hash.status()));
     return true;
   }
-  auto id = ctx_.hub.connect(request_.nickname(), *secret_hash, this, from_proto(request_.resume()));
-  if (!id.ok()) {
-    log::info("login refused for '{}' from {}: {}", util::escape(request_.nickname()), peer(),
-              id.status().message);
-    finish(to_grpc(id.status()));
-    return true;
+  if (secret_hash->empty() || ctx_.hub.knows_identity(*secret_hash)) {
+    return open_session(*secret_hash);
   }
+  // A new identity is committed before its session opens: it owns the nickname from then on.
+  ctx_.hub.register_identity(
+      request_.nickname(), *secret_hash,
+      model::Reply<bool>(later([this, hash = *secret_hash](Result<bool> registered) {
+        if (done()) return false;  // the client gave up meanwhile
+        if (!registered.ok()) return refuse(registered.status());
+        return open_session(hash);
+      })));
+  return true;
+}
+
+bool SessionCall::refuse(const Status& status) {
+  log::info("login refused for '{}' from {}: {}", util::escape(request_.nickname()), peer(),
+            status.message);
+  finish(to_grpc(status));
+  return true;
+}
+
+bool SessionCall::open_session(const std::string& secret_hash) {
+  auto id = ctx_.hub.connect(request_.nickname(), secret_hash, this, from_proto(request_.resume()));
+  if (!id.ok()) return refuse(id.status());
   id_ = *id;
   ctx_.calls.session_opened(id_, this);
   ctx_.admission.opened(id_, peer());
   ctx_.metrics.sessions_opened.add();
   log::info("user {} connected from {} ({}, {})", ctx_.hub.nickname(id_), peer(),
             request_.client().empty() ? "unnamed client" : util::escape(request_.client()),
-            secret_hash->empty() ? "guest" : "identity");
+            secret_hash.empty() ? "guest" : "identity");
   return true;
 }
 

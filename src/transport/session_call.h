@@ -48,6 +48,10 @@ class SessionCall final : public CallBase, public model::Participant {
   void start_finish();
   bool close_overflowed();
   void leave_hub(const char* why);
+  // Ends the stream with a refused login's status.
+  bool refuse(const Status& status);
+  // The login was checked (and a new identity registered): the session opens in the hub.
+  bool open_session(const std::string& secret_hash);
 
   grpc::ByteBuffer raw_request_;
   v1::ConnectRequest request_;

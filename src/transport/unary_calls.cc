@@ -26,8 +26,28 @@ class UnaryCall final : public CallBase {
 
  private:
   bool on_started() override {
-    Response response;
-    const Status status = handle(response);
+    auto id = admit();
+    if (!id.ok()) return respond(id.status(), Response());
+    // An operation that writes answers only once the store has committed it: the hub calls
+    // back (at once for a refusal) and the answer goes out from there.
+    if constexpr (requires { &Traits::start; }) {
+      Traits::start(ctx_.hub, *id, request_,
+                    model::Reply<Response>(later([this, sid = *id](Result<Response> r) {
+                      return respond(note(sid, r.status()), *r);
+                    })));
+      return true;
+    } else {
+      Response response;
+      const Status status = Traits::handle(ctx_.hub, *id, request_, response);
+      return respond(note(*id, status), response);
+    }
+  }
+
+  void rearm() override { new UnaryCall(ctx_); }
+
+  bool on_finish(bool /*ok*/) { return false; }
+
+  bool respond(const Status& status, const Response& response) {
     if (status.ok()) {
       responder_.Finish(to_buffer(response), grpc::Status::OK, finish_op_.arm());
     } else {
@@ -36,20 +56,18 @@ class UnaryCall final : public CallBase {
     return true;
   }
 
-  void rearm() override { new UnaryCall(ctx_); }
-
-  bool on_finish(bool /*ok*/) { return false; }
-
-  Status handle(Response& response) {
+  // The request parsed and its session allowed to make it.
+  Result<model::SessionId> admit() {
     if (auto parsed = parse_message(raw_request_, request_); !parsed.ok()) {
       ctx_.metrics.refused(parsed.code);
       log::debug("{} from {} refused: {}", Traits::kName, peer(), parsed.message);
       return parsed;
     }
-    constexpr bool is_message = requires { Traits::kIsMessage; };
-    auto id = authorize(request_.session(), is_message);
-    if (!id.ok()) return id.status();
-    Status status = Traits::handle(ctx_.hub, *id, request_, response);
+    return authorize(request_.session(), is_message);
+  }
+
+  // Counts the outcome.
+  const Status& note(model::SessionId id, const Status& status) {
     if constexpr (is_message) {
       if (status.ok()) {
         (std::string_view(Traits::kName) == "SendDirect" ? ctx_.metrics.direct_messages
@@ -58,10 +76,12 @@ class UnaryCall final : public CallBase {
     }
     if (!status.ok()) {
       ctx_.metrics.refused(status.code);
-      log::debug("{} by {} refused: {}", Traits::kName, ctx_.hub.nickname(*id), status.message);
+      log::debug("{} by {} refused: {}", Traits::kName, ctx_.hub.nickname(id), status.message);
     }
     return status;
   }
+
+  static constexpr bool is_message = requires { Traits::kIsMessage; };
 
   grpc::ByteBuffer raw_request_;
   Request request_;
@@ -98,10 +118,14 @@ struct CreateRoom {
   using Response = v1::RoomResponse;
   static constexpr auto kRequest = &Service::RequestCreateRoom;
   static constexpr const char* kName = "CreateRoom";
-  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
-    auto r = hub.create_room(id, in.name());
-    if (r.ok()) log::info("user {} created room {}", hub.nickname(id), r->name);
-    return copy_room(r, out);
+  static void start(model::ChatHub& hub, model::SessionId id, const Request& in,
+                    model::Reply<Response> reply) {
+    hub.create_room(id, in.name(), [&hub, id, reply = std::move(reply)](Result<RoomInfo> r) {
+      if (r.ok()) log::info("user {} created room {}", hub.nickname(id), r->name);
+      Response out;
+      const Status status = copy_room(r, out);
+      reply(status.ok() ? Result<Response>(std::move(out)) : Result<Response>(status));
+    });
   }
 };
 
@@ -129,17 +153,25 @@ struct LeaveRoom {
   }
 };
 
+// The acknowledgement of a committed message: its id.
+model::Reply<std::uint64_t> answer_sent(model::Reply<v1::SendResponse> reply) {
+  return [reply = std::move(reply)](Result<std::uint64_t> id) {
+    if (!id.ok()) return reply(id.status());
+    v1::SendResponse out;
+    out.set_message_id(*id);
+    reply(std::move(out));
+  };
+}
+
 struct SendMessage {
   using Request = v1::SendMessageRequest;
   using Response = v1::SendResponse;
   static constexpr auto kRequest = &Service::RequestSendMessage;
   static constexpr const char* kName = "SendMessage";
   static constexpr bool kIsMessage = true;  // counted against the message rate
-  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
-    auto r = hub.send_room(id, in.room(), in.text(), in.client_msg_id());
-    if (!r.ok()) return r.status();
-    out.set_message_id(*r);
-    return {};
+  static void start(model::ChatHub& hub, model::SessionId id, const Request& in,
+                    model::Reply<Response> reply) {
+    hub.send_room(id, in.room(), in.text(), in.client_msg_id(), answer_sent(std::move(reply)));
   }
 };
 
@@ -149,11 +181,10 @@ struct SendDirect {
   static constexpr auto kRequest = &Service::RequestSendDirect;
   static constexpr const char* kName = "SendDirect";
   static constexpr bool kIsMessage = true;  // counted against the message rate
-  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
-    auto r = hub.send_direct(id, in.recipient(), in.text(), in.client_msg_id());
-    if (!r.ok()) return r.status();
-    out.set_message_id(*r);
-    return {};
+  static void start(model::ChatHub& hub, model::SessionId id, const Request& in,
+                    model::Reply<Response> reply) {
+    hub.send_direct(id, in.recipient(), in.text(), in.client_msg_id(),
+                    answer_sent(std::move(reply)));
   }
 };
 
@@ -197,19 +228,23 @@ struct History {
   using Response = v1::HistoryResponse;
   static constexpr auto kRequest = &Service::RequestHistory;
   static constexpr const char* kName = "History";
-  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
+  static void start(model::ChatHub& hub, model::SessionId id, const Request& in,
+                    model::Reply<Response> reply) {
     const std::uint32_t limit =
         in.limit() == 0 || in.limit() > kHistoryPage ? kHistoryPage : in.limit();
-    auto page = hub.history(id, in.room(), in.before_id(), limit);
-    if (!page.ok()) return page.status();
-    for (const auto& m : page->messages) {
-      v1::Event wire;
-      to_proto(Event{.seq = 0, .time_unix_ms = m.sent_unix_ms, .body = m}, 0, &wire);
-      out.add_messages()->Swap(wire.mutable_room_message());
-    }
-    out.set_epoch(page->epoch);
-    out.set_more(page->more);
-    return {};
+    hub.history(id, in.room(), in.before_id(), limit,
+                [reply = std::move(reply)](Result<model::ChatHub::HistoryPage> page) {
+                  if (!page.ok()) return reply(page.status());
+                  Response out;
+                  for (const auto& m : page->messages) {
+                    v1::Event wire;
+                    to_proto(Event{.seq = 0, .time_unix_ms = m.sent_unix_ms, .body = m}, 0, &wire);
+                    out.add_messages()->Swap(wire.mutable_room_message());
+                  }
+                  out.set_epoch(page->epoch);
+                  out.set_more(page->more);
+                  reply(std::move(out));
+                });
   }
 };
 

@@ -1,0 +1,132 @@
+// The hub and the store: seeding from the snapshot at start-up, registering new identities
+// (trust on first use, committed before the session opens), and the writes nobody waits on.
+#include "model/hub.h"
+
+#include "model/hub_state.h"
+#include "model/text.h"
+#include "util/escape.h"
+#include "util/log.h"
+
+#include <fmt/format.h>
+
+namespace chatcore::model {
+
+void ChatHub::State::log_store_failure(const std::string& what, const Status& status) {
+  log::error("store: {} failed: {}", what, status.to_string());
+}
+
+void ChatHub::State::save_identity(const Identity& identity) {
+  if (store == nullptr) return;
+  store->put_identity(store::StoredIdentity{.id = identity.id,
+                                            .secret_hash = identity.secret_hash,
+                                            .nickname = identity.nickname,
+                                            .created_ms = 0,
+                                            .last_seen_ms = now_unix_ms()},
+                      logged<store::StoredIdentity>("saving identity " + identity.nickname));
+}
+
+void ChatHub::attach_store(store::Store* store, const store::Snapshot& snapshot) {
+  State& st = *state_;
+  st.store = store;
+  for (const auto& stored : snapshot.identities) {
+    Identity& i = st.identities[stored.id];
+    i.id = stored.id;
+    i.secret_hash = stored.secret_hash;
+    i.nickname = stored.nickname;
+    st.by_secret[i.secret_hash] = i.id;
+    st.owners[fold_case(i.nickname)] = i.id;
+    st.next_identity = std::max(st.next_identity, i.id + 1);
+  }
+  for (const auto& stored : snapshot.rooms) {
+    Room& r = st.rooms[fold_case(stored.name)];
+    r.name = stored.name;
+    r.epoch = stored.epoch;
+    r.last_id = stored.last_id;
+  }
+  for (const auto& member : snapshot.members) {
+    const auto key = fold_case(member.room);
+    auto room = st.rooms.find(key);
+    auto identity = st.identities.find(member.identity);
+    if (room == st.rooms.end() || identity == st.identities.end()) continue;
+    room->second.identities.insert(member.identity);
+    identity->second.rooms.insert(key);
+  }
+  const std::size_t keep = st.config.limits.history;
+  for (const auto& m : snapshot.recent) {
+    auto room = st.rooms.find(fold_case(m.room));
+    if (room == st.rooms.end() || keep == 0) continue;
+    auto& history = room->second.history;
+    history.push_back(RoomMessage{.message_id = m.id,
+                                  .room = room->second.name,
+                                  .sender = m.from,
+                                  .text = m.text,
+                                  .replay = false,
+                                  .client_msg_id = m.client_msg_id,
+                                  .sent_unix_ms = m.sent_ms,
+                                  .room_epoch = m.epoch,
+                                  .missed = false});
+    if (history.size() > keep) history.pop_front();
+  }
+  // A room left without members (a crash between the last leave and its deletion) goes now.
+  for (auto it = st.rooms.begin(); it != st.rooms.end();) {
+    if (it->second.members() != 0) {
+      ++it;
+      continue;
+    }
+    log::info("room '{}' has no members left; deleting it", util::escape(it->second.name));
+    store->delete_room(it->second.name, st.logged<bool>("deleting an empty room"));
+    it = st.rooms.erase(it);
+  }
+  log::info("restored {} identities and {} rooms", st.identities.size(), st.rooms.size());
+}
+
+bool ChatHub::knows_identity(std::string_view secret_hash) const {
+  return state_->by_secret.contains(std::string(secret_hash));
+}
+
+void ChatHub::register_identity(std::string_view nickname, std::string_view secret_hash,
+                                Reply<bool> done) {
+  State& st = *state_;
+  const auto key = fold_case(nickname);
+  const std::string hash(secret_hash);
+  if (auto bad = check_name(nickname, kMaxNicknameChars, "nickname"); !bad.ok()) return done(bad);
+  if (auto free = st.check_free(nickname, 0, true, 0); !free.ok()) return done(free);
+  if (st.pending_secrets.contains(hash)) {
+    return done(Status{Code::already_exists,
+                       fmt::format("nickname '{}' is already taken", util::escape(nickname))});
+  }
+  const auto adopt = [this, key, hash](const store::StoredIdentity& stored) {
+    State& s = *state_;
+    s.pending_nicks.erase(key);
+    s.pending_secrets.erase(hash);
+    Identity& i = s.identities[stored.id];
+    i.id = stored.id;
+    i.secret_hash = stored.secret_hash;
+    i.nickname = stored.nickname;
+    s.by_secret[hash] = i.id;
+    s.owners[key] = i.id;
+    log::debug("nickname {} is now owned by a new identity", util::escape(i.nickname));
+  };
+  const auto now = now_unix_ms();
+  store::StoredIdentity fresh{.id = 0, .secret_hash = hash, .nickname = std::string(nickname),
+                              .created_ms = now, .last_seen_ms = now};
+  if (st.store == nullptr) {
+    fresh.id = st.next_identity++;
+    adopt(fresh);
+    return done(true);
+  }
+  st.pending_nicks.insert(key);
+  st.pending_secrets.insert(hash);
+  st.store->put_identity(std::move(fresh), [this, key, hash, adopt,
+                                            done = std::move(done)](Result<store::StoredIdentity> r) {
+    if (!r.ok()) {
+      state_->pending_nicks.erase(key);
+      state_->pending_secrets.erase(hash);
+      return done(r.status());
+    }
+    adopt(*r);
+    done(true);
+  });
+}
+
+}  // namespace chatcore::model
