@@ -5,6 +5,7 @@
 
 #include "transport/call_base.h"
 #include "transport/convert.h"
+#include "transport/partial_uploads.h"
 #include "transport/raw_message.h"
 #include "util/log.h"
 
@@ -49,7 +50,12 @@ class UnaryCall final : public CallBase {
     constexpr bool is_message = requires { Traits::kIsMessage; };
     auto id = authorize(request_.session(), is_message);
     if (!id.ok()) return id.status();
-    Status status = Traits::handle(ctx_.hub, *id, request_, response);
+    Status status;
+    if constexpr (requires { Traits::kNeedsContext; }) {
+      status = Traits::handle(ctx_, *id, request_, response);
+    } else {
+      status = Traits::handle(ctx_.hub, *id, request_, response);
+    }
     if constexpr (is_message) {
       if (status.ok()) {
         (std::string_view(Traits::kName) == "SendDirect" ? ctx_.metrics.direct_messages
@@ -195,6 +201,29 @@ struct ListFiles {
   }
 };
 
+// How much of an interrupted resumable upload the server holds.
+struct UploadStatus {
+  using Request = v1::UploadStatusRequest;
+  using Response = v1::UploadStatusResponse;
+  static constexpr auto kRequest = &Service::RequestUploadStatus;
+  static constexpr const char* kName = "UploadStatus";
+  static constexpr bool kNeedsContext = true;  // reads the resumable uploads
+  static Status handle(ServiceContext& ctx, model::SessionId id, const Request& in, Response& out) {
+    if (auto key = ResumableUploads::check_key(in.upload_key()); !key.ok()) return key;
+    expire_resumable(ctx);
+    const ResumableUpload* held = ctx.resumable.find(in.upload_key(), resumable_owner(ctx, id));
+    if (held == nullptr) return {};
+    if (held->running) {
+      // Its bytes are still moving (or the server has not yet seen its client go away).
+      return {Code::failed_precondition,
+              "that upload is still running on the server; try again once it has ended"};
+    }
+    out.set_offset(held->received);
+    out.set_size(held->size);
+    return {};
+  }
+};
+
 }  // namespace
 
 void arm_unary_calls(ServiceContext& ctx) {
@@ -207,6 +236,7 @@ void arm_unary_calls(ServiceContext& ctx) {
   new UnaryCall<ChangeNick>(ctx);
   new UnaryCall<ListUsers>(ctx);
   new UnaryCall<ListFiles>(ctx);
+  new UnaryCall<UploadStatus>(ctx);
 }
 
 }  // namespace chatcore::transport
