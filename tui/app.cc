@@ -12,7 +12,6 @@ App::App(asio::io_context& io, Terminal& terminal, AppOptions options)
       tty_(io, ::dup(STDIN_FILENO)),
       signals_(io),
       tick_timer_(io),
-      reconnect_timer_(io),
       strand_(asio::make_strand(pool_)) {
   // Added after curses started, so these handlers replace the ones ncurses installs: resizes
   // and Ctrl-C become events of this loop, and nothing is drawn in a signal handler.
@@ -145,7 +144,6 @@ void App::quit(std::string message, int code) {
   cancel_transfers_->store(true);
   signals_.cancel();
   tick_timer_.cancel();
-  reconnect_timer_.cancel();
   tty_.cancel();
   io_.stop();
 }

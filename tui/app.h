@@ -28,7 +28,7 @@ namespace asio = boost::asio;
 struct AppOptions {
   std::string server;  // empty: ask
   std::string nick;    // empty: ask
-  chatcore::ClientOptions client;  // TLS, timeouts: used for every (re)connection
+  chatcore::ClientOptions client;  // TLS, identity, reconnects
 };
 
 class App {
@@ -65,9 +65,9 @@ class App {
   void logged_in(ClientPtr client, const chatcore::Welcome& welcome);
   chatcore::EventHandler event_handler(std::uint64_t generation);
   chatcore::ClosedHandler closed_handler(std::uint64_t generation);
+  chatcore::ConnectionHandler connection_handler(std::uint64_t generation);
   void on_closed(std::uint64_t generation, const chatcore::Status& status);
-  void schedule_reconnect();
-  void reconnect();
+  void rejoin_rooms(const std::vector<std::string>& rooms);
   void refresh_rooms(bool show);
   // Runs `call(client)` on the worker strand and `done(result)` back on the loop.
   template <class Call, class Done>
@@ -108,7 +108,6 @@ class App {
   asio::posix::stream_descriptor tty_;
   asio::signal_set signals_;
   asio::steady_timer tick_timer_;
-  asio::steady_timer reconnect_timer_;
   asio::thread_pool pool_{4};
   asio::strand<asio::thread_pool::executor_type> strand_;
 
@@ -117,9 +116,7 @@ class App {
   LoginScreen login_;
   ClientPtr client_;
   std::uint64_t generation_ = 0;  // bumps with each session, so stale posts are ignored
-  bool shutdown_notice_ = false;
   bool quitting_ = false;
-  int backoff_ms_ = 500;
   int ticks_ = 0;
 
   ChatState state_;

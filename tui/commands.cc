@@ -70,6 +70,10 @@ void App::list_rooms(const Command&) { refresh_rooms(true); }
 void App::enter_room(const Command& cmd) {
   const std::string name = cmd.args[0];
   const bool create = cmd.kind == CommandKind::create;
+  if (!create && state_.is_member(name)) {
+    state_.focus(name);
+    return;
+  }
   call([name, create](chatcore::Client& c) { return create ? c.create_room(name) : c.join_room(name); },
        [this, name](const chatcore::Result<chatcore::RoomInfo>& r) {
          if (!r.ok()) {
@@ -81,18 +85,23 @@ void App::enter_room(const Command& cmd) {
        });
 }
 
-void App::leave_room(const Command&) {
-  if (state_.room().empty()) {
-    state_.add_error("you are already in the lobby");
+void App::leave_room(const Command& cmd) {
+  const std::string room = cmd.args.empty() ? state_.room() : cmd.args[0];
+  if (room.empty()) {
+    state_.add_error("you are in no room; /leave ROOM names one you are in");
     return;
   }
-  call([](chatcore::Client& c) { return c.leave_room(); },
-       [this](const chatcore::Result<chatcore::RoomInfo>& r) {
+  if (!state_.is_member(room)) {
+    state_.add_error("/leave: you are not in " + where(room));
+    return;
+  }
+  call([room](chatcore::Client& c) { return c.leave_room(room); },
+       [this, room](const chatcore::Result<chatcore::RoomInfo>& r) {
          if (!r.ok()) {
            state_.add_error("/leave: " + r.status().message);
            return;
          }
-         state_.entered_room(r.value());
+         state_.left_room(room);
          refresh_rooms(false);
        });
 }

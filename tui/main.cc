@@ -21,6 +21,12 @@ int main(int argc, char** argv) {
   cli.add_option("--cert", cert, "PEM client certificate, for servers that require one")
       ->check(CLI::ExistingFile);
   cli.add_option("--key", key, "PEM private key of --cert")->check(CLI::ExistingFile);
+  std::string identity;
+  bool guest = false;
+  auto* identity_opt = cli.add_option(
+      "--identity", identity, "file with the secret that owns your nickname (default ~/.config/chatcore/identity)");
+  cli.add_flag("--guest", guest, "connect without an identity: nickname and rooms last for this session only")
+      ->excludes(identity_opt);
   cli.set_version_flag("--version", std::string("chat ") + CHATCORE_VERSION);
   CLI11_PARSE(cli, argc, argv);
   options.client.client_name = "chat";
@@ -28,6 +34,8 @@ int main(int argc, char** argv) {
   options.client.cert_file = cert;
   options.client.key_file = key;
   if (!ca.empty() || !cert.empty()) options.client.tls = true;
+  if (!guest) options.client.identity_file = identity.empty() ? chatcore::default_identity_file() : std::filesystem::path(identity);
+  options.client.reconnect = true;
 
   std::setlocale(LC_ALL, "");
   // The client speaks UTF-8; without a UTF-8 locale ncursesw would draw Hangul as escapes.

@@ -1,5 +1,6 @@
 // The session side of the app: connecting and logging in from the start-up prompts, turning
-// the client's events into state changes on the loop, and reconnecting with backoff.
+// the client's events and connection changes into state changes on the loop, and joining
+// again the rooms a reconnect did not restore (the client itself reconnects and resumes).
 #include "app.h"
 
 #include <cstdlib>
@@ -47,7 +48,8 @@ void App::try_nick(const std::string& nick) {
   const std::uint64_t generation = ++generation_;
   ClientPtr client = client_;
   asio::post(pool_, [this, client, nick, generation] {
-    auto result = client->login(nick, event_handler(generation), closed_handler(generation));
+    auto result = client->login(nick, event_handler(generation), closed_handler(generation),
+                                connection_handler(generation));
     asio::post(io_, [this, client, nick, result = std::move(result)] {
       login_.busy = false;
       if (result.ok()) {
@@ -74,10 +76,11 @@ void App::try_nick(const std::string& nick) {
 void App::logged_in(ClientPtr client, const chatcore::Welcome& welcome) {
   client_ = std::move(client);
   mode_ = Mode::chat;
-  state_.welcome(welcome);
-  state_.add_system("connected to " + state_.server + " as " + welcome.nickname + "; /help lists the commands");
-  state_.entered_room({"", 0});
-  backoff_ms_ = 500;
+  const auto rejoin = state_.welcome(welcome);
+  state_.add_system("connected to " + state_.server + " as " + welcome.nickname +
+                    (welcome.guest ? " (guest)" : "") + "; /help lists the commands");
+  if (state_.room().empty()) state_.entered_room({"", 0});
+  rejoin_rooms(rejoin);
   refresh_rooms(false);
   request_redraw();
 }
@@ -87,8 +90,23 @@ chatcore::EventHandler App::event_handler(std::uint64_t generation) {
     asio::post(io_, [this, generation, event] {
       if (generation != generation_) return;
       const ChatState::Effect effect = state_.apply(event);
-      if (effect.shutdown) shutdown_notice_ = true;
       if (effect.bell) term_.bell();
+      rejoin_rooms(effect.rejoin);
+      request_redraw();
+    });
+  };
+}
+
+chatcore::ConnectionHandler App::connection_handler(std::uint64_t generation) {
+  return [this, generation](const chatcore::ConnectionChange& change) {
+    asio::post(io_, [this, generation, change] {
+      if (generation != generation_ || quitting_) return;
+      if (change.state == chatcore::ConnectionChange::State::resumed) return;  // its Welcome follows
+      if (change.attempt == 1) state_.add_error("connection lost (" + change.cause.to_string() + "); reconnecting");
+      state_.connection = Connection::reconnecting;
+      const auto seconds = (change.retry_in.count() + 999) / 1000;
+      state_.connection_note = "retry in " + std::to_string(seconds) + "s" +
+                               (change.attempt > 1 ? ": " + change.cause.message : std::string());
       request_redraw();
     });
   };
@@ -100,87 +118,42 @@ chatcore::ClosedHandler App::closed_handler(std::uint64_t generation) {
   };
 }
 
+// The client reconnects by itself; a session ends only when that cannot help: another client
+// of this identity took over, or the server refused it for good. The window stays, so the
+// user reads why, with the draft still in the input line.
 void App::on_closed(std::uint64_t generation, const chatcore::Status& status) {
   if (generation != generation_ || quitting_) return;
-  if (shutdown_notice_ || status.ok()) {
-    const std::string why = state_.connection_note.empty() ? status.message : state_.connection_note;
-    quit("the server shut down" + (why.empty() ? std::string() : " (" + why + ")"));
-    return;
+  state_.connection = Connection::closed;
+  state_.connection_note = status.message;
+  if (status.code != chatcore::Code::aborted) {  // a takeover: its notice said it all
+    state_.add_error("disconnected: " + status.to_string() + "; /quit leaves");
   }
-  state_.add_error("connection lost (" + status.to_string() + "); reconnecting");
-  if (ClientPtr old = std::exchange(client_, nullptr)) {
-    asio::post(pool_, [old] { old->close(); });
-  }
-  if (mode_ != Mode::chat) {
-    mode_ = Mode::ask_server;
-    login_.error = "connection lost: " + status.to_string();
-    request_redraw();
-    return;
-  }
-  schedule_reconnect();
-}
-
-void App::schedule_reconnect() {
-  state_.connection = Connection::reconnecting;
-  state_.connection_note = "retry in " + std::to_string((backoff_ms_ + 999) / 1000) + "s";
-  reconnect_timer_.expires_after(std::chrono::milliseconds(backoff_ms_));
-  backoff_ms_ = std::min(backoff_ms_ * 2, 10000);
-  reconnect_timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) reconnect();
-  });
   request_redraw();
 }
 
-void App::reconnect() {
-  state_.connection_note = "trying";
-  const std::uint64_t generation = ++generation_;
-  struct Outcome {
-    chatcore::Status status;
-    ClientPtr client;
-    chatcore::Welcome welcome;
-    chatcore::RoomInfo room;
-    std::string room_error;
-  };
-  asio::post(pool_, [this, generation, address = state_.server, nick = state_.nick,
-                     room = state_.room(), client_options = options_.client] {
-    Outcome out;
-    auto opened = chatcore::Client::open(address, client_options);
-    if (!opened.ok()) {
-      out.status = opened.status();
-    } else {
-      out.client = ClientPtr(std::move(opened.value()));
-      auto login = out.client->login(nick, event_handler(generation), closed_handler(generation));
-      if (!login.ok()) {
-        out.status = login.status();
-        out.client.reset();
-      } else {
-        out.welcome = login.value();
-        if (!room.empty()) {
-          auto joined = out.client->join_room(room);
-          if (joined.status().code == chatcore::Code::not_found) joined = out.client->create_room(room);  // a restarted server
-          if (joined.ok()) out.room = joined.value();
-          else out.room_error = joined.status().to_string();
-        }
-      }
-    }
-    asio::post(io_, [this, generation, out = std::move(out)]() mutable {
-      if (generation != generation_ || quitting_) return;
-      if (!out.client) {
-        state_.add_error("reconnect failed: " + out.status.to_string());
-        schedule_reconnect();
-        return;
-      }
-      client_ = std::move(out.client);
-      state_.welcome(out.welcome);
-      backoff_ms_ = 500;
-      state_.add_system("reconnected to " + state_.server);
-      if (!out.room_error.empty()) state_.add_error("could not rejoin: " + out.room_error);
-      state_.entered_room(out.room);
-      refresh_rooms(false);
-      request_redraw();
-    });
-  });
-  request_redraw();
+// A room may be gone after a server restart without its state: create it again then.
+void App::rejoin_rooms(const std::vector<std::string>& rooms) {
+  for (const std::string& room : rooms) {
+    call(
+        [room](chatcore::Client& c) {
+          auto joined = c.join_room(room);
+          if (joined.status().code != chatcore::Code::not_found) return joined;
+          joined = c.create_room(room);
+          // Another member rejoining at the same moment made it first.
+          return joined.status().code == chatcore::Code::already_exists ? c.join_room(room) : joined;
+        },
+        [this, room](const chatcore::Result<chatcore::RoomInfo>& r) {
+          if (!r.ok()) {
+            state_.add_error("could not rejoin #" + room + ": " + r.status().message);
+            state_.left_room(room);
+            return;
+          }
+          const std::string focused = state_.room();
+          state_.entered_room(r.value());
+          state_.focus(focused);  // rejoining does not move the focus
+          state_.add_system("back in #" + room);
+        });
+  }
 }
 
 void App::refresh_rooms(bool show) {

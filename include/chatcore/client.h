@@ -28,7 +28,27 @@ struct ClientOptions {
   // HTTP/2 keepalive pings, so a dead server or network is noticed while idle.
   std::chrono::milliseconds keepalive_time{30000};
   std::chrono::milliseconds keepalive_timeout{10000};
+
+  // Who connects. Empty: a guest, whose nickname, rooms and files last only as long as its
+  // session. Otherwise the identity secret in this file (default_identity_file() is where the
+  // terminal client keeps it), created on first use; it owns the nickname on the server.
+  std::filesystem::path identity_file;
+  // An identity's resume position is kept in a file under this directory (empty:
+  // default_state_dir()), per server address and nickname, so that a later process resumes
+  // where this one stopped. A guest's is kept in memory, for its reconnects only.
+  std::filesystem::path state_dir;
+  // When the session is lost (not closed, not taken over by another client of the same
+  // identity, not refused), open it again with the resume position, waiting reconnect_min,
+  // doubling up to reconnect_max between attempts. Off: the session ends with on_closed.
+  bool reconnect = false;
+  std::chrono::milliseconds reconnect_min{500};
+  std::chrono::milliseconds reconnect_max{10000};
 };
+
+// $XDG_CONFIG_HOME/chatcore/identity, or ~/.config/chatcore/identity.
+std::filesystem::path default_identity_file();
+// $XDG_STATE_HOME/chatcore, or ~/.local/state/chatcore.
+std::filesystem::path default_state_dir();
 
 // Called on the client's reader thread, in order, one event at a time.
 using EventHandler = std::function<void(const Event&)>;
@@ -36,12 +56,32 @@ using EventHandler = std::function<void(const Event&)>;
 // CANCELLED after close(), UNAVAILABLE when the connection dropped, ...).
 using ClosedHandler = std::function<void(const Status&)>;
 
+// What happens to a session that reconnects by itself (ClientOptions::reconnect).
+struct ConnectionChange {
+  enum class State {
+    reconnecting,  // lost because of `cause`; the next attempt follows in `retry_in`
+    resumed,       // welcomed again; the replay of what was missed follows, then CaughtUp
+  };
+  State state = State::reconnecting;
+  Status cause;
+  std::chrono::milliseconds retry_in{0};
+  int attempt = 0;  // attempts since the session was lost
+};
+// Called on the reader thread, in order with the events.
+using ConnectionHandler = std::function<void(const ConnectionChange&)>;
+
 struct Progress {
   std::uint64_t done = 0;
   std::uint64_t total = 0;
 };
 // Return false to cancel the transfer.
 using ProgressHandler = std::function<bool(const Progress&)>;
+
+struct HistoryPage {
+  std::vector<RoomMessage> messages;  // oldest first
+  std::uint64_t epoch = 0;
+  bool more = false;  // older messages exist before the first one
+};
 
 struct Destination {
   std::string room;       // either a room...
@@ -59,16 +99,32 @@ class Client {
 
   // Opens the session. On ALREADY_EXISTS or INVALID_ARGUMENT it may be called again.
   // The Welcome event is returned here and also passed to on_event first.
-  Result<Welcome> login(const std::string& nickname, EventHandler on_event, ClosedHandler on_closed);
+  // With an identity it is loaded (or created) and sent, and so is the resume position.
+  // FAILED_PRECONDITION for an identity or position file that cannot be used.
+  Result<Welcome> login(const std::string& nickname, EventHandler on_event, ClosedHandler on_closed,
+                        ConnectionHandler on_connection = {});
   // Ends the session (the server sees the client leave). Idempotent; also done by ~Client.
   void close();
   bool logged_in() const;
+  // The Welcome that login() returned; stable until the next login. A reconnect's Welcome
+  // (new session token, rooms) arrives as an event.
   const Welcome& welcome() const;
+  // Everything missed since the last (re)connect has been handed over (the server's CaughtUp
+  // was passed to on_event). A guest has nothing to catch up on: true from its Welcome.
+  bool caught_up() const;
+  // What the client would send at its next Connect.
+  ResumePosition resume_position() const;
 
   Result<std::vector<RoomInfo>> list_rooms();
   Result<RoomInfo> create_room(const std::string& name);  // creates and joins
+  // Adds a membership; the room's recent history follows as events.
   Result<RoomInfo> join_room(const std::string& name);
-  Result<RoomInfo> leave_room();
+  // Ends the membership of `room` (empty: the only room the user is in).
+  Result<RoomInfo> leave_room(const std::string& room = {});
+  // Older messages of a room one is in, oldest first, before `before_id` (0: the newest).
+  // `limit` 0: the server's page size.
+  Result<HistoryPage> history(const std::string& room, std::uint64_t before_id = 0,
+                              std::uint32_t limit = 0);
   Result<std::uint64_t> send(const std::string& room, const std::string& text, std::uint64_t client_msg_id = 0);
   Result<std::uint64_t> send_direct(const std::string& recipient, const std::string& text,
                                     std::uint64_t client_msg_id = 0);

@@ -1,8 +1,8 @@
-// chatcore::Client: the channel, the session stream with its reader thread, and the unary
-// chat commands. Uploads and downloads are in upload.cc and download.cc.
+// chatcore::Client: the channel, login with the identity and resume position, and the unary
+// chat commands. The session stream is in session.cc; transfers in upload.cc, download.cc.
 //
-// Threads: login() starts one reader thread per session; it runs the Connect stream and calls
-// the user's handlers. Unary calls and transfers run on the caller's thread and may be used
+// Threads: login() starts one reader thread per session; it runs the Connect stream (and its
+// reconnects) and calls the user's handlers. Unary calls and transfers run on the caller's thread and may be used
 // from any thread at the same time. login() and close() are meant for one owning thread.
 // Handlers must not throw (they run on the reader thread). on_closed is called only for a
 // session that was welcomed; a refused login just returns its status.
@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "client/client_impl.h"
+#include "client/identity.h"
 #include "util/files.h"
 
 namespace chatcore {
@@ -37,65 +38,6 @@ Status check_address(const std::string& address) {
                   fmt::format("bad server address '{}': expected host:port", address));
   }
   return {};
-}
-
-void deliver(Session& s, const v1::EventBatch& batch, int from) {
-  for (int i = from; i < batch.events_size(); ++i) {
-    const auto event = transport::from_proto(batch.events(i));
-    if (event && s.on_event) s.on_event(*event);
-  }
-}
-
-// Body of the reader thread: the handshake with login(), then every event until the end.
-void run_session(std::shared_ptr<Session> s) {
-  v1::EventBatch batch;
-  Status failure;
-  const bool got = s->reader->Read(&batch);
-  const bool welcomed = got && batch.events_size() > 0 && batch.events(0).has_welcome();
-  if (!welcomed) {
-    if (got) {
-      s->ctx.TryCancel();
-      s->reader->Finish();
-      failure = Status(Code::internal, "the server did not open the session with a welcome");
-    } else {
-      failure = transport::from_grpc(s->reader->Finish());
-      if (failure.ok()) {
-        failure = Status(Code::unavailable, "the server ended the session before welcoming it");
-      }
-    }
-    std::lock_guard lock(s->mu);
-    s->stage = Session::Stage::failed;
-    s->failure = std::move(failure);
-    s->cv.notify_all();
-    return;
-  }
-
-  const Event welcome = *transport::from_proto(batch.events(0));  // has_welcome() above
-  {
-    std::unique_lock lock(s->mu);
-    if (!s->abandoned) {
-      s->welcome = std::get<Welcome>(welcome.body);
-      s->stage = Session::Stage::welcomed;
-      s->cv.notify_all();
-      // Wait until login() has stored the welcome, so a handler that reads
-      // client.welcome() sees it.
-      s->cv.wait(lock, [&] { return s->go || s->abandoned; });
-    }
-    if (s->abandoned) {
-      lock.unlock();
-      s->ctx.TryCancel();
-      s->reader->Finish();
-      return;
-    }
-  }
-
-  deliver(*s, batch, 0);
-  while (s->reader->Read(&batch)) deliver(*s, batch, 0);
-  Status status = transport::from_grpc(s->reader->Finish());
-  // The cancellation races the server's own end of the stream; the user asked, so say so.
-  if (s->close_requested) status = Status(Code::cancelled, "session closed by the client");
-  s->open = false;
-  if (s->on_closed) s->on_closed(status);
 }
 
 }  // namespace
@@ -142,6 +84,13 @@ Result<std::unique_ptr<Client>> Client::open(const std::string& address, ClientO
   args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   args.SetInt(GRPC_ARG_HTTP2_MIN_SENT_PING_INTERVAL_WITHOUT_DATA_MS,
               static_cast<int>(options.keepalive_time.count()));
+  if (options.reconnect) {
+    // The channel's own reconnect backoff (up to 120 s by default) would hold back every
+    // attempt of ours once the server is back; it follows the client's schedule instead.
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
+                static_cast<int>(options.reconnect_min.count()));
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, static_cast<int>(options.reconnect_max.count()));
+  }
   auto creds = channel_credentials(options);
   if (!creds.ok()) return creds.status();
   auto channel = grpc::CreateCustomChannel(address, *creds, args);
@@ -174,7 +123,7 @@ Result<std::unique_ptr<Client>> Client::open(const std::string& address, ClientO
 }
 
 Result<Welcome> Client::login(const std::string& nickname, EventHandler on_event,
-                              ClosedHandler on_closed) {
+                              ClosedHandler on_closed, ConnectionHandler on_connection) {
   Impl& d = *impl_;
   {
     std::unique_lock lock(d.mu);
@@ -192,22 +141,32 @@ Result<Welcome> Client::login(const std::string& nickname, EventHandler on_event
 
   auto s = std::make_shared<Session>();
   s->channel = d.channel;
+  s->stub = v1::Chat::NewStub(d.channel);
+  s->options = d.options;
+  s->address = d.address;
+  s->nickname = nickname;
+  if (!d.options.identity_file.empty()) {
+    auto secret = client::load_or_create_secret(d.options.identity_file);
+    if (!secret.ok()) return secret.status();
+    s->secret = std::move(*secret);
+    const auto dir = d.options.state_dir.empty() ? default_state_dir() : d.options.state_dir;
+    s->keeper.reset(client::PositionKeeper::file_for(dir, d.address, nickname));
+    if (Status st = s->keeper.load(); !st.ok()) return st;
+  }
   s->on_event = std::move(on_event);
   s->on_closed = std::move(on_closed);
-  v1::ConnectRequest request;
-  request.set_nickname(nickname);
-  request.set_client(d.options.client_name);
-  s->reader = d.stub->Connect(&s->ctx, request);
-  std::thread thread(run_session, s);
+  s->on_connection = std::move(on_connection);
+  std::thread thread(client::run_session, s);
 
   // The server welcomes at once; the bound only keeps a hung server from hanging login().
   const auto limit = d.options.connect_timeout + client::kCallTimeout;
   std::unique_lock slock(s->mu);
   if (!s->cv.wait_for(slock, limit, [&] { return s->stage != Session::Stage::waiting; })) {
     s->abandoned = true;
+    s->close_requested = true;
     s->cv.notify_all();
+    if (s->ctx) s->ctx->TryCancel();
     slock.unlock();
-    s->ctx.TryCancel();
     thread.join();
     return Status(Code::deadline_exceeded, "the server did not answer the login in time");
   }
@@ -238,17 +197,15 @@ Result<Welcome> Client::login(const std::string& nickname, EventHandler on_event
 void Client::close() {
   Impl& d = *impl_;
   std::thread to_join;
+  std::shared_ptr<Session> s;
   {
     std::lock_guard lock(d.mu);
-    if (d.session) {
-      d.session->close_requested = true;
-      d.session->open = false;
-      d.session->ctx.TryCancel();
-    }
+    s = d.session;
     if (d.reader.joinable() && d.reader.get_id() != std::this_thread::get_id()) {
       to_join = std::move(d.reader);
     }
   }
+  if (s) s->cancel();
   if (to_join.joinable()) to_join.join();
 }
 
@@ -256,8 +213,23 @@ bool Client::logged_in() const { return impl_->logged_in(); }
 
 const Welcome& Client::welcome() const { return impl_->welcome; }
 
+bool Client::caught_up() const {
+  auto s = impl_->current();
+  return s && s->caught_up;
+}
+
+ResumePosition Client::resume_position() const {
+  auto s = impl_->current();
+  return s ? s->keeper.position() : ResumePosition{};
+}
+
+std::filesystem::path default_identity_file() { return client::default_identity_file(); }
+std::filesystem::path default_state_dir() { return client::default_state_dir(); }
+
 namespace {
-RoomInfo room_info(const v1::RoomResponse& r) { return RoomInfo{r.room(), r.members()}; }
+RoomInfo room_info(const v1::RoomResponse& r) {
+  return RoomInfo{.name = r.room(), .members = r.members(), .online = r.online(), .epoch = r.epoch()};
+}
 std::uint64_t message_id(const v1::SendResponse& r) { return r.message_id(); }
 constexpr auto no_fields = [](auto&) {};
 // A room message and a DM differ only in where they go: `target` fills that in.
@@ -275,7 +247,7 @@ Result<std::vector<RoomInfo>> Client::list_rooms() {
   return impl_->call(&v1::Chat::Stub::ListRooms, no_fields, [](const v1::ListRoomsResponse& r) {
     std::vector<RoomInfo> rooms;
     rooms.reserve(r.rooms_size());
-    for (const auto& room : r.rooms()) rooms.push_back(RoomInfo{room.name(), room.members()});
+    for (const auto& room : r.rooms()) rooms.push_back(transport::from_proto(room));
     return rooms;
   });
 }
@@ -290,8 +262,35 @@ Result<RoomInfo> Client::join_room(const std::string& name) {
                      [&](v1::JoinRoomRequest& r) { r.set_name(name); }, room_info);
 }
 
-Result<RoomInfo> Client::leave_room() {
-  return impl_->call(&v1::Chat::Stub::LeaveRoom, no_fields, room_info);
+Result<RoomInfo> Client::leave_room(const std::string& room) {
+  auto left = impl_->call(&v1::Chat::Stub::LeaveRoom,
+                          [&](v1::LeaveRoomRequest& r) { r.set_room(room); }, room_info);
+  if (left.ok() && !room.empty()) {
+    if (auto s = impl_->current()) s->keeper.forget_room(room);
+  }
+  return left;
+}
+
+Result<HistoryPage> Client::history(const std::string& room, std::uint64_t before_id,
+                                    std::uint32_t limit) {
+  return impl_->call(&v1::Chat::Stub::History,
+                     [&](v1::HistoryRequest& r) {
+                       r.set_room(room);
+                       r.set_before_id(before_id);
+                       r.set_limit(limit);
+                     },
+                     [](const v1::HistoryResponse& r) {
+                       HistoryPage page{.messages = {}, .epoch = r.epoch(), .more = r.more()};
+                       for (const auto& m : r.messages()) {
+                         // The one conversion of a RoomMessage is the event's.
+                         v1::Event wrapped;
+                         *wrapped.mutable_room_message() = m;
+                         if (auto e = transport::from_proto(wrapped)) {
+                           page.messages.push_back(std::get<RoomMessage>(e->body));
+                         }
+                       }
+                       return page;
+                     });
 }
 
 Result<std::uint64_t> Client::send(const std::string& room, const std::string& text,

@@ -1,5 +1,5 @@
-// The state behind chatcore::Client, shared by client.cc (channel, session, unary calls) and
-// upload.cc and download.cc (transfers).
+// The state behind chatcore::Client, shared by client.cc (channel, login, unary calls),
+// session.cc (the Connect stream and its reconnects) and upload.cc and download.cc.
 #pragma once
 
 #include <chatcore/client.h>
@@ -16,6 +16,7 @@
 #include <type_traits>
 
 #include "chatcore/v1/chat.grpc.pb.h"
+#include "client/position_keeper.h"
 #include "transport/convert.h"
 
 namespace chatcore::client {
@@ -23,28 +24,48 @@ namespace chatcore::client {
 // Unary calls answer at once on a healthy server; this only bounds a hung one.
 inline constexpr std::chrono::seconds kCallTimeout{10};
 
-// Everything the reader thread touches after the handshake lives here and is shared with the
-// thread, so that the thread stays valid when it has to be detached (a Client destroyed from
-// inside its own handler).
+// Everything the reader thread touches lives here and is shared with the thread, so that the
+// thread stays valid when it has to be detached (a Client destroyed from its own handler).
 struct Session {
-  grpc::ClientContext ctx;
-  std::shared_ptr<grpc::Channel> channel;  // the call must not outlive its channel
-  std::unique_ptr<grpc::ClientReaderInterface<v1::EventBatch>> reader;
+  std::shared_ptr<grpc::Channel> channel;  // a call must not outlive its channel
+  std::unique_ptr<v1::Chat::Stub> stub;
+  ClientOptions options;
+  std::string address;
+  std::string secret;  // empty: a guest
+  PositionKeeper keeper;
   EventHandler on_event;
   ClosedHandler on_closed;
-  std::atomic<bool> open{false};             // welcomed and not yet ended
-  std::atomic<bool> close_requested{false};  // close() was called: report CANCELLED
+  ConnectionHandler on_connection;
+  std::atomic<bool> open{false};       // welcomed, not closed, not ended for good
+  std::atomic<bool> connected{false};  // a stream is welcomed now (false while reconnecting)
+  std::atomic<bool> caught_up{false};
 
-  // The login handshake between login() and the reader thread, guarded by mu.
-  enum class Stage { waiting, welcomed, failed };
+  // Guarded by mu. Only the reader thread replaces ctx and reader; others may cancel ctx.
   std::mutex mu;
   std::condition_variable cv;
-  Stage stage = Stage::waiting;
+  std::unique_ptr<grpc::ClientContext> ctx;
+  std::unique_ptr<grpc::ClientReaderInterface<v1::EventBatch>> reader;
+  std::string nickname;  // follows the user's renames, for the next Connect
   Welcome welcome;
+  bool close_requested = false;  // close() was called: report CANCELLED, never reconnect
+  // The login handshake between login() and the reader thread.
+  enum class Stage { waiting, welcomed, failed };
+  Stage stage = Stage::waiting;
   Status failure;
   bool go = false;         // login() has taken the welcome: the thread may deliver events
   bool abandoned = false;  // login() gave up waiting: the thread must deliver nothing
+
+  // Reader thread only.
+  bool replaced = false;  // the server said another client of this identity took over
+  std::string shutdown_reason;  // of the last Shutdown notice
+
+  Status token(std::string* out);
+  void cancel();  // close(): ends the stream and any wait for a reconnect
 };
+
+// Body of the reader thread (session.cc): the handshake with login(), every event, and
+// the reconnects, until the session ends for good.
+void run_session(std::shared_ptr<Session> s);
 
 }  // namespace chatcore::client
 
@@ -56,26 +77,34 @@ struct Client::Impl {
   std::shared_ptr<grpc::Channel> channel;
   std::unique_ptr<v1::Chat::Stub> stub;
 
-  // Guards session, reader and welcome; never held while calling the server or a handler.
+  // Guards session, reader and welcome; never held together with the session's lock.
   mutable std::mutex mu;
   std::shared_ptr<client::Session> session;
   std::thread reader;
-  Welcome welcome;  // of the last successful login; stable until the next login
+  Welcome welcome;  // of the last successful login, for after its session ended
 
-  bool logged_in() const {
+  std::shared_ptr<client::Session> current() const {
     std::lock_guard lock(mu);
-    return session && session->open;
+    return session;
   }
 
-  // The session token, or FAILED_PRECONDITION when there is no open session.
+  bool logged_in() const {
+    auto s = current();
+    return s && s->open;
+  }
+
+  // The session token, FAILED_PRECONDITION without a session, UNAVAILABLE while reconnecting.
   Status token(std::string* out) const {
-    std::lock_guard lock(mu);
-    if (!session || !session->open) return Status(Code::failed_precondition, "not logged in");
-    *out = welcome.session;
-    return {};
+    auto s = current();
+    if (!s || !s->open) return Status(Code::failed_precondition, "not logged in");
+    return s->token(out);
   }
 
   Limits limits() const {
+    if (auto s = current()) {
+      std::lock_guard lock(s->mu);
+      return s->welcome.limits;
+    }
     std::lock_guard lock(mu);
     return welcome.limits;
   }

@@ -1,5 +1,5 @@
-// ChatHub is the whole chat model: sessions, nicknames, rooms, history, DMs and the file
-// registry with its permissions. It knows sessions only as Participants, never a gRPC type.
+// ChatHub is the whole chat model: sessions, identities and the nicknames they own, rooms and
+// memberships, history, DMs and the file registry. It knows sessions only as Participants.
 #pragma once
 
 #include <chatcore/event.h>
@@ -20,9 +20,14 @@ class Participant {
  public:
   virtual ~Participant() = default;
   virtual void deliver(const EventPtr& event) = 0;
+  // The hub has let go of this session (its identity signed in elsewhere; a ShutdownNotice
+  // with `replaced` was its last event): the transport ends the stream once that is written.
+  // Called on the loop thread inside a hub call, so it must not call back into the hub.
+  virtual void replaced() {}
 };
 
-using SessionId = std::uint64_t;  // 0 is never a session
+using SessionId = std::uint64_t;   // 0 is never a session
+using IdentityId = std::uint64_t;  // 0 is a guest
 
 struct HubConfig {
   Limits limits;
@@ -50,31 +55,59 @@ class ChatHub {
   ChatHub(const ChatHub&) = delete;
   ChatHub& operator=(const ChatHub&) = delete;
 
-  // Opens a session in the lobby and delivers its Welcome (with a fresh random token) first.
-  // INVALID_ARGUMENT for a bad nickname, ALREADY_EXISTS when it is taken.
+  // Opens a guest session and delivers its Welcome (with a fresh random token) first.
+  // INVALID_ARGUMENT for a bad nickname, ALREADY_EXISTS when it is taken or owned.
   Result<SessionId> connect(std::string_view nickname, Participant* participant);
-  // Removes the session; its room (if any) sees a MemberLeft with `reason`.
+  // With `secret_hash` (hex SHA-256 of the client's secret; empty: a guest) the session is
+  // that identity's: the first identity to use a nickname owns it, a known identity asking
+  // for a free other nickname moves to it, and an identity that is online already takes its
+  // session over (the old one is replaced). Its Welcome lists its rooms; then, per room, what
+  // came after the client's `resume` position (marked missed, with a HistoryGap first if the
+  // kept history cannot fill it) or, for a room it does not name, the recent history; then
+  // the DMs kept for it; then CaughtUp.
+  Result<SessionId> connect(std::string_view nickname, std::string_view secret_hash,
+                            Participant* participant, const ResumePosition& resume = {});
+  // Removes the session. A guest's rooms see it leave with `reason`; an identity stays a
+  // member of its rooms, which see it go offline.
   void disconnect(SessionId id, std::string_view reason);
   // 0 when no session has this token.
   SessionId find(std::string_view token) const;
   std::string nickname(SessionId id) const;  // empty for an unknown id
-  std::string room_of(SessionId id) const;   // empty = lobby
+  IdentityId identity(SessionId id) const;   // 0 for a guest or an unknown id
+  std::string room_of(SessionId id) const;   // first of its rooms by name; empty = lobby
+  std::vector<std::string> rooms_of(SessionId id) const;  // sorted by name
   std::size_t session_count() const;
   std::size_t room_count() const;
 
   Result<RoomInfo> create_room(SessionId id, std::string_view name);  // creates and joins
+  // Adds a membership (the user's other rooms are kept); a no-op for a room it is in.
   Result<RoomInfo> join_room(SessionId id, std::string_view name);
-  Result<RoomInfo> leave_room(SessionId id);  // back to the lobby; RoomInfo{"" , 0}
+  // Ends the membership in `room`; empty names the one room the user is in. Returns the
+  // room as it is afterwards (members 0: it was deleted).
+  Result<RoomInfo> leave_room(SessionId id, std::string_view room = {});
   std::vector<RoomInfo> list_rooms() const;   // sorted by name
-  // Every online user (room empty) or the members of `room` (NOT_FOUND if it does not exist).
+  // Every online user (room empty) or the members of `room`, online or not (NOT_FOUND if it
+  // does not exist).
   Result<std::vector<UserInfo>> list_users(std::string_view room) const;
+  // Up to `limit` messages of a room the user is a member of with id < before_id (0: from
+  // the newest), oldest first, as replay; `more` says whether older ones are kept.
+  struct HistoryPage {
+    std::vector<RoomMessage> messages;
+    std::uint64_t epoch = 0;
+    bool more = false;
+  };
+  Result<HistoryPage> history(SessionId id, std::string_view room, std::uint64_t before_id,
+                              std::size_t limit) const;
 
-  // Returns the message id. FAILED_PRECONDITION unless the sender is a member of `room`.
+  // Returns the message id (1, 2, 3... within the room's epoch). FAILED_PRECONDITION unless
+  // the sender is a member of `room`.
   Result<std::uint64_t> send_room(SessionId id, std::string_view room, std::string_view text,
                                   std::uint64_t client_msg_id);
-  // Delivered to the recipient and echoed to the sender. NOT_FOUND for an unknown recipient.
+  // Delivered to the recipient and echoed to the sender; kept for an offline identity until
+  // it connects again. NOT_FOUND for a nickname nobody owns and nobody is using.
   Result<std::uint64_t> send_direct(SessionId id, std::string_view recipient, std::string_view text,
                                     std::uint64_t client_msg_id);
+  // An identity's ownership moves with it: the old nickname is free afterwards.
   Result<std::string> change_nick(SessionId id, std::string_view nickname);
 
   // Checks an upload before any byte is stored: size limit, destination, file name.

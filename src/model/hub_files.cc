@@ -44,6 +44,16 @@ void ChatHub::State::forget_files(const Session& s) {
   }
 }
 
+void ChatHub::State::move_files(Session& from, Session& to) {
+  for (const auto& file_id : from.files) {
+    auto it = files.find(file_id);
+    if (it == files.end() || !it->second.allowed.erase(from.id)) continue;
+    it->second.allowed.insert(to.id);
+    to.files.push_back(file_id);
+  }
+  from.files.clear();
+}
+
 Status ChatHub::State::check_file_cap(const Session& s) const {
   const auto cap = config.max_files_per_user;
   if (cap == 0) return {};
@@ -72,7 +82,7 @@ Result<UploadTarget> ChatHub::check_upload(SessionId id, std::string_view name,
   if (!room.empty()) {
     const auto* r = state_->room(room);
     if (r == nullptr) return Status{Code::not_found, fmt::format("no room named '{}'", util::escape(room))};
-    if (!r->members.contains(id)) {
+    if (!r->online.contains(id)) {
       return Status{Code::failed_precondition, fmt::format("you are not in room '{}'", r->name)};
     }
     target.room = r->name;
@@ -130,12 +140,12 @@ Result<FileInfo> ChatHub::publish_file(SessionId id, const UploadTarget& target,
       return Status{Code::failed_precondition,
                     fmt::format("room '{}' no longer exists", target.room)};
     }
-    if (!r->members.contains(id)) {
+    if (!r->online.contains(id)) {
       return Status{Code::failed_precondition,
                     fmt::format("you are no longer in room '{}'", r->name)};
     }
     info.room = r->name;
-    audience.assign(r->members.begin(), r->members.end());
+    audience.assign(r->online.begin(), r->online.end());
   } else {
     auto* to = state_->session(target.recipient_id);
     if (to == nullptr) {

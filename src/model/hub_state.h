@@ -1,5 +1,6 @@
-// The private state behind ChatHub, shared by hub.cc (sessions, rooms, messages) and
-// hub_files.cc (the file registry). Not part of any interface.
+// The private state behind ChatHub, shared by hub.cc (sessions and identities), hub_rooms.cc
+// (rooms and memberships), hub_messages.cc (room messages and DMs) and hub_files.cc (the file
+// registry). Not part of any interface.
 #pragma once
 
 #include "model/hub.h"
@@ -22,19 +23,43 @@ std::int64_t now_unix_ms();
 EventPtr make_event(EventBody body);
 Status unknown_session();
 
+// Someone who proved a secret: owns a nickname and its memberships, online or not.
+struct Identity {
+  IdentityId id = 0;
+  std::string secret_hash;
+  std::string nickname;
+  std::set<std::string> rooms;  // folded names of the rooms it is a member of
+  SessionId session = 0;        // 0 while offline
+  std::deque<DirectMessage> waiting;  // DMs that arrived while it was offline
+};
+
 struct Session {
   SessionId id = 0;
   std::string nickname;  // as the user spelled it
   std::string token;
   Participant* participant = nullptr;
-  std::string room_key;  // folded room name; empty = lobby
+  IdentityId identity = 0;  // 0: a guest
+  std::set<std::string> guest_rooms;  // a guest's memberships (an identity keeps its own)
   std::vector<std::string> files;  // ids this session may download, in publish order
 };
 
 struct Room {
-  std::string name;              // canonical spelling, as created
-  std::set<SessionId> members;
-  std::deque<RoomMessage> history;  // stored with replay = false
+  std::string name;  // canonical spelling, as created
+  std::uint64_t epoch = 0;
+  std::uint64_t last_id = 0;
+  std::set<SessionId> online;        // sessions of members: who a room event goes to
+  std::set<IdentityId> identities;   // members with an identity, online or not
+  std::set<SessionId> guests;        // members without one (always online)
+  std::deque<RoomMessage> history;   // stored with replay = false
+
+  std::uint32_t members() const {
+    return static_cast<std::uint32_t>(identities.size() + guests.size());
+  }
+  RoomInfo info() const {
+    return RoomInfo{.name = name, .members = members(),
+                    .online = static_cast<std::uint32_t>(online.size()), .epoch = epoch,
+                    .last_id = last_id};
+  }
 };
 
 struct FileRecord {
@@ -45,10 +70,15 @@ struct FileRecord {
 struct ChatHub::State {
   HubConfig config;
   SessionId next_session = 1;
-  std::uint64_t next_message = 1;
+  IdentityId next_identity = 1;
+  std::uint64_t next_epoch = 1;
+  std::uint64_t next_direct = 1;
   std::unordered_map<SessionId, Session> sessions;
-  std::unordered_map<std::string, SessionId> by_nick;   // folded nickname -> session
+  std::unordered_map<std::string, SessionId> by_nick;   // folded nickname -> online session
   std::unordered_map<std::string, SessionId> by_token;
+  std::unordered_map<IdentityId, Identity> identities;
+  std::unordered_map<std::string, IdentityId> by_secret;  // secret hash -> identity
+  std::unordered_map<std::string, IdentityId> owners;     // folded nickname -> identity
   std::map<std::string, Room> rooms;                    // folded name -> room
   std::unordered_map<std::string, FileRecord> files;  // file id -> record
   std::unordered_map<std::string, std::size_t> files_by_sender;  // folded sender -> records
@@ -60,6 +90,10 @@ struct ChatHub::State {
   const Session* session_named(std::string_view nickname) const;
   Room* room(std::string_view name);
   const Room* room(std::string_view name) const;
+  Identity* identity_of(const Session& s);
+  // The folded names of the rooms the session's user is a member of.
+  std::set<std::string>& rooms_of(Session& s);
+  const std::set<std::string>& rooms_of(const Session& s) const;
   // Delivers one shared event to each listed session that is still known.
   template <class Ids>
   void deliver(const Ids& ids, const EventPtr& event) {
@@ -67,12 +101,30 @@ struct ChatHub::State {
       if (auto* s = session(id)) s->participant->deliver(event);
     }
   }
-  // Takes the session out of its room: the remaining members (and the leaver too when
-  // `tell_self`) see MemberLeft; an emptied room is deleted with its history.
-  void leave_current(Session& s, std::string_view reason, bool tell_self);
+  // Why `nickname` cannot be used by the session of `identity` (0: a guest, or an identity
+  // not known yet when `has_secret`), if it cannot: another identity owns it, or another
+  // session is using it. `self` is the session asking.
+  Status check_free(std::string_view nickname, IdentityId identity, bool has_secret,
+                    SessionId self) const;
+  // Ends the membership of the session's user in the room `key`: the remaining online
+  // members (and the leaver too when `tell_self`) see MemberLeft; an emptied room is deleted
+  // with its history.
+  void leave(Session& s, const std::string& key, std::string_view reason, bool tell_self);
+  // Adds the session to its rooms' audiences (an identity coming online) or takes it out
+  // (going offline), telling the other online members with MemberJoined / MemberLeft.
+  void go_online(Session& s);
+  // Sends the room's kept history to the session: HistoryReplay, then the messages as replay.
+  void replay_history(const Session& s, const Room& r) const;
+  // Sends what the session missed since `position`: a HistoryGap first when the kept history
+  // cannot fill the gap (another epoch, or messages after last_id already dropped), then the
+  // kept messages after it, marked missed. Returns how many it sent.
+  std::uint32_t resume_room(const Session& s, const Room& r, const RoomPosition& position) const;
+  void go_offline(Session& s, std::string_view reason);
   // Drops the session's download rights so the registry does not keep dead ids; a record
   // nobody may download any more is dropped too, to bound the registry and its storage.
   void forget_files(const Session& s);
+  // Hands the download rights of `from` to `to` (the same identity signed in again).
+  void move_files(Session& from, Session& to);
   // RESOURCE_EXHAUSTED when the session's user already has max_files_per_user records.
   Status check_file_cap(const Session& s) const;
 };

@@ -2,13 +2,18 @@
 // commit. The single-node default: nothing to start, one file in the data dir.
 #pragma once
 
+#include <SQLiteCpp/Exception.h>
+
 #include <chatcore/config.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 
+#include "store/connection.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "store/writer.h"
@@ -32,25 +37,64 @@ class SqliteStore final : public Store {
   static Result<std::unique_ptr<SqliteStore>> open(const SqliteOptions& options, Post post);
   ~SqliteStore() override;
 
-  // "SQLite 3.40.1, WAL, synchronous=NORMAL, schema 1" for the start-up log line.
+  // "SQLite 3.40.1, WAL, synchronous=NORMAL, schema 2" for the start-up log line.
   std::string describe() const override { return description_; }
+  Result<Snapshot> load(std::size_t recent_per_room) override;
 
+  void put_identity(StoredIdentity identity, Done<StoredIdentity> done) override;
+  void delete_identity(std::uint64_t id, Done<bool> done) override;
   void create_room(std::string name, std::int64_t now_ms, Done<StoredRoom> done) override;
   void delete_room(std::string name, Done<bool> done) override;
-  void rooms(Done<std::vector<StoredRoom>> done) override;
+  void add_member(StoredMember member, Done<bool> done) override;
+  void remove_member(std::uint64_t identity, std::string room, Done<bool> done) override;
   void append(StoredMessage message, Done<StoredMessage> done) override;
+  void append_direct(StoredDirect message, Done<StoredDirect> done) override;
+  void put_file(StoredFile file, Done<bool> done) override;
+  void revoke_file(std::string file_id, std::uint64_t identity, Done<bool> done) override;
+  void remove_file(std::string file_id, Done<bool> done) override;
+  void put_upload(StoredUpload upload, Done<bool> done) override;
+  void remove_upload(std::string key, Done<bool> done) override;
+  void prune(Retention policy, std::int64_t now_ms, Done<Pruned> done) override;
+
+  void rooms(Done<std::vector<StoredRoom>> done) override;
   void history(std::string room, std::uint64_t before_id, std::size_t limit,
                Done<std::vector<StoredMessage>> done) override;
+  void since(std::string room, std::uint64_t after_id, std::size_t limit,
+             Done<std::vector<StoredMessage>> done) override;
+  void directs_since(std::uint64_t identity, std::uint64_t after_id, std::size_t limit,
+                     Done<std::vector<StoredDirect>> done) override;
+
   void close() override;
+
+  // Transactions the writer has run, one per batch of writes (see Writer).
+  std::uint64_t transactions() const { return writer_.transactions(); }
 
  private:
   SqliteStore(std::unique_ptr<SQLite::Database> db, Post post, std::string description);
 
+  // Queues `body(Connection&) -> Result<T>` as a write or a read; `done` gets its result.
   template <class T, class Body>
   void submit(bool write, Done<T> done, Body body);
 
   std::string description_;
+  Post post_;
   Writer writer_;
 };
+
+// A body's own refusals (no such room) are results, while a database error is an
+// SQLite::Exception that the writer turns into this job's failure.
+template <class T, class Body>
+void SqliteStore::submit(bool write, Done<T> done, Body body) {
+  auto fail = [done](Status s) { done(std::move(s)); };
+  const bool taken = writer_.submit(Job{
+      .write = write,
+      .run = [done, body = std::move(body)](Connection& c) -> std::function<void()> {
+        Result<T> result = body(c);
+        return [done, result = std::move(result)]() mutable { done(std::move(result)); };
+      },
+      .fail = fail,
+  });
+  if (!taken) post_([fail] { fail(Status(Code::unavailable, "the store is closed")); });
+}
 
 }  // namespace chatcore::store

@@ -6,39 +6,60 @@
 #include <sqlite3.h>
 
 #include <utility>
-#include <vector>
 
+#include "store/sql.h"
 #include "util/log.h"
 
 namespace chatcore::store {
 
 namespace {
+// Errors that are the database's or the disk's, not one request's: the whole transaction is
+// given up, since SQLite may already have rolled it back or left it unsafe to go on.
+bool batch_fatal(int code) {
+  switch (code & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_NOMEM:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_PROTOCOL:
+      return true;
+    default:
+      return false;
+  }
+}
+
 Status failure(const SQLite::Exception& e) {
-  // SQLITE_FULL and SQLITE_IOERR are the disk's fault, not the request's.
   const int code = e.getErrorCode() & 0xff;
-  const Code grpc_code = (code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_READONLY ||
-                          code == SQLITE_CANTOPEN || code == SQLITE_BUSY)
-                             ? Code::unavailable
-                             : Code::internal;
-  return Status(grpc_code, fmt::format("the store could not save this: {}", e.what()));
+  if (code == SQLITE_FULL) {
+    return Status(Code::resource_exhausted,
+                  "the store is full (no space left for the database): not saved");
+  }
+  if (batch_fatal(code)) {
+    return Status(Code::unavailable, fmt::format("the store could not save this: {}", e.what()));
+  }
+  if (code == SQLITE_CONSTRAINT) {
+    return Status(Code::failed_precondition, fmt::format("the store refused this: {}", e.what()));
+  }
+  return Status(Code::internal, fmt::format("the store failed: {}", e.what()));
 }
 }  // namespace
 
 Writer::Writer(std::unique_ptr<SQLite::Database> db, Post post)
-    : db_(std::move(db)), post_(std::move(post)), thread_([this] { loop(); }) {}
+    : connection_(std::move(db)), post_(std::move(post)), thread_([this] { loop(); }) {}
 
 Writer::~Writer() { stop(); }
 
-void Writer::submit(Job job) {
-  {
-    const std::lock_guard lock(mutex_);
-    if (!stopping_) {
-      queue_.push_back(std::move(job));
-      wake_.notify_one();
-      return;
-    }
-  }
-  post_([fail = std::move(job.fail)] { fail(Status(Code::unavailable, "the store is closed")); });
+bool Writer::submit(Job job) {
+  const std::lock_guard lock(mutex_);
+  if (stopping_) return false;
+  queue_.push_back(std::move(job));
+  wake_.notify_one();
+  return true;
 }
 
 void Writer::stop() {
@@ -57,79 +78,92 @@ void Writer::loop() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and nothing left to do
-      batch.swap(queue_);
+      if (queue_.size() <= kMaxBatch) {
+        batch.swap(queue_);
+      } else {
+        const auto end = queue_.begin() + static_cast<std::ptrdiff_t>(kMaxBatch);
+        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
+        queue_.erase(queue_.begin(), end);
+      }
     }
     run_batch(batch);
   }
 }
 
-void Writer::run_batch(std::deque<Job>& batch) {
-  std::vector<std::function<void()>> done;
-  done.reserve(batch.size());
-  std::vector<Job*> reads;
-  Status lost;  // set when SQLite rolled the whole transaction back (disk full, I/O error)
-  bool open = false;
+// Runs the batch's writes in one transaction, a savepoint each, filling done[i] for write i.
+// Returns what lost the whole batch, if anything did; the transaction is then rolled back.
+Status Writer::write_all(std::deque<Job>& batch, std::vector<std::function<void()>>& done) {
   try {
-    db_->exec("BEGIN IMMEDIATE");
-    open = true;
+    connection_.exec(sql::kBegin);
   } catch (const SQLite::Exception& e) {
-    log::error("store: cannot begin a transaction: {}", e.what());
+    return failure(e);
   }
-  for (auto& job : batch) {
-    if (!job.write) {
-      reads.push_back(&job);
-      continue;
-    }
-    if (!open || !lost.ok()) continue;
-    // A savepoint per job: one bad request is undone alone and the batch goes on.
+  transactions_.fetch_add(1);
+  Status lost;
+  for (std::size_t i = 0; i < batch.size() && lost.ok(); ++i) {
+    Job& job = batch[i];
+    if (!job.write) continue;
+    // A savepoint per job: a request the database refuses is undone alone and the batch
+    // goes on.
     try {
-      db_->exec("SAVEPOINT job");
-      done.push_back(job.run(*db_));
-      db_->exec("RELEASE job");
+      connection_.exec(sql::kSavepoint);
+      done[i] = job.run(connection_);
+      connection_.exec(sql::kRelease);
     } catch (const SQLite::Exception& e) {
-      if (sqlite3_get_autocommit(db_->getHandle()) != 0) {
-        // SQLite rolled the whole transaction back: the jobs before this one are undone too.
+      if (batch_fatal(e.getErrorCode()) || sqlite3_get_autocommit(connection_.db().getHandle())) {
         lost = failure(e);
-        continue;
+        break;
       }
-      done.push_back([fail = job.fail, s = failure(e)] { fail(s); });
+      done[i] = [fail = job.fail, s = failure(e)] { fail(s); };
       try {
-        db_->exec("ROLLBACK TO job");
-        db_->exec("RELEASE job");
+        connection_.exec(sql::kRollbackTo);
+        connection_.exec(sql::kRelease);
       } catch (const SQLite::Exception& undo) {
         lost = failure(undo);
       }
     }
   }
-  if (open && lost.ok()) {
+  if (lost.ok()) {
     try {
-      db_->exec("COMMIT");
+      connection_.exec(sql::kCommit);
+      return {};
     } catch (const SQLite::Exception& e) {
       lost = failure(e);
-      try {
-        if (sqlite3_get_autocommit(db_->getHandle()) == 0) db_->exec("ROLLBACK");
-      } catch (const SQLite::Exception& undo) {
-        log::error("store: rollback failed: {}", undo.what());
+    }
+  }
+  try {
+    if (sqlite3_get_autocommit(connection_.db().getHandle()) == 0) connection_.exec(sql::kRollback);
+  } catch (const SQLite::Exception& undo) {
+    log::error("store: rollback failed: {}", undo.what());
+  }
+  return lost;
+}
+
+void Writer::run_batch(std::deque<Job>& batch) {
+  // Completions by position, so they run in submission order whatever ran first.
+  std::vector<std::function<void()>> done(batch.size());
+  bool writes = false;
+  for (const auto& job : batch) writes = writes || job.write;
+  if (writes) {
+    if (Status lost = write_all(batch, done); !lost.ok()) {
+      // Nothing of this batch is on disk: every write in it is told so, none is half-saved.
+      log::error("store: a batch of writes failed, none of it saved: {}", lost.message);
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (batch[i].write) done[i] = [fail = batch[i].fail, lost] { fail(lost); };
       }
     }
   }
-  if (!open) lost = Status(Code::unavailable, "the store could not begin a transaction");
-  if (!lost.ok()) {
-    // Nothing of this batch is on disk: every write in it is told so, none is half-saved.
-    log::error("store: a batch of writes failed, none of it saved: {}", lost.message);
-    done.clear();
-    for (auto& job : batch) {
-      if (job.write) done.push_back([fail = job.fail, lost] { fail(lost); });
-    }
-  }
   // Reads run after the commit, so they see every write queued before them.
-  for (Job* job : reads) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (batch[i].write) continue;
     try {
-      done.push_back(job->run(*db_));
+      done[i] = batch[i].run(connection_);
     } catch (const SQLite::Exception& e) {
-      done.push_back([fail = job->fail, s = failure(e)] { fail(s); });
+      done[i] = [fail = batch[i].fail, s = failure(e)] { fail(s); };
     }
   }
+  std::erase_if(done, [](const auto& fn) { return !fn; });
+  if (done.empty()) return;
   // One wake-up of the loop per batch, however many completions it carries.
   post_([done = std::move(done)] {
     for (const auto& fn : done) fn();

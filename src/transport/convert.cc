@@ -53,6 +53,16 @@ RoomInfo from_proto(const v1::RoomInfo& r) {
                   .last_id = r.last_id()};
 }
 
+ResumePosition from_proto(const v1::ResumePosition& resume) {
+  ResumePosition out;
+  out.rooms.reserve(static_cast<std::size_t>(resume.rooms_size()));
+  for (const auto& r : resume.rooms()) {
+    out.rooms.push_back(RoomPosition{.room = r.room(), .epoch = r.epoch(), .last_id = r.last_id()});
+  }
+  out.last_direct_id = resume.last_direct_id();
+  return out;
+}
+
 Limits from_proto(const v1::ServerLimits& l) {
   return Limits{.max_file_size = l.max_file_size(),
                 .chunk_size = l.chunk_size(),

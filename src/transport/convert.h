@@ -24,6 +24,7 @@ void to_proto(const Limits& limits, v1::ServerLimits* out);
 Limits from_proto(const v1::ServerLimits& limits);
 void to_proto(const RoomInfo& room, v1::RoomInfo* out);
 RoomInfo from_proto(const v1::RoomInfo& room);
+ResumePosition from_proto(const v1::ResumePosition& resume);
 
 grpc::Status to_grpc(const Status& status);
 Status from_grpc(const grpc::Status& status);

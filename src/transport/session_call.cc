@@ -8,6 +8,7 @@
 #include "transport/convert.h"
 #include "transport/dropped_files.h"
 #include "util/escape.h"
+#include "util/files.h"
 #include "util/log.h"
 
 namespace chatcore::transport {
@@ -24,6 +25,21 @@ bool is_presence(const Event& event) {
 // enough that a batch never waits long behind a large one.
 constexpr std::size_t kBatchEvents = 512;
 constexpr std::size_t kBatchBytes = 256 * 1024;
+
+constexpr std::size_t kSecretBytes = 32;
+
+// The server keeps only the SHA-256 of an identity's secret; an empty secret is a guest.
+Result<std::string> hash_secret(const std::string& secret) {
+  if (secret.empty()) return std::string();
+  if (secret.size() != kSecretBytes) {
+    return Status(Code::invalid_argument,
+                  fmt::format("identity_secret must be {} bytes, not {}", kSecretBytes,
+                              secret.size()));
+  }
+  util::Sha256 sha;
+  sha.update(secret);
+  return sha.hex();
+}
 
 // EventBatch is `repeated Event events = 1`; each Event is this session's seq followed by the
 // shared encoding of the rest (field order does not matter to parsers). Written straight into
@@ -91,7 +107,14 @@ bool SessionCall::on_started() {
     finish(to_grpc(status));
     return true;
   }
-  auto id = ctx_.hub.connect(request_.nickname(), this);
+  auto secret_hash = hash_secret(request_.identity_secret());
+  if (!secret_hash.ok()) {
+    log::info("login refused for '{}' from {}: {}", util::escape(request_.nickname()), peer(),
+              secret_hash.status().message);
+    finish(to_grpc(secret_hash.status()));
+    return true;
+  }
+  auto id = ctx_.hub.connect(request_.nickname(), *secret_hash, this, from_proto(request_.resume()));
   if (!id.ok()) {
     log::info("login refused for '{}' from {}: {}", util::escape(request_.nickname()), peer(),
               id.status().message);
@@ -102,8 +125,9 @@ bool SessionCall::on_started() {
   ctx_.calls.session_opened(id_, this);
   ctx_.admission.opened(id_, peer());
   ctx_.metrics.sessions_opened.add();
-  log::info("user {} connected from {} ({})", ctx_.hub.nickname(id_), peer(),
-            request_.client().empty() ? "unnamed client" : util::escape(request_.client()));
+  log::info("user {} connected from {} ({}, {})", ctx_.hub.nickname(id_), peer(),
+            request_.client().empty() ? "unnamed client" : util::escape(request_.client()),
+            secret_hash->empty() ? "guest" : "identity");
   return true;
 }
 
@@ -123,6 +147,15 @@ void SessionCall::deliver(const EventPtr& event) {
   // the presence queued before it along, in order.
   if (!is_presence(*event)) urgent_queued_ = true;
   if (!queue_.writing()) request_write();
+}
+
+void SessionCall::replaced() {
+  // Inside the hub's connect of the new session: end this stream later, after its last
+  // event (the ShutdownNotice) is written.
+  post([this] {
+    finish_after_flush(grpc::Status::OK);
+    return !done();
+  });
 }
 
 void SessionCall::request_write() {

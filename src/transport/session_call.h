@@ -19,6 +19,7 @@ class SessionCall final : public CallBase, public model::Participant {
 
   // Only queues the event; the loop's end-of-turn flush writes it.
   void deliver(const EventPtr& event) override;
+  void replaced() override;
   // Ends the stream with `status` once the queued events are written (shutdown uses OK).
   void finish_after_flush(grpc::Status status);
 

@@ -80,8 +80,13 @@ Status copy_room(const Result<RoomInfo>& r, T& response) {
   if (!r.ok()) return r.status();
   response.set_room(r->name);
   response.set_members(r->members);
+  response.set_online(r->online);
+  response.set_epoch(r->epoch);
   return {};
 }
+
+// A page of History: the server never sends more than this many messages at once.
+constexpr std::uint32_t kHistoryPage = 100;
 
 struct ListRooms {
   using Request = v1::ListRoomsRequest;
@@ -89,11 +94,7 @@ struct ListRooms {
   static constexpr auto kRequest = &Service::RequestListRooms;
   static constexpr const char* kName = "ListRooms";
   static Status handle(model::ChatHub& hub, model::SessionId, const Request&, Response& out) {
-    for (const auto& room : hub.list_rooms()) {
-      auto* r = out.add_rooms();
-      r->set_name(room.name);
-      r->set_members(room.members);
-    }
+    for (const auto& room : hub.list_rooms()) to_proto(room, out.add_rooms());
     return {};
   }
 };
@@ -125,8 +126,12 @@ struct LeaveRoom {
   using Response = v1::RoomResponse;
   static constexpr auto kRequest = &Service::RequestLeaveRoom;
   static constexpr const char* kName = "LeaveRoom";
-  static Status handle(model::ChatHub& hub, model::SessionId id, const Request&, Response& out) {
-    return copy_room(hub.leave_room(id), out);
+  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
+    auto r = hub.leave_room(id, in.room());
+    if (!r.ok()) return r.status();
+    // The response names no room: the user is not in it any more.
+    r->name.clear();
+    return copy_room(r, out);
   }
 };
 
@@ -185,7 +190,31 @@ struct ListUsers {
       auto* u = out.add_users();
       u->set_nickname(user.nickname);
       u->set_room(user.room);
+      u->set_online(user.online);
+      u->set_guest(user.guest);
+      for (const auto& room : user.rooms) u->add_rooms(room);
     }
+    return {};
+  }
+};
+
+struct History {
+  using Request = v1::HistoryRequest;
+  using Response = v1::HistoryResponse;
+  static constexpr auto kRequest = &Service::RequestHistory;
+  static constexpr const char* kName = "History";
+  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
+    const std::uint32_t limit =
+        in.limit() == 0 || in.limit() > kHistoryPage ? kHistoryPage : in.limit();
+    auto page = hub.history(id, in.room(), in.before_id(), limit);
+    if (!page.ok()) return page.status();
+    for (const auto& m : page->messages) {
+      v1::Event wire;
+      to_proto(Event{.seq = 0, .time_unix_ms = m.sent_unix_ms, .body = m}, 0, &wire);
+      out.add_messages()->Swap(wire.mutable_room_message());
+    }
+    out.set_epoch(page->epoch);
+    out.set_more(page->more);
     return {};
   }
 };
@@ -236,6 +265,7 @@ void arm_unary_calls(ServiceContext& ctx) {
   new UnaryCall<ChangeNick>(ctx);
   new UnaryCall<ListUsers>(ctx);
   new UnaryCall<ListFiles>(ctx);
+  new UnaryCall<History>(ctx);
   new UnaryCall<UploadStatus>(ctx);
 }
 

@@ -116,6 +116,17 @@ Event EventLog::next() {
   return event;
 }
 
+std::optional<Event> EventLog::next_or_end() {
+  std::unique_lock lock(mu_);
+  if (!cv_.wait_for(lock, kWait, [&] { return !events_.empty() || closed_.has_value(); })) {
+    FAIL("neither an event nor the end of the stream came within " << kWait.count() << " s");
+  }
+  if (events_.empty()) return std::nullopt;
+  Event event = std::move(events_.front());
+  events_.pop_front();
+  return event;
+}
+
 Status EventLog::wait_closed() {
   std::unique_lock lock(mu_);
   if (!cv_.wait_for(lock, kWait, [&] { return closed_.has_value(); })) {

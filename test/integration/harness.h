@@ -75,6 +75,9 @@ class EventLog {
       }
     }
   }
+  // The next event, or nullopt once the stream has ended with nothing more to take; fails the
+  // test if neither happens in time.
+  std::optional<Event> next_or_end();
   // The status on_closed was called with; fails the test if the stream does not end in time.
   Status wait_closed();
   // How many times on_closed was called so far.

@@ -66,32 +66,42 @@ TEST_CASE("rooms: create, duplicates, joining, listing with counts") {
   CHECK(rooms_of(carol) == Rooms{{"attic", 1}, {"lounge", 2}});
   server.expect_quiet(bob);  // attic heard nothing of lounge
 
-  // Joining another room moves bob; attic, now empty, is gone.
-  const auto moved = bob->join_room("lounge");
-  REQUIRE(moved.ok());
-  CHECK(moved->members == 3);
+  // Joining another room adds a membership: bob stays in attic.
+  const auto added = bob->join_room("lounge");
+  REQUIRE(added.ok());
+  CHECK(added->members == 3);
   check_joined(bob, "lounge", "bob", 3);
   check_joined(alice, "lounge", "bob", 3);
   check_joined(carol, "lounge", "bob", 3);
-  CHECK(rooms_of(alice) == Rooms{{"lounge", 3}});
-  CHECK(alice->join_room("attic").status().code == Code::not_found);
+  CHECK(rooms_of(alice) == Rooms{{"attic", 1}, {"lounge", 3}});
 
-  // Creating a room moves carol too; the old room sees her go and stops reaching her.
+  // Creating a room adds it too; carol still hears lounge.
   REQUIRE(carol->create_room("den").ok());
   check_joined(carol, "den", "carol", 1);
-  check_left(alice, "lounge", "carol", 2);
-  check_left(bob, "lounge", "carol", 2);
-  REQUIRE(alice->send("lounge", "carol is gone").ok());
-  CHECK(alice.log().next_of<RoomMessage>().text == "carol is gone");
-  CHECK(bob.log().next_of<RoomMessage>().text == "carol is gone");
+  REQUIRE(alice->send("lounge", "all here").ok());
+  for (TestUser* u : {&alice, &bob, &carol}) {
+    const auto m = u->log().next_of<RoomMessage>();
+    CHECK(m.text == "all here");
+    CHECK(m.room == "lounge");
+  }
+  // Each message carries its room: bob hears attic apart from lounge, and only he does.
+  REQUIRE(bob->send("attic", "upstairs").ok());
+  const auto upstairs = bob.log().next_of<RoomMessage>();
+  CHECK(upstairs.room == "attic");
+  server.expect_quiet(alice);
   server.expect_quiet(carol);
-  CHECK(carol->send("lounge", "can I?").status().code == Code::failed_precondition);
+  CHECK(carol->send("attic", "can I?").status().code == Code::failed_precondition);
 
   const auto users = alice->list_users("lounge");
   REQUIRE(users.ok());
-  REQUIRE(users->size() == 2);
+  REQUIRE(users->size() == 3);
   CHECK((*users)[0].nickname == "alice");
   CHECK((*users)[1].nickname == "bob");
+  CHECK((*users)[1].rooms == std::vector<std::string>{"attic", "lounge"});
+  CHECK((*users)[1].room == "attic");
+  CHECK((*users)[1].online);
+  CHECK((*users)[1].guest);
+  CHECK((*users)[2].rooms == std::vector<std::string>{"den", "lounge"});
 }
 
 TEST_CASE("rooms: leave, the notice to those who remain, auto-delete") {

@@ -14,6 +14,7 @@ namespace chatcore::model::testing {
 class FakeParticipant : public Participant {
  public:
   void deliver(const EventPtr& event) override { events.push_back(event); }
+  void replaced() override { ++replaced_calls; }
 
   // Bodies of one event type, in delivery order.
   template <class T>
@@ -37,6 +38,7 @@ class FakeParticipant : public Participant {
   void clear() { events.clear(); }
 
   std::vector<EventPtr> events;
+  int replaced_calls = 0;
 };
 
 // A hub with small limits so bounds are cheap to reach.
@@ -53,6 +55,14 @@ struct HubFixture {
   SessionId join(std::string_view nick, FakeParticipant& p) {
     auto r = hub.connect(nick, &p);
     REQUIRE(r.ok());
+    return *r;
+  }
+
+  // An identity's session: `secret` stands for the hash of its secret.
+  SessionId sign_in(std::string_view nick, std::string_view secret, FakeParticipant& p,
+                    const ResumePosition& resume = {}) {
+    auto r = hub.connect(nick, secret, &p, resume);
+    REQUIRE_MESSAGE(r.ok(), r.status().to_string());
     return *r;
   }
 

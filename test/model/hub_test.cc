@@ -89,22 +89,30 @@ TEST_CASE_FIXTURE(HubFixture, "room lifecycle: create, duplicate, join, leave, a
   CHECK(pa.events.empty());
   CHECK(pb.events.empty());
 
+  // A second room is added: alice stays in Lounge.
   hub.create_room(a, "Attic");
   CHECK(hub.list_rooms().size() == 2);
   CHECK(hub.list_rooms()[0].name == "Attic");
-  CHECK(hub.list_rooms()[1].members == 1);
+  CHECK(hub.list_rooms()[1].members == 2);
+  CHECK(hub.rooms_of(a) == std::vector<std::string>{"Attic", "Lounge"});
+  CHECK(pb.count<MemberLeft>() == 0);
+  CHECK(hub.leave_room(a).status().code == Code::invalid_argument);  // which one?
+
+  CHECK(hub.leave_room(a, "Lounge").ok());
   auto left = pb.last<MemberLeft>();
   CHECK(left.nickname == "alice");
   CHECK(left.members == 1);
   CHECK(left.reason == "left");
+  CHECK(hub.leave_room(a, "lounge").status().message == "you are not in room 'Lounge'");
+  CHECK(hub.leave_room(a, "cellar").status().code == Code::not_found);
 
   pa.clear();
-  auto leave = hub.leave_room(a);
+  auto leave = hub.leave_room(a);  // the only room it is in now
   CHECK(leave.ok());
-  CHECK(leave->name.empty());
+  CHECK(leave->members == 0);
   CHECK(pa.last<MemberLeft>().room == "Attic");  // told of its own departure
   CHECK(hub.list_rooms().size() == 1);           // Attic emptied and went away
-  CHECK(hub.leave_room(a).status().message == "you are in the lobby");
+  CHECK(hub.leave_room(a).status().message == "you are in no room");
   CHECK(hub.join_room(a, "Attic").status().code == Code::not_found);
 }
 
@@ -160,8 +168,12 @@ TEST_CASE_FIXTURE(HubFixture, "room messages reach members only, as one shared e
   const auto big = hub.send_room(a, "r", std::string(65, 'x'), 0);
   CHECK(big.status().code == Code::invalid_argument);
   CHECK(big.status().message.find("64") != std::string::npos);
-  CHECK(*hub.send_direct(a, "bob", "dm", 0) == 2);  // one counter for both kinds
-  CHECK(*hub.send_room(b, "r", "next", 0) == 3);
+  CHECK(m.message_id == 1);
+  CHECK(m.room_epoch > 0);
+  // Room ids count within the room; DMs have one sequence of their own.
+  CHECK(*hub.send_direct(a, "bob", "dm", 0) == 1);
+  CHECK(*hub.send_room(b, "r", "next", 0) == 2);
+  CHECK(*hub.send_room(c, "other", "first there", 0) == 1);
 }
 
 TEST_CASE_FIXTURE(HubFixture, "joiners get the last history messages, oldest first, as replay") {
@@ -221,7 +233,7 @@ TEST_CASE_FIXTURE(HubFixture, "direct messages reach only recipient and sender")
   CHECK(dm.sender == "alice");
   CHECK(dm.recipient == "Bob");
   CHECK(dm.client_msg_id == 5);
-  CHECK(hub.send_direct(a, "dave", "x", 0).status().message == "no user named 'dave' is online");
+  CHECK(hub.send_direct(a, "dave", "x", 0).status().message == "no user named 'dave'");
   CHECK(hub.send_direct(a, "bob", "\a", 0).status().code == Code::invalid_argument);
   pb.clear();
   hub.send_direct(b, "bob", "note to self", 0);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # chatd and its database as an operator meets them: a fresh data dir gets a database, a
 # restart reuses it, and a database chatd cannot use stops the start with exit 1 and one
-# readable line (a file that is not a database, one from a newer chatd), leaving it untouched.
+# readable line (a file that is not a database, one from a newer chatd, a data dir on a
+# read-only file system), leaving it untouched.
 # Usage: chatd_store.sh CHATD
 set -u
 [ $# -eq 1 ] || { echo "usage: $0 CHATD"; exit 2; }
@@ -33,10 +34,11 @@ start_and_stop() {
   pid=""
 }
 
-# Expects chatd on DIR to refuse to start with exit 1 and a log line matching PATTERN.
+# Expects chatd on DIR to refuse to start with exit 1 and a log line matching PATTERN; a
+# third argument runs it through that wrapper.
 refuses() {
-  local dir=$1 pattern=$2
-  timeout 15 "$chatd" --listen 127.0.0.1:0 --data-dir "$dir" 2>"$tmp/log"
+  local dir=$1 pattern=$2 wrapper=${3:-}
+  $wrapper timeout 15 "$chatd" --listen 127.0.0.1:0 --data-dir "$dir" 2>"$tmp/log"
   local code=$?
   [ $code -eq 1 ] || fail "chatd on $dir exited $code, expected 1"
   grep -q "$pattern" "$tmp/log" || fail "no line matching '$pattern'"
@@ -61,4 +63,21 @@ cmp -s "$tmp/garbage/chatcore.db" "$tmp/garbage.copy" || fail "chatd changed a f
 cp -r "$tmp/data" "$tmp/newer"
 printf '\x00\x00\x03\xe7' | dd of="$tmp/newer/chatcore.db" bs=1 seek=60 conv=notrunc status=none
 refuses "$tmp/newer" 'schema version 999, this chatd knows up to'
+
+# A data dir on a read-only file system: bind-mounted so in a private mount namespace.
+cp -r "$tmp/data" "$tmp/ro"
+cat >"$tmp/ro-mount" <<'EOF'
+#!/bin/sh
+# Runs "$@" with its last argument, the data dir, bind-mounted read-only.
+for dir; do :; done
+mount --make-rprivate / && mount --bind "$dir" "$dir" && mount -o remount,bind,ro "$dir" &&
+  exec "$@"
+EOF
+chmod +x "$tmp/ro-mount"
+if unshare -m true 2>/dev/null; then
+  refuses "$tmp/ro" 'cannot open the store .*chatcore.db: .*chatd must be able to write' \
+    "unshare -m $tmp/ro-mount"
+else
+  echo "no mount namespace here: the read-only file system case is not run"
+fi
 echo "ok"

@@ -43,6 +43,46 @@ TEST_CASE("the release schema upgrades the first version's database") {
   CHECK((*opened)->describe().find("schema " + std::to_string(all.size())) != std::string::npos);
 }
 
+TEST_CASE("a schema 1 database with rooms and history upgrades to the release schema, rows kept") {
+  TempDir dir;
+  const auto path = dir.path() / "chatcore.db";
+  {
+    FakeLoop loop;
+    REQUIRE(SqliteStore::open({.path = path, .schema = schema_migrations().first(1)}, loop.post())
+                .ok());
+    // Rows as the first release wrote them, with its columns only.
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO rooms(name, created_ms, last_id) VALUES('go', 5, 2), ('rust', 6, 0);"
+            "INSERT INTO messages(epoch, id, sender, body, sent_ms) VALUES"
+            " (1, 1, 'ann', 'hello', 10), (1, 2, 'bob', 'hi', 11);");
+  }
+  FakeLoop loop;
+  auto s = open_ok(path, loop);
+  auto snap = s->load(10);
+  REQUIRE_MESSAGE(snap.ok(), snap.status().to_string());
+  REQUIRE(snap->rooms.size() == 2);
+  const auto& go = snap->rooms[0];
+  CHECK(go.name == "go");
+  CHECK(go.epoch == 1);
+  CHECK(go.last_id == 2);
+  CHECK(go.first_id == 1);
+  CHECK(go.created_ms == 5);
+  CHECK(snap->rooms[1].first_id == 0);
+  REQUIRE(snap->recent.size() == 2);
+  CHECK(snap->recent[0].text == "hello");
+  CHECK(snap->recent[1].from == "bob");
+  CHECK(snap->recent[1].client_msg_id == 0);
+  // The upgraded tables take new rows: the room goes on from its id, the new tables work.
+  auto m = sync<StoredMessage>(loop, [&](auto done) { s->append({.room = "GO", .text = "x"}, done); });
+  REQUIRE_MESSAGE(m.ok(), m.status().to_string());
+  CHECK(m->id == 3);
+  auto ann = sync<StoredIdentity>(loop, [&](auto done) {
+    s->put_identity({.secret_hash = "aa", .nickname = "ann"}, done);
+  });
+  REQUIRE(ann.ok());
+  CHECK(sync<bool>(loop, [&](auto done) { s->add_member({ann->id, "go", 1}, done); }).ok());
+}
+
 TEST_CASE("a database from a newer chatd is refused, untouched, with both versions named") {
   TempDir dir;
   const auto path = dir.path() / "chatcore.db";

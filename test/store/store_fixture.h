@@ -42,11 +42,17 @@ class FakeLoop {
     return [this](std::function<void()> fn) {
       std::unique_lock lock(mutex_);
       ++posts_;
+      ready_.notify_all();
       // A test may hold the store's thread right after its first batch.
       held_.wait(lock, [this] { return !hold_; });
       queue_.push_back(std::move(fn));
       ready_.notify_all();
     };
+  }
+  // Waits until the store has posted `n` times in all (a held post counts once it started).
+  void wait_posts(int n) {
+    std::unique_lock lock(mutex_);
+    REQUIRE(ready_.wait_for(lock, std::chrono::seconds(10), [&] { return posts_ >= n; }));
   }
   void hold() { const std::lock_guard lock(mutex_); hold_ = true; }
   void release() {
@@ -89,6 +95,17 @@ Result<T> sync(FakeLoop& loop, Op op) {
   std::optional<Result<T>> slot;
   op([&slot](Result<T> r) { slot = std::move(r); });
   return loop.await(slot);
+}
+
+// Stops the store's thread in its next post (after a warm-up write of its own), so that
+// everything submitted until loop.release() queues into one batch. Returns the writer's
+// transaction count at that point.
+inline std::uint64_t hold_writer(FakeLoop& loop, SqliteStore& s) {
+  const int before = loop.posts();
+  loop.hold();
+  s.create_room("warm-up", 1, [](Result<StoredRoom>) {});
+  loop.wait_posts(before + 1);
+  return s.transactions();
 }
 
 inline std::unique_ptr<SqliteStore> open_ok(const std::filesystem::path& db, FakeLoop& loop,

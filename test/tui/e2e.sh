@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the chat client: three real `chat` processes in tmux panes against a real
-# chatd. They join rooms, talk, DM, upload and download; the test reads each screen
+# chatd. They join rooms, talk, DM, upload and download; then chatd restarts under them and
+# they come back in their rooms with a half-typed line intact. The test reads each screen
 # (tmux capture-pane) and checks what each person sees and does not see.
 # Usage: e2e.sh CHAT CHATD. Exits 77 (skipped) when tmux is missing.
 set -u
@@ -47,28 +48,39 @@ never() {
 }
 type_line() { tm send-keys -t "$1" -l -- "$2"; tm send-keys -t "$1" Enter; }
 
-# The server on a port the OS picks; its log says which.
+# The server on a port the OS picks (its log says which), later again on the same one.
 mkdir -p "$tmp/files" "$tmp/alice" "$tmp/bob" "$tmp/carol"
-"$chatd" --listen 127.0.0.1:0 --data-dir "$tmp/data" 2>"$tmp/chatd.log" &
-chatd_pid=$!
-deadline=$((SECONDS + 15))
-addr=""
-while [ -z "$addr" ] && [ $SECONDS -lt $deadline ]; do
-  addr=$(grep -o 'listening on [0-9.]*:[0-9]*' "$tmp/chatd.log" | head -1 | sed 's/listening on //')
-  [ -z "$addr" ] && { kill -0 "$chatd_pid" 2>/dev/null || fail "chatd exited"; sleep 0.05; }
-done
-[ -n "$addr" ] || fail "chatd did not report its port"
+start_chatd() {
+  "$chatd" --listen "$1" --data-dir "$tmp/data" 2>>"$tmp/chatd.log" &
+  chatd_pid=$!
+  local deadline=$((SECONDS + 15)) runs
+  addr=""
+  while [ -z "$addr" ] && [ $SECONDS -lt $deadline ]; do
+    runs=$(grep -c 'listening on' "$tmp/chatd.log")
+    [ "$runs" -ge "$2" ] &&
+      addr=$(grep -o 'listening on [0-9.]*:[0-9]*' "$tmp/chatd.log" | tail -1 | sed 's/listening on //')
+    [ -z "$addr" ] && { kill -0 "$chatd_pid" 2>/dev/null || fail "chatd exited"; sleep 0.05; }
+  done
+  [ -n "$addr" ] || fail "chatd did not report its port"
+}
+start_chatd 127.0.0.1:0 1
 
 # Each chat runs under a shell that stays, like a login shell would, so what chat prints after
-# restoring the terminal stays on the screen, followed by its exit status.
+# restoring the terminal stays on the screen, followed by its exit status. Each has a home of
+# its own, where it keeps its identity and resume position.
 start_chat() {
   tm "$@" new-session -d -s "$who" -x 100 -y 30 -c "$tmp/$who" \
-    "trap true INT; LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick $who; echo \"[chat exited \$?]\"; sleep 600"
+    "trap true INT; HOME='$tmp/$who' XDG_CONFIG_HOME= XDG_STATE_HOME= LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick $who; echo \"[chat exited \$?]\"; sleep 600"
 }
 who=alice start_chat -f /dev/null
 who=bob start_chat
 who=carol start_chat
 for who in alice bob carol; do wait_for "$who" "$who @ $addr (chatd) | connected | lobby"; done
+# Each created its identity on first use, readable by its owner only.
+for who in alice bob carol; do
+  [ "$(stat -c %a "$tmp/$who/.config/chatcore/identity")" = 600 ] || fail "$who's identity is not mode 600"
+  [ "$(stat -c %s "$tmp/$who/.config/chatcore/identity")" = 32 ] || fail "$who's identity is not 32 bytes"
+done
 
 # Plain text in the lobby is refused with a hint.
 type_line carol "anyone here?"
@@ -131,12 +143,37 @@ tm send-keys -t carol C-c
 wait_for carol "[chat exited 0]"
 never carol "chatcore | "
 
-# A server shutdown is shown and both clients exit cleanly.
+# The position of what alice has seen is on disk, per server and nickname.
+ls "$tmp"/alice/.local/state/chatcore/*/alice.position >/dev/null 2>&1 || fail "alice keeps no resume position"
+
+# A server restart: alice has half a line typed. Both see the shutdown and reconnect by
+# themselves; they come back in #general, and alice's draft is still in her input line.
+tm send-keys -t alice -l "draft kept 초안"
 kill -TERM "$chatd_pid"
 for who in alice bob; do
-  wait_for $who "chat: the server shut down (the server is shutting down)"
+  wait_for $who "!! the server is shutting down"
+  wait_for $who "| reconnecting (retry in"
+done
+wait "$chatd_pid"
+start_chatd "$addr" 2
+for who in alice bob; do
+  wait_for $who "back in #general"
+  wait_for $who "$who @ $addr (chatd) | connected | #general"
+done
+wait_for alice "[#general] draft kept 초안"
+wait_for alice ">#general"
+type_line bob "after the restart"
+wait_for alice "[bob]: after the restart"
+tm send-keys -t alice Enter
+wait_for bob "[alice]: draft kept 초안"
+never alice "[chat exited"
+
+# Ctrl-C leaves; the terminal is restored.
+for who in alice bob; do
+  tm send-keys -t $who C-c
   wait_for $who "[chat exited 0]"
 done
+kill -TERM "$chatd_pid"
 wait "$chatd_pid"
 chatd_pid=""
 echo "PASS"

@@ -18,7 +18,7 @@ ChatState sample() {
   ChatState s;
   s.server = "127.0.0.1:50051";
   s.apply(welcome("alice"));
-  s.set_rooms({{"general", 3}, {"random", 1}});
+  s.entered_room({"random", 1});  // the side pane lists the rooms one is in
   s.entered_room({"general", 3});
   s.apply(room_msg(1, "general", "bob", "hello alice"));
   s.apply(dm(2, "carol", "alice", "psst"));

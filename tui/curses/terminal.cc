@@ -69,6 +69,8 @@ std::optional<Key> Terminal::read_key() {
     case 5: return Key::of(KeyKind::end);        // Ctrl-E
     case 21: return Key::of(KeyKind::kill_line);  // Ctrl-U
     case 23: return Key::of(KeyKind::kill_word);  // Ctrl-W
+    case 14: return Key::of(KeyKind::next_room);  // Ctrl-N
+    case 16: return Key::of(KeyKind::prev_room);  // Ctrl-P
     case 12: return Key::of(KeyKind::redraw);     // Ctrl-L
     case 3: return Key::of(KeyKind::interrupt);   // Ctrl-C
     case 4: return Key::of(KeyKind::eof);         // Ctrl-D

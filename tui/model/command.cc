@@ -11,9 +11,9 @@ namespace {
 constexpr std::array kSpecs = {
     CommandSpec{"rooms", CommandKind::rooms, 0, 0, "/rooms", "list rooms with member counts"},
     CommandSpec{"create", CommandKind::create, 1, 1, "/create NAME", "create a room and join it"},
-    CommandSpec{"join", CommandKind::join, 1, 1, "/join NAME", "join a room (leaves the current one)"},
-    CommandSpec{"leave", CommandKind::leave, 0, 0, "/leave", "go back to the lobby"},
-    CommandSpec{"part", CommandKind::leave, 0, 0, "/leave", ""},
+    CommandSpec{"join", CommandKind::join, 1, 1, "/join NAME", "join a room too and show it (or show one you are in)"},
+    CommandSpec{"leave", CommandKind::leave, 0, 1, "/leave [ROOM]", "leave ROOM (default: the one shown)"},
+    CommandSpec{"part", CommandKind::leave, 0, 1, "/leave [ROOM]", ""},
     CommandSpec{"nick", CommandKind::nick, 1, 1, "/nick NAME", "change your nickname"},
     CommandSpec{"users", CommandKind::users, 0, 0, "/users", "everyone online and where they are"},
     CommandSpec{"who", CommandKind::who, 0, 0, "/who", "members of this room"},
@@ -102,8 +102,9 @@ const std::vector<std::string>& help_lines() {
     for (const CommandSpec& spec : kSpecs) {
       if (!spec.help.empty()) out.push_back(help_line(spec.usage, spec.help));
     }
-    out.emplace_back("Keys: PgUp/PgDn scroll, End back to live, Up/Down history, Tab completes paths,");
-    out.emplace_back("      Ctrl-U clear line, Ctrl-W delete word, Ctrl-L redraw");
+    out.emplace_back("Keys: Ctrl-N/Ctrl-P next/previous room, PgUp/PgDn scroll, End back to live,");
+    out.emplace_back("      Up/Down history, Tab completes paths, Ctrl-U clear line, Ctrl-W delete word,");
+    out.emplace_back("      Ctrl-L redraw");
     return out;
   }();
   return lines;

@@ -52,6 +52,10 @@ KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, P
     case KeyKind::page_down:
       state.scroll_by(-page);
       return KeyEffect::repaint();
+    case KeyKind::next_room:
+    case KeyKind::prev_room:
+      state.focus_next(key.kind == KeyKind::next_room ? 1 : -1);
+      return KeyEffect::repaint();
     case KeyKind::end:
       input.handle_key(key);
       state.to_live();

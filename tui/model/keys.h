@@ -11,6 +11,8 @@ enum class KeyKind {
   kill_line,   // Ctrl-U
   kill_word,   // Ctrl-W
   redraw,      // Ctrl-L
+  next_room,   // Ctrl-N
+  prev_room,   // Ctrl-P
   interrupt,   // Ctrl-C (when it arrives as a key)
   eof,         // Ctrl-D
   resize,

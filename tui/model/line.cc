@@ -25,7 +25,8 @@ std::string body(const Line& l) {
   const std::string text = sanitize(l.text);
   switch (l.kind) {
     case LineKind::message:
-      return fmt::format("{}[{}]: {}{}", l.replay ? "(history) " : "", who, text, l.failed ? " (not sent)" : "");
+      return fmt::format("{}[{}]: {}{}", l.missed ? "(missed) " : l.replay ? "(history) " : "", who, text,
+                         l.failed ? " (not sent)" : "");
     case LineKind::joined:
       return fmt::format("* {} joined", who);
     case LineKind::left:
@@ -34,9 +35,9 @@ std::string body(const Line& l) {
     case LineKind::nick:
       return fmt::format("* {} is now known as {}", who, text);
     case LineKind::dm_in:
-      return fmt::format("[DM from {}]: {}", who, text);
+      return fmt::format("{}[DM from {}]: {}", l.missed ? "(missed) " : "", who, text);
     case LineKind::dm_out:
-      return fmt::format("[DM to {}]: {}", who, text);
+      return fmt::format("{}[DM to {}]: {}", l.missed ? "(missed) " : "", who, text);
     case LineKind::file: {
       const std::string to = l.file.recipient.empty() ? ""
                              : l.own                   ? " (to " + sanitize(l.file.recipient) + ")"

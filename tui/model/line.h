@@ -29,6 +29,7 @@ struct Line {
   std::string text;          // message text, leave reason, new nickname, or the note
   chatcore::FileInfo file;   // for LineKind::file
   bool replay = false;       // replayed history
+  bool missed = false;       // sent while this client was away, replayed on resume
   bool mention = false;      // mentions the user's nickname
   bool own = false;          // written by the user
   bool failed = false;       // the user's message the server refused

@@ -15,7 +15,7 @@ std::string room_name(const std::string& room) { return room.empty() ? "lobby" :
 std::string connection_text(const ChatState& s) {
   switch (s.connection) {
     case Connection::connecting: return "connecting";
-    case Connection::connected: return "connected";
+    case Connection::connected: return s.caught_up ? "connected" : "connected, catching up";
     case Connection::reconnecting: return "reconnecting" + (s.connection_note.empty() ? "" : " (" + s.connection_note + ")");
     case Connection::closed: return "disconnected" + (s.connection_note.empty() ? "" : " (" + s.connection_note + ")");
   }

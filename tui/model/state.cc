@@ -10,21 +10,86 @@ std::string room_label(const std::string& room) { return room.empty() ? "the lob
 
 }  // namespace
 
-void ChatState::welcome(const chatcore::Welcome& w) {
+std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
   nick = w.nickname;
   server_name = w.server;
   limits = w.limits;
   connection = Connection::connected;
   connection_note.clear();
+  if (w.session == session_) return {};  // the same Welcome, from login() and as an event
+  const bool reconnect = !session_.empty();
+  session_ = w.session;
+  caught_up = w.guest;
+  std::vector<std::string> rejoin;
+  std::string dropped;
+  for (const RoomEntry& e : std::vector<RoomEntry>(rooms_)) {
+    if (e.name.empty()) continue;
+    const bool listed = std::any_of(w.rooms.begin(), w.rooms.end(), [&](auto& r) { return r.name == e.name; });
+    if (listed) continue;
+    if (w.guest) {
+      rejoin.push_back(e.name);
+    } else {
+      // An identity's memberships are the server's to keep: one it no longer lists was left
+      // from another client (or lost by the server), and joining it again is the user's call.
+      dropped += (dropped.empty() ? "" : ", ") + room_label(e.name);
+      left_room(e.name);
+    }
+  }
+  if (!dropped.empty()) add_error("the server no longer counts you in " + dropped + "; /join to go back");
+  for (const auto& r : w.rooms) {
+    if (r.name.empty()) continue;
+    const bool known = is_member(r.name);
+    room_entry(r.name).members = r.members;
+    if (!known) push(r.name, make_line(LineKind::system, 0, {}, "you are in " + room_label(r.name) + " (restored)"));
+  }
+  if (room_.empty() && rooms_.size() > 1) room_ = rooms_[1].name;
+  if (reconnect) {
+    std::string back;
+    for (const RoomEntry& e : rooms_) {
+      if (!e.name.empty()) back += (back.empty() ? "" : ", ") + room_label(e.name);
+    }
+    add_system("reconnected to " + server +
+               (back.empty() ? "" : rejoin.empty() ? "; back in " + back : "; joining " + back + " again"));
+  }
+  return rejoin;
+}
+
+bool ChatState::is_member(const std::string& name) const {
+  return !name.empty() && std::any_of(rooms_.begin(), rooms_.end(), [&](auto& e) { return e.name == name; });
+}
+
+void ChatState::focus(const std::string& name) {
+  if (!name.empty() && !is_member(name)) return;
+  room_ = name;
+  room_entry(name).unread = 0;
+  scroll_ = 0;
+  unseen_ = 0;
+}
+
+void ChatState::focus_next(int delta) {
+  auto at = std::find_if(rooms_.begin(), rooms_.end(), [&](auto& e) { return e.name == room_; });
+  const int n = static_cast<int>(rooms_.size());
+  const int from = at == rooms_.end() ? 0 : static_cast<int>(at - rooms_.begin());
+  focus(rooms_[static_cast<std::size_t>(((from + delta) % n + n) % n)].name);
+}
+
+void ChatState::left_room(const std::string& name) {
+  auto at = std::find_if(rooms_.begin(), rooms_.end(), [&](auto& e) { return e.name == name; });
+  if (name.empty() || at == rooms_.end()) return;
+  const bool focused = room_ == name;
+  at = rooms_.erase(at);
+  if (!focused) return;
+  // The neighbour below, else above; the lobby when no room is left.
+  if (at == rooms_.end()) --at;
+  focus(at->name);
+  add_system(at->name.empty() ? "you left " + room_label(name) + "; you are in the lobby: /join or /create a room to talk"
+                              : "you left " + room_label(name) + "; now in " + room_label(at->name));
 }
 
 void ChatState::entered_room(const chatcore::RoomInfo& info) {
-  room_ = info.name;
   RoomEntry& entry = room_entry(info.name);
   entry.members = info.members;
-  entry.unread = 0;
-  scroll_ = 0;
-  unseen_ = 0;
+  focus(info.name);
   // The replayed history may already be here (events and the join reply race): the note goes
   // above it, so the history stays in one piece.
   Buffer& buf = buffer(room_);
@@ -39,17 +104,9 @@ void ChatState::entered_room(const chatcore::RoomInfo& info) {
 }
 
 void ChatState::set_rooms(const std::vector<chatcore::RoomInfo>& rooms) {
-  std::vector<RoomEntry> next = {room_entry("")};
   for (const auto& r : rooms) {
-    if (r.name.empty()) continue;
-    RoomEntry e = room_entry(r.name);
-    e.members = r.members;
-    next.push_back(std::move(e));
+    if (is_member(r.name)) room_entry(r.name).members = r.members;
   }
-  if (!room_.empty() && std::none_of(next.begin(), next.end(), [&](auto& e) { return e.name == room_; })) {
-    next.push_back(room_entry(room_));
-  }
-  rooms_ = std::move(next);
 }
 
 RoomEntry& ChatState::room_entry(const std::string& name) {
@@ -82,7 +139,7 @@ const std::deque<Line>& ChatState::lines() const {
 
 void ChatState::push(const std::string& room, Line line) {
   Buffer& buf = buffer(room);
-  if (line.message_id != 0 && (line.kind == LineKind::message)) buf.seen.insert(line.message_id);
+  if (line.message_id != 0 && (line.kind == LineKind::message)) buf.seen.insert({line.message_id, line.time_ms});
   if (room == room_ && scroll_ > 0) {
     scroll_ += static_cast<int>(display_lines(line, show_time, message_width_).size());
     ++unseen_;

@@ -1,6 +1,7 @@
-// The client's state model: identity and connection, rooms with member/unread counts, one
-// message buffer per room (DMs and notes go to the one on screen), the DM sidebar, known files
-// and running transfers. Events and command results change it; the renderer reads it.
+// The client's state model: identity and connection, the rooms one is in with member/unread
+// counts and the focused one, one message buffer per room (DMs and notes go to the one on
+// screen), the DM sidebar, known files and running transfers. Events and command results
+// change it; the renderer reads it.
 #pragma once
 
 #include "line.h"
@@ -34,7 +35,9 @@ struct DmEntry {
 
 struct Buffer {
   std::deque<Line> lines;
-  std::set<std::uint64_t> seen;  // message ids, so a replay after rejoining adds nothing twice
+  // (message id, sent time) of what is shown, so a replay after rejoining or resuming adds
+  // nothing twice, while a server that restarted without its history may reuse an id.
+  std::set<std::pair<std::uint64_t, std::int64_t>> seen;
 };
 
 class ChatState {
@@ -45,6 +48,9 @@ class ChatState {
   struct Effect {
     bool bell = false;
     bool shutdown = false;
+    // After a reconnect: rooms the user was in that the server no longer counts it in (a
+    // guest's memberships end with its session), for the app to join again.
+    std::vector<std::string> rejoin;
   };
   Effect apply(const chatcore::Event& event);
 
@@ -55,13 +61,24 @@ class ChatState {
   chatcore::Limits limits;
   Connection connection = Connection::connecting;
   std::string connection_note;  // "retrying in 2s", the shutdown reason, ...
+  bool caught_up = true;        // false from an identity's Welcome until CaughtUp
   bool show_time = false;
 
+  // The focused room: where text goes and whose buffer is on screen ("" = the lobby).
   const std::string& room() const { return room_; }
-  void welcome(const chatcore::Welcome& w);
-  // After a join, create or leave succeeded: the room the user is in now ("" = lobby).
+  // Restores the rooms of the Welcome; after a reconnect returns the rooms to join again.
+  std::vector<std::string> welcome(const chatcore::Welcome& w);
+  // After a join or create succeeded: one more room, focused.
   void entered_room(const chatcore::RoomInfo& info);
+  // After a leave succeeded (or the server removed the user): the room is gone from the list;
+  // the focus moves to a neighbour, or the lobby.
+  void left_room(const std::string& name);
+  bool is_member(const std::string& name) const;
+  void focus(const std::string& name);
+  void focus_next(int delta);  // Ctrl-N / Ctrl-P, around the list
+  // Member counts from ListRooms, for the rooms one is in.
   void set_rooms(const std::vector<chatcore::RoomInfo>& rooms);
+  // The lobby first, then the rooms one is in, by name.
   const std::vector<RoomEntry>& rooms() const { return rooms_; }
   const std::vector<DmEntry>& dms() const { return dms_; }  // newest first
 
@@ -110,6 +127,7 @@ class ChatState {
   void touch_dm(const std::string& partner, bool incoming);
   RoomEntry& room_entry(const std::string& name);
 
+  std::string session_;  // token of the last Welcome: another one means a reconnect
   std::string room_;
   std::map<std::string, Buffer> buffers_;
   std::vector<RoomEntry> rooms_ = {RoomEntry{}};

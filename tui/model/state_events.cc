@@ -10,29 +10,31 @@ ChatState::Effect ChatState::apply(const chatcore::Event& event) {
   return effect;
 }
 
-void ChatState::on(const chatcore::Welcome& w, std::int64_t, Effect&) { welcome(w); }
+void ChatState::on(const chatcore::Welcome& w, std::int64_t, Effect& effect) { effect.rejoin = welcome(w); }
 
 void ChatState::on(const chatcore::RoomMessage& m, std::int64_t at, Effect& effect) {
   Buffer& buf = buffer(m.room);
-  if (m.message_id != 0 && buf.seen.count(m.message_id)) return;
+  const std::int64_t when = m.sent_unix_ms ? m.sent_unix_ms : at;
+  if (m.message_id != 0 && buf.seen.count({m.message_id, when})) return;
   if (m.sender == nick && m.client_msg_id != 0) {
     for (Line& l : buf.lines) {
       if (l.own && l.client_msg_id == m.client_msg_id && l.message_id == 0) {
         l.message_id = m.message_id;  // the echo of a line already shown
-        l.time_ms = m.sent_unix_ms;
+        l.time_ms = when;
         l.changed();
-        buf.seen.insert(m.message_id);
+        buf.seen.insert({m.message_id, when});
         return;
       }
     }
   }
-  Line l = make_line(LineKind::message, m.sent_unix_ms ? m.sent_unix_ms : at, m.sender, m.text);
+  Line l = make_line(LineKind::message, when, m.sender, m.text);
   l.replay = m.replay;
+  l.missed = m.missed;
   l.own = m.sender == nick;
   l.mention = !l.own && mentions(m.text, nick);
   l.message_id = m.message_id;
-  effect.bell = l.mention && !m.replay;
-  if (m.room != room_ && !m.replay) ++room_entry(m.room).unread;
+  effect.bell = l.mention && !m.replay && !m.missed;
+  if (m.room != room_ && (!m.replay || m.missed)) ++room_entry(m.room).unread;
   push(m.room, std::move(l));
 }
 
@@ -44,18 +46,20 @@ void ChatState::on(const chatcore::DirectMessage& d, std::int64_t at, Effect& ef
       if (l.kind == LineKind::dm_out && l.client_msg_id == d.client_msg_id) return;
     }
   }
-  Line l = make_line(outgoing ? LineKind::dm_out : LineKind::dm_in, at,
+  Line l = make_line(outgoing ? LineKind::dm_out : LineKind::dm_in, d.sent_unix_ms ? d.sent_unix_ms : at,
                      outgoing ? d.recipient : d.sender, d.text);
   l.own = outgoing;
+  l.missed = d.missed;
   l.message_id = d.message_id;
   l.client_msg_id = d.client_msg_id;
   l.mention = !outgoing && mentions(d.text, nick);
-  effect.bell = !outgoing;
+  effect.bell = !outgoing && !d.missed;
   touch_dm(l.who, !outgoing);
   push(room_, std::move(l));
 }
 
 void ChatState::on(const chatcore::MemberJoined& j, std::int64_t at, Effect&) {
+  if (j.nickname != nick && !is_member(j.room)) return;
   room_entry(j.room).members = j.members;
   if (j.nickname != nick && j.room == room_) {
     push(room_, make_line(LineKind::joined, at, j.nickname, std::string()));
@@ -63,6 +67,11 @@ void ChatState::on(const chatcore::MemberJoined& j, std::int64_t at, Effect&) {
 }
 
 void ChatState::on(const chatcore::MemberLeft& l, std::int64_t at, Effect&) {
+  if (l.nickname == nick) {
+    left_room(l.room);  // the server took the user out (a leave elsewhere shows here too)
+    return;
+  }
+  if (!is_member(l.room)) return;
   room_entry(l.room).members = l.members;
   if (l.nickname != nick && l.room == room_) {
     push(room_, make_line(LineKind::left, at, l.nickname, l.reason));
@@ -100,16 +109,23 @@ void ChatState::on(const chatcore::HistoryReplay& h, std::int64_t at, Effect&) {
 
 void ChatState::on(const chatcore::ShutdownNotice& s, std::int64_t, Effect& effect) {
   connection_note = s.reason;
-  add_error("the server is shutting down: " + (s.reason.empty() ? "no reason given" : s.reason));
+  if (s.replaced) {
+    // Reconnecting would take the session back from the other client: the user decides.
+    add_error("you " + (s.reason.empty() ? std::string("signed in from another client") : s.reason) +
+              "; this window stops here (/quit leaves)");
+  } else {
+    add_error("the server is shutting down: " + (s.reason.empty() ? "no reason given" : s.reason));
+  }
   effect.shutdown = true;
 }
 
 void ChatState::on(const chatcore::CaughtUp& c, std::int64_t at, Effect&) {
+  caught_up = true;
   const std::uint32_t missed = c.room_messages + c.direct_messages;
-  if (missed == 0) return;
   push(room_, make_line(LineKind::history, at, {},
-                        "caught up: " + std::to_string(missed) + " missed message" +
-                            (missed == 1 ? "" : "s") + " above"));
+                        missed == 0 ? std::string("caught up: nothing missed")
+                                    : "caught up: " + std::to_string(missed) + " missed message" +
+                                          (missed == 1 ? "" : "s") + " (marked)"));
 }
 
 void ChatState::on(const chatcore::HistoryGap& g, std::int64_t at, Effect&) {

@@ -1,0 +1,277 @@
+// Rooms and memberships: a user is a member of any number of rooms; an identity stays one
+// while offline, a guest until it disconnects. A room goes when its last member leaves.
+#include "model/hub.h"
+
+#include "model/hub_state.h"
+#include "model/text.h"
+#include "util/escape.h"
+#include "util/log.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace chatcore::model {
+
+namespace {
+constexpr std::size_t kMaxRoomNameChars = 64;
+
+Status no_room(std::string_view name) {
+  return Status{Code::not_found, fmt::format("no room named '{}'", util::escape(name))};
+}
+}  // namespace
+
+Room* ChatHub::State::room(std::string_view name) {
+  auto it = rooms.find(fold_case(name));
+  return it == rooms.end() ? nullptr : &it->second;
+}
+const Room* ChatHub::State::room(std::string_view name) const {
+  return const_cast<State*>(this)->room(name);
+}
+
+std::set<std::string>& ChatHub::State::rooms_of(Session& s) {
+  if (auto* identity = identity_of(s)) return identity->rooms;
+  return s.guest_rooms;
+}
+const std::set<std::string>& ChatHub::State::rooms_of(const Session& s) const {
+  return const_cast<State*>(this)->rooms_of(const_cast<Session&>(s));
+}
+
+void ChatHub::State::leave(Session& s, const std::string& key, std::string_view reason,
+                           bool tell_self) {
+  rooms_of(s).erase(key);
+  auto it = rooms.find(key);
+  if (it == rooms.end()) return;
+  Room& r = it->second;
+  r.online.erase(s.id);
+  r.guests.erase(s.id);
+  r.identities.erase(s.identity);
+  if (!r.online.empty() || tell_self) {
+    auto event = make_event(MemberLeft{.room = r.name,
+                                       .nickname = s.nickname,
+                                       .members = r.members(),
+                                       .reason = std::string(reason)});
+    deliver(r.online, event);
+    if (tell_self) s.participant->deliver(event);
+  }
+  // Offline identities still count: a room only they are in keeps its history.
+  if (r.members() == 0) {
+    log::debug("room '{}' deleted: its last member left", r.name);
+    rooms.erase(it);
+  }
+}
+
+void ChatHub::State::go_online(Session& s) {
+  for (const auto& key : rooms_of(s)) {
+    Room& r = rooms.at(key);
+    r.online.insert(s.id);
+    deliver(r.online, make_event(MemberJoined{.room = r.name, .nickname = s.nickname,
+                                              .members = r.members()}));
+  }
+}
+
+void ChatHub::State::replay_history(const Session& s, const Room& r) const {
+  if (r.history.empty()) return;
+  s.participant->deliver(make_event(
+      HistoryReplay{.room = r.name, .count = static_cast<std::uint32_t>(r.history.size())}));
+  for (RoomMessage m : r.history) {
+    m.replay = true;
+    s.participant->deliver(make_event(std::move(m)));
+  }
+}
+
+std::uint32_t ChatHub::State::resume_room(const Session& s, const Room& r,
+                                          const RoomPosition& position) const {
+  const std::uint64_t first_kept = r.history.empty() ? r.last_id + 1
+                                                     : r.history.front().message_id;
+  const bool same_life = position.epoch == r.epoch;
+  const std::uint64_t after = same_life ? position.last_id : 0;
+  if (!same_life || after + 1 < first_kept) {
+    s.participant->deliver(
+        make_event(HistoryGap{.room = r.name, .epoch = r.epoch, .first_id = first_kept}));
+  }
+  std::uint32_t sent = 0;
+  for (const RoomMessage& kept : r.history) {
+    if (kept.message_id <= after) continue;
+    RoomMessage m = kept;
+    m.missed = true;
+    s.participant->deliver(make_event(std::move(m)));
+    ++sent;
+  }
+  return sent;
+}
+
+void ChatHub::State::go_offline(Session& s, std::string_view reason) {
+  for (const auto& key : rooms_of(s)) {
+    Room& r = rooms.at(key);
+    r.online.erase(s.id);
+    if (r.online.empty()) continue;
+    deliver(r.online, make_event(MemberLeft{.room = r.name, .nickname = s.nickname,
+                                            .members = r.members(),
+                                            .reason = std::string(reason)}));
+  }
+}
+
+std::string ChatHub::room_of(SessionId id) const {
+  const auto* s = state_->session(id);
+  if (s == nullptr) return {};
+  const auto names = rooms_of(id);
+  return names.empty() ? std::string() : names.front();
+}
+
+std::vector<std::string> ChatHub::rooms_of(SessionId id) const {
+  std::vector<std::string> out;
+  const auto* s = state_->session(id);
+  if (s == nullptr) return out;
+  for (const auto& key : state_->rooms_of(*s)) out.push_back(state_->rooms.at(key).name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Result<RoomInfo> ChatHub::create_room(SessionId id, std::string_view name) {
+  if (state_->session(id) == nullptr) return unknown_session();
+  if (auto st = check_name(name, kMaxRoomNameChars, "room name"); !st.ok()) return st;
+  if (const auto* r = state_->room(name)) {
+    return Status{Code::already_exists, fmt::format("room '{}' already exists", util::escape(r->name))};
+  }
+  if (state_->rooms.size() >= state_->config.max_rooms) {
+    return Status{Code::resource_exhausted,
+                  fmt::format("the server has its maximum of {} rooms; join one instead",
+                              state_->config.max_rooms)};
+  }
+  Room& r = state_->rooms[fold_case(name)];
+  r.name = std::string(name);
+  r.epoch = state_->next_epoch++;
+  log::debug("room '{}' created", name);
+  return join_room(id, name);
+}
+
+Result<RoomInfo> ChatHub::join_room(SessionId id, std::string_view name) {
+  auto* s = state_->session(id);
+  if (s == nullptr) return unknown_session();
+  auto key = fold_case(name);
+  auto it = state_->rooms.find(key);
+  if (it == state_->rooms.end()) return no_room(name);
+  Room& r = it->second;
+  auto& mine = state_->rooms_of(*s);
+  if (mine.contains(key)) return r.info();
+  if (r.members() >= state_->config.max_room_members) {
+    return Status{Code::resource_exhausted,
+                  fmt::format("room '{}' is full ({} members)", r.name,
+                              state_->config.max_room_members)};
+  }
+  mine.insert(key);
+  if (s->identity != 0) {
+    r.identities.insert(s->identity);
+  } else {
+    r.guests.insert(id);
+  }
+  r.online.insert(id);
+
+  state_->replay_history(*s, r);
+  state_->deliver(r.online, make_event(MemberJoined{.room = r.name,
+                                                    .nickname = s->nickname,
+                                                    .members = r.members()}));
+  return r.info();
+}
+
+Result<RoomInfo> ChatHub::leave_room(SessionId id, std::string_view room) {
+  auto* s = state_->session(id);
+  if (s == nullptr) return unknown_session();
+  const auto& mine = state_->rooms_of(*s);
+  std::string key;
+  if (room.empty()) {
+    if (mine.empty()) return Status{Code::failed_precondition, "you are in no room"};
+    if (mine.size() > 1) {
+      return Status{Code::invalid_argument,
+                    fmt::format("you are in {} rooms; name the one to leave", mine.size())};
+    }
+    key = *mine.begin();
+  } else {
+    key = fold_case(room);
+    if (!state_->rooms.contains(key)) return no_room(room);
+    if (!mine.contains(key)) {
+      return Status{Code::failed_precondition,
+                    fmt::format("you are not in room '{}'", state_->rooms.at(key).name)};
+    }
+  }
+  RoomInfo after = state_->rooms.at(key).info();
+  state_->leave(*s, key, "left", true);
+  if (const auto* r = state_->room(key)) {
+    after = r->info();
+  } else {
+    after.members = after.online = 0;
+  }
+  return after;
+}
+
+std::vector<RoomInfo> ChatHub::list_rooms() const {
+  std::vector<RoomInfo> out;
+  out.reserve(state_->rooms.size());
+  for (const auto& [key, r] : state_->rooms) out.push_back(r.info());
+  // The map is ordered by folded name; the promise is byte order of the shown name.
+  std::sort(out.begin(), out.end(),
+            [](const RoomInfo& a, const RoomInfo& b) { return a.name < b.name; });
+  return out;
+}
+
+Result<std::vector<UserInfo>> ChatHub::list_users(std::string_view room) const {
+  std::vector<UserInfo> out;
+  const auto user = [this](const std::string& nickname, const std::set<std::string>& keys,
+                           bool online, bool guest) {
+    UserInfo u{.nickname = nickname, .room = {}, .online = online, .guest = guest, .rooms = {}};
+    for (const auto& key : keys) u.rooms.push_back(state_->rooms.at(key).name);
+    std::sort(u.rooms.begin(), u.rooms.end());
+    if (!u.rooms.empty()) u.room = u.rooms.front();
+    return u;
+  };
+  if (room.empty()) {
+    for (const auto& [id, s] : state_->sessions) {
+      out.push_back(user(s.nickname, state_->rooms_of(s), true, s.identity == 0));
+    }
+  } else {
+    const auto* r = state_->room(room);
+    if (r == nullptr) return no_room(room);
+    for (IdentityId iid : r->identities) {
+      const Identity& i = state_->identities.at(iid);
+      out.push_back(user(i.nickname, i.rooms, i.session != 0, false));
+    }
+    for (SessionId sid : r->guests) {
+      const Session& s = state_->sessions.at(sid);
+      out.push_back(user(s.nickname, s.guest_rooms, true, true));
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const UserInfo& a, const UserInfo& b) { return a.nickname < b.nickname; });
+  return out;
+}
+
+Result<ChatHub::HistoryPage> ChatHub::history(SessionId id, std::string_view room,
+                                              std::uint64_t before_id, std::size_t limit) const {
+  const auto* s = state_->session(id);
+  if (s == nullptr) return unknown_session();
+  const auto key = fold_case(room);
+  const auto* r = state_->room(room);
+  if (r == nullptr) return no_room(room);
+  if (!state_->rooms_of(*s).contains(key)) {
+    return Status{Code::failed_precondition, fmt::format("you are not in room '{}'", r->name)};
+  }
+  HistoryPage page{.messages = {}, .epoch = r->epoch, .more = false};
+  // Ids ascend through the deque: the page is the `limit` newest below before_id.
+  auto end = r->history.end();
+  if (before_id != 0) {
+    end = std::lower_bound(r->history.begin(), r->history.end(), before_id,
+                           [](const RoomMessage& m, std::uint64_t v) { return m.message_id < v; });
+  }
+  const auto available = static_cast<std::size_t>(end - r->history.begin());
+  const std::size_t take = std::min(available, limit);
+  for (auto it = end - static_cast<std::ptrdiff_t>(take); it != end; ++it) {
+    RoomMessage m = *it;
+    m.replay = true;
+    page.messages.push_back(std::move(m));
+  }
+  page.more = take < available;
+  return page;
+}
+
+}  // namespace chatcore::model

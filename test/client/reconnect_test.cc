@@ -1,0 +1,200 @@
+// Reconnecting by itself: a real server shut down and started again on the same port; the
+// client reports the loss, is welcomed again, and its calls work with the new session.
+#include <doctest/doctest.h>
+
+#include <chatcore/client.h>
+#include <chatcore/server.h>
+
+#include <sys/stat.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+
+#include "../integration/harness.h"
+
+using namespace chatcore;
+using chatcore::test::kWait;
+using chatcore::test::TempDir;
+
+namespace {
+
+// Everything a reconnecting session reports, waited on by the test.
+struct Watch {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Event> events;
+  std::vector<ConnectionChange> changes;
+  std::optional<Status> closed;
+
+  template <class Pred>
+  bool wait(Pred pred) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, kWait, [&] { return pred(); });
+  }
+  int welcomes() {
+    int n = 0;
+    for (const Event& e : events) n += std::holds_alternative<Welcome>(e.body) ? 1 : 0;
+    return n;
+  }
+};
+
+std::unique_ptr<Server> start_server(const std::filesystem::path& data, int port) {
+  Config config;
+  config.listen = "127.0.0.1:" + std::to_string(port);
+  config.data_dir = data;
+  config.message_rate = {};
+  config.command_rate = {};
+  config.shutdown_grace = std::chrono::milliseconds(200);
+  auto server = std::make_unique<Server>(std::move(config));
+  const Status started = server->start();
+  REQUIRE_MESSAGE(started.ok(), started.to_string());
+  return server;
+}
+
+std::unique_ptr<Client> reconnecting_client(int port, Watch& w, const std::string& nick,
+                                            ClientOptions options = {}) {
+  options.reconnect = true;
+  options.reconnect_min = std::chrono::milliseconds(20);
+  options.reconnect_max = std::chrono::milliseconds(200);
+  auto client = Client::open("127.0.0.1:" + std::to_string(port), options);
+  REQUIRE_MESSAGE(client.ok(), client.status().to_string());
+  auto welcome = (*client)->login(
+      nick,
+      [&w](const Event& e) {
+        std::lock_guard lock(w.mu);
+        w.events.push_back(e);
+        w.cv.notify_all();
+      },
+      [&w](const Status& s) {
+        std::lock_guard lock(w.mu);
+        w.closed = s;
+        w.cv.notify_all();
+      },
+      [&w](const ConnectionChange& c) {
+        std::lock_guard lock(w.mu);
+        w.changes.push_back(c);
+        w.cv.notify_all();
+      });
+  REQUIRE_MESSAGE(welcome.ok(), welcome.status().to_string());
+  return std::move(*client);
+}
+
+}  // namespace
+
+TEST_CASE("a server restart: the client reconnects by itself and works again") {
+  TempDir data;
+  auto server = start_server(data.path(), 0);
+  const int port = server->port();
+  Watch w;
+  auto client = reconnecting_client(port, w, "alice");
+  const std::string first_token = client->welcome().session;
+  REQUIRE(client->create_room("general").ok());
+
+  server->shutdown("restarting");
+  REQUIRE(w.wait([&] {
+    return !w.changes.empty() && w.changes.back().state == ConnectionChange::State::reconnecting;
+  }));
+  CHECK(client->logged_in());  // still a session, only not connected
+  CHECK(client->list_rooms().status().code == Code::unavailable);
+  server.reset();
+  server = start_server(data.path(), port);
+
+  REQUIRE(w.wait([&] { return w.welcomes() == 2; }));
+  {
+    std::lock_guard lock(w.mu);
+    CHECK_FALSE(w.closed.has_value());
+    CHECK(w.changes.back().state == ConnectionChange::State::resumed);
+    CHECK(w.changes.front().attempt == 1);
+    // Every event of the first stream came before the second Welcome.
+    bool shutdown_seen = false;
+    for (const Event& e : w.events) {
+      if (std::holds_alternative<ShutdownNotice>(e.body)) shutdown_seen = true;
+      if (std::holds_alternative<Welcome>(e.body) && std::get<Welcome>(e.body).session != first_token) {
+        CHECK(shutdown_seen);
+      }
+    }
+  }
+  // Unary calls carry the new session's token.
+  auto created = client->create_room("general");
+  CHECK_MESSAGE(created.ok(), created.status().to_string());
+  client->close();
+  REQUIRE(w.wait([&] { return w.closed.has_value(); }));
+  CHECK(w.closed->code == Code::cancelled);
+}
+
+TEST_CASE("close() while the client waits to reconnect ends the session at once") {
+  TempDir data;
+  auto server = start_server(data.path(), 0);
+  Watch w;
+  ClientOptions slow;
+  auto client = reconnecting_client(server->port(), w, "bob", slow);
+  server->shutdown("going away");
+  REQUIRE(w.wait([&] { return !w.changes.empty(); }));
+  const auto before = std::chrono::steady_clock::now();
+  client->close();
+  CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(2));
+  REQUIRE(w.wait([&] { return w.closed.has_value(); }));
+  CHECK(w.closed->code == Code::cancelled);
+  CHECK_FALSE(client->logged_in());
+}
+
+TEST_CASE("without reconnect the session ends when the server shuts down") {
+  TempDir data;
+  auto server = start_server(data.path(), 0);
+  auto client = Client::open("127.0.0.1:" + std::to_string(server->port()));
+  REQUIRE(client.ok());
+  Watch w;
+  REQUIRE((*client)->login("carol", {}, [&w](const Status& s) {
+                      std::lock_guard lock(w.mu);
+                      w.closed = s;
+                      w.cv.notify_all();
+                    }).ok());
+  server->shutdown("bye");
+  REQUIRE(w.wait([&] { return w.closed.has_value(); }));
+  CHECK(w.closed->ok());
+}
+
+TEST_CASE("an identity client keeps its secret and its position in files of its own") {
+  TempDir home;
+  TempDir data;
+  auto server = start_server(data.path(), 0);
+  const std::string address = "127.0.0.1:" + std::to_string(server->port());
+  ClientOptions options;
+  options.identity_file = home.path() / "config" / "identity";
+  options.state_dir = home.path() / "state";
+  Watch w;
+  auto client = reconnecting_client(server->port(), w, "dora", options);
+  struct stat st {};
+  REQUIRE(::stat(options.identity_file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  REQUIRE(client->create_room("lounge").ok());
+  REQUIRE(client->send("lounge", "one").ok());
+  REQUIRE(client->send("lounge", "two").ok());
+  std::uint64_t newest = 0;
+  REQUIRE(w.wait([&] {
+    int seen = 0;
+    for (const Event& e : w.events) {
+      if (const auto* m = std::get_if<RoomMessage>(&e.body)) {
+        ++seen;
+        newest = m->message_id;
+      }
+    }
+    return seen == 2;
+  }));
+  client->close();
+  // A later process finds where this one stopped.
+  auto again = Client::open(address, options);
+  REQUIRE(again.ok());
+  REQUIRE((*again)->login("dora", {}, {}).ok());
+  const ResumePosition at = (*again)->resume_position();
+  REQUIRE(at.rooms.size() == 1);
+  CHECK(at.rooms[0].room == "lounge");
+  CHECK(at.rooms[0].last_id == newest);
+  // A secret others may read is refused before anything is sent.
+  REQUIRE(::chmod(options.identity_file.c_str(), 0644) == 0);
+  (*again)->close();
+  auto refused = (*again)->login("dora", {}, {});
+  CHECK(refused.status().code == Code::failed_precondition);
+  CHECK(refused.status().message.find("chmod 600") != std::string::npos);
+}
