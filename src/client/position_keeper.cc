@@ -198,4 +198,13 @@ void PositionKeeper::forget_room(const std::string& room) {
   dirty_ = dirty_ || position_.rooms.size() != before;
 }
 
+void PositionKeeper::keep_rooms(const std::vector<RoomInfo>& rooms) {
+  std::lock_guard lock(mu_);
+  const auto before = position_.rooms.size();
+  std::erase_if(position_.rooms, [&](auto& r) {
+    return std::none_of(rooms.begin(), rooms.end(), [&](auto& in) { return in.name == r.room; });
+  });
+  dirty_ = dirty_ || position_.rooms.size() != before;
+}
+
 }  // namespace chatcore::client

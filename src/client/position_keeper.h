@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace chatcore::client {
 
@@ -37,6 +38,8 @@ class PositionKeeper {
   bool note(const Event& event);
   // The user left `room`: its position is of no further use.
   void forget_room(const std::string& room);
+  // An identity's Welcome names every room it is in; positions of others are of no use.
+  void keep_rooms(const std::vector<RoomInfo>& rooms);
 
  private:
   Status write_locked();

@@ -81,6 +81,8 @@ void observe(Session& s, const Event& event) {
     s.welcome = *w;
     s.nickname = w->nickname;
     s.caught_up = w->guest;
+    // After the position was sent: a room left from another client meanwhile drops out.
+    if (!w->guest) s.keeper.keep_rooms(w->rooms);
   } else if (std::holds_alternative<CaughtUp>(event.body)) {
     s.caught_up = true;
   } else if (const auto* n = std::get_if<NickChanged>(&event.body)) {

@@ -170,12 +170,13 @@ class Store {
   // call (its guests are not stored).
   virtual void remove_member(std::uint64_t identity, std::string room, Done<bool> done) = 0;
 
-  // Appends to the room's history and gives the message its epoch and id; NOT_FOUND for an
-  // unknown room.
+  // Appends to the room's history and gives the message its epoch and id (and the room's
+  // name as stored, whatever case it was asked by); NOT_FOUND for an unknown room.
   virtual void append(StoredMessage message, Done<StoredMessage> done) = 0;
   virtual void append_direct(StoredDirect message, Done<StoredDirect> done) = 0;
 
-  // ALREADY_EXISTS for a file id in use.
+  // ALREADY_EXISTS for a file id in use; FAILED_PRECONDITION if an `allowed` identity is
+  // unknown (then nothing of the file is stored).
   virtual void put_file(StoredFile file, Done<bool> done) = 0;
   // Takes one identity's right to download the file (it deleted it, or left for good); the
   // result says whether the file itself was removed because nobody may download it any more.

@@ -33,6 +33,7 @@ ServiceContext::ServiceContext(Config c)
       storage(config.storage_quota),
       transfers(config.max_transfers),
       transfer_memory(config.transfer_memory, config.limits.chunk_size),
+      resumable(config.resume_keep),
       retention(hub, retention_of(config)) {}
 
 }  // namespace chatcore::transport

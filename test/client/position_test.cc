@@ -52,6 +52,10 @@ TEST_CASE("the position follows the newest message per room and epoch, and the n
   CHECK(p.rooms[0].epoch == 7);
   keeper.forget_room("random");
   CHECK(keeper.position().rooms.size() == 1);
+  keeper.note(room_msg("random", 2, 4));
+  keeper.keep_rooms({RoomInfo{.name = "random"}});  // an identity's Welcome lists only random
+  REQUIRE(keeper.position().rooms.size() == 1);
+  CHECK(keeper.position().rooms[0].room == "random");
 }
 
 TEST_CASE("the position file survives a new process, whatever the room names hold") {

@@ -54,7 +54,7 @@ done
 addr=$(grep -o 'listening on [0-9.]*:[0-9]*' "$tmp/chatd.log" | head -1 | sed 's/listening on //')
 
 tmux -L "$sock" new-session -d -s user -x 100 -y 30 \
-  "LANG=C.UTF-8 TERM=screen-256color /usr/bin/chat --server $addr --nick packaged; sleep 600"
+  "HOME='$tmp' XDG_CONFIG_HOME= XDG_STATE_HOME= LANG=C.UTF-8 TERM=screen-256color /usr/bin/chat --server $addr --nick packaged; sleep 600"
 deadline=$((SECONDS + 15))
 until tmux -L "$sock" capture-pane -p -t user | grep -qF "packaged @ $addr (chatd) | connected | lobby"; do
   [ $SECONDS -lt $deadline ] || fail "the installed chat did not connect"

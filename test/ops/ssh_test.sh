@@ -68,6 +68,7 @@ PidFile $tmp/sshd.pid
 StrictModes no
 UsePAM no
 PermitRootLogin prohibit-password
+SetEnv XDG_CONFIG_HOME=$tmp/remote/config XDG_STATE_HOME=$tmp/remote/state
 CONF
   sed "s|^Match User chat|Match User $me|; s|/usr/bin/chat --server 127.0.0.1:50051|$chat --server $addr --nick viassh|" "$snippet"
 } >"$tmp/sshd_config"
@@ -81,11 +82,15 @@ wait_log "$tmp/sshd.log" "Server listening on 127.0.0.1 port $port"
 tm new-session -d -s remote -x 100 -y 30 \
   "ssh -tt -i '$tmp/user_key' -p $port -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR $me@127.0.0.1 'echo SHELL-ACCESS'; echo '[ssh exited]'; sleep 600"
 tm new-session -d -s local -x 100 -y 30 \
-  "LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick local; sleep 600"
+  "XDG_CONFIG_HOME='$tmp/local/config' XDG_STATE_HOME='$tmp/local/state' LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick local; sleep 600"
 wait_for remote "viassh @ $addr (chatd) | connected | lobby"
 wait_for local "local @ $addr (chatd) | connected | lobby"
 tm capture-pane -p -t remote | grep -q SHELL-ACCESS && fail "the forced command was bypassed"
 grep -q "Accepted publickey for $me" "$tmp/sshd.log" || fail "sshd did not log the key login"
+# Each side keeps its own identity (they are one Unix user here, which would otherwise be one
+# identity, and the second sign-in would take the first one's session over).
+[ -s "$tmp/remote/config/chatcore/identity" ] || fail "the ssh session's identity is not where SetEnv put it"
+[ -s "$tmp/local/config/chatcore/identity" ] || fail "the local identity is not in its own config dir"
 
 type_line remote "/create porch"
 wait_for remote "| connected | #porch"

@@ -67,20 +67,21 @@ start_chatd 127.0.0.1:0 1
 
 # Each chat runs under a shell that stays, like a login shell would, so what chat prints after
 # restoring the terminal stays on the screen, followed by its exit status. Each has a home of
-# its own, where it keeps its identity and resume position.
+# its own, where it keeps its identity and resume position. alice and bob are guests (as
+# `--guest`): their rooms end with a session, so after the restart it is the client that
+# joins them again.
 start_chat() {
   tm "$@" new-session -d -s "$who" -x 100 -y 30 -c "$tmp/$who" \
-    "trap true INT; HOME='$tmp/$who' XDG_CONFIG_HOME= XDG_STATE_HOME= LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick $who; echo \"[chat exited \$?]\"; sleep 600"
+    "trap true INT; HOME='$tmp/$who' XDG_CONFIG_HOME= XDG_STATE_HOME= LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick $who ${extra:-}; echo \"[chat exited \$?]\"; sleep 600"
 }
-who=alice start_chat -f /dev/null
-who=bob start_chat
+who=alice extra=--guest start_chat -f /dev/null
+who=bob extra=--guest start_chat
 who=carol start_chat
 for who in alice bob carol; do wait_for "$who" "$who @ $addr (chatd) | connected | lobby"; done
-# Each created its identity on first use, readable by its owner only.
-for who in alice bob carol; do
-  [ "$(stat -c %a "$tmp/$who/.config/chatcore/identity")" = 600 ] || fail "$who's identity is not mode 600"
-  [ "$(stat -c %s "$tmp/$who/.config/chatcore/identity")" = 32 ] || fail "$who's identity is not 32 bytes"
-done
+# carol created her identity on first use, readable by her only; the guests have none.
+[ "$(stat -c %a "$tmp/carol/.config/chatcore/identity")" = 600 ] || fail "carol's identity is not mode 600"
+[ "$(stat -c %s "$tmp/carol/.config/chatcore/identity")" = 32 ] || fail "carol's identity is not 32 bytes"
+[ -e "$tmp/alice/.config/chatcore/identity" ] && fail "a guest created an identity"
 
 # Plain text in the lobby is refused with a hint.
 type_line carol "anyone here?"
@@ -138,13 +139,21 @@ wait_for bob "got.bin exists; /download 1 got.bin --force replaces it"
 for text in "hello from alice" "a secret for alice" "notes.bin" "nice to see you"; do never carol "$text"; done
 never bob "[DM from"
 
+# The position of what carol has seen (her own echo counts) is on disk, per server and nickname.
+type_line carol "quiet in here"
+wait_for carol "[carol]: quiet in here"
+# (written by the client's reader thread just after it hands the line over: polled like a screen)
+deadline=$((SECONDS + 15))
+until ls "$tmp"/carol/.local/state/chatcore/*/carol.position >/dev/null 2>&1; do
+  [ $SECONDS -lt $deadline ] || fail "carol keeps no resume position"
+  sleep 0.1
+done
+
 # Ctrl-C leaves and restores the terminal.
 tm send-keys -t carol C-c
 wait_for carol "[chat exited 0]"
 never carol "chatcore | "
 
-# The position of what alice has seen is on disk, per server and nickname.
-ls "$tmp"/alice/.local/state/chatcore/*/alice.position >/dev/null 2>&1 || fail "alice keeps no resume position"
 
 # A server restart: alice has half a line typed. Both see the shutdown and reconnect by
 # themselves; they come back in #general, and alice's draft is still in her input line.
