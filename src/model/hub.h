@@ -113,6 +113,9 @@ class ChatHub {
   Result<RoomInfo> create_room(SessionId id, std::string_view name);
   // Adds a membership (the user's other rooms are kept); a no-op for a room it is in.
   Result<RoomInfo> join_room(SessionId id, std::string_view name);
+  // As above, but a join of a room someone's CreateRoom is still committing waits for it
+  // instead of finding no room.
+  void join_room(SessionId id, std::string_view name, Reply<RoomInfo> done);
   // Ends the membership in `room`; empty names the one room the user is in. Returns the
   // room as it is afterwards (members 0: it was deleted).
   Result<RoomInfo> leave_room(SessionId id, std::string_view room = {});

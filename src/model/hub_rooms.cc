@@ -167,9 +167,29 @@ void ChatHub::create_room(SessionId id, std::string_view name, Reply<RoomInfo> d
   st.store->create_room(std::string(name), now_unix_ms(),
                         [this, key, open, done = std::move(done)](Result<store::StoredRoom> r) {
                           state_->pending_rooms.erase(key);
-                          if (!r.ok()) return done(r.status());
-                          done(open(r->name, r->epoch));
+                          auto waiting = std::move(state_->waiting_joins[key]);
+                          state_->waiting_joins.erase(key);
+                          if (!r.ok()) {
+                            done(r.status());
+                          } else {
+                            done(open(r->name, r->epoch));
+                          }
+                          // After the creator, so the room exists (or is known to be gone).
+                          for (auto& [sid, join] : waiting) {
+                            join(join_room(sid, r.ok() ? r->name : std::string(key)));
+                          }
                         });
+}
+
+void ChatHub::join_room(SessionId id, std::string_view name, Reply<RoomInfo> done) {
+  State& st = *state_;
+  if (st.session(id) == nullptr) return done(unknown_session());
+  auto key = fold_case(name);
+  if (st.room(name) == nullptr && st.pending_rooms.contains(key)) {
+    st.waiting_joins[key].emplace_back(id, std::move(done));
+    return;
+  }
+  done(join_room(id, name));
 }
 
 Result<RoomInfo> ChatHub::create_room(SessionId id, std::string_view name) {

@@ -90,6 +90,8 @@ struct ChatHub::State {
   store::Store* store = nullptr;  // null: nothing outlives the process
   // Names and secrets whose room or identity the store is creating: taken meanwhile.
   std::set<std::string> pending_rooms;    // folded
+  // Joins of a room the store is still creating: they run once it exists (or fail with it).
+  std::map<std::string, std::vector<std::pair<SessionId, Reply<RoomInfo>>>> waiting_joins;
   std::set<std::string> pending_nicks;    // folded
   std::set<std::string> pending_secrets;
   SessionId next_session = 1;

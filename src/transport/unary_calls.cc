@@ -140,8 +140,13 @@ struct JoinRoom {
   using Response = v1::RoomResponse;
   static constexpr auto kRequest = &Service::RequestJoinRoom;
   static constexpr const char* kName = "JoinRoom";
-  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
-    return copy_room(hub.join_room(id, in.name()), out);
+  static void start(model::ChatHub& hub, model::SessionId id, const Request& in,
+                    model::Reply<Response> reply) {
+    hub.join_room(id, in.name(), [reply = std::move(reply)](Result<RoomInfo> r) {
+      Response out;
+      const Status status = copy_room(r, out);
+      reply(status.ok() ? Result<Response>(std::move(out)) : Result<Response>(status));
+    });
   }
 };
 
