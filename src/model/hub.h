@@ -170,6 +170,9 @@ class ChatHub {
   // Files no live session may download any more (their last holder disconnected), dropped
   // from the registry since the last call; the caller deletes them from storage.
   std::vector<FileInfo> take_dropped_files();
+  // Drops the records whose file `on_disk` says is gone (a crash, a hand-cleaned dir): nobody
+  // could download them. Called once at start-up, after the store's completions can run.
+  void drop_missing_files(const std::function<bool(const std::string& file_id)>& on_disk);
 
   // Delivers a ShutdownNotice to every session.
   void shutdown(std::string_view reason);

@@ -9,7 +9,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
+#include <set>
 #include <utility>
 
 namespace chatcore::model {
@@ -35,13 +38,57 @@ void ChatHub::State::forget_files(const Session& s) {
     auto it = files.find(file_id);
     if (it == files.end()) continue;
     it->second.allowed.erase(s.id);
-    if (!it->second.allowed.empty()) continue;
-    // Download rights follow sessions, so nobody can ever fetch this file again.
-    const auto sender = files_by_sender.find(fold_case(it->second.info.sender));
-    if (sender != files_by_sender.end() && --sender->second == 0) files_by_sender.erase(sender);
-    dropped_files.push_back(std::move(it->second.info));
-    files.erase(it);
+    // Nobody can ever fetch it again: no session holds a right and no identity does.
+    if (it->second.allowed.empty() && it->second.identities.empty()) drop_file(it);
   }
+}
+
+void ChatHub::State::drop_file(std::unordered_map<std::string, FileRecord>::iterator it) {
+  const auto sender = files_by_sender.find(fold_case(it->second.info.sender));
+  if (sender != files_by_sender.end() && --sender->second == 0) files_by_sender.erase(sender);
+  if (it->second.stored && store != nullptr) {
+    store->remove_file(it->first, logged<bool>("removing file " + it->first));
+  }
+  dropped_files.push_back(std::move(it->second.info));
+  files.erase(it);
+}
+
+bool ChatHub::State::may_download(const Session& s, const FileRecord& record) const {
+  return record.allowed.contains(s.id) ||
+         (s.identity != 0 && record.identities.contains(s.identity));
+}
+
+void ChatHub::State::seed_files(const std::vector<store::StoredFile>& stored) {
+  for (const auto& f : stored) {
+    auto& record = files[f.id];
+    record.info = FileInfo{.id = f.id,
+                           .name = f.name,
+                           .size = f.size,
+                           .sender = f.sender,
+                           .sha256 = f.sha256,
+                           .room = f.room,
+                           .recipient = f.recipient,
+                           .sent_unix_ms = f.sent_ms};
+    record.identities.insert(f.allowed.begin(), f.allowed.end());
+    record.stored = true;
+    record.order = next_file_order++;
+    ++files_by_sender[fold_case(f.sender)];
+  }
+}
+
+void ChatHub::drop_missing_files(const std::function<bool(const std::string&)>& on_disk) {
+  auto& files = state_->files;
+  for (auto it = files.begin(); it != files.end();) {
+    auto next = std::next(it);
+    if (!on_disk(it->first)) {
+      log::warn("file {} ('{}' from {}) is missing on disk; dropping its record", it->first,
+                util::escape(it->second.info.name), util::escape(it->second.info.sender));
+      state_->drop_file(it);
+    }
+    it = next;
+  }
+  // Nothing to delete from disk: these files are gone already.
+  state_->dropped_files.clear();
 }
 
 void ChatHub::State::move_files(Session& from, Session& to) {
@@ -157,24 +204,56 @@ Result<FileInfo> ChatHub::publish_file(SessionId id, const UploadTarget& target,
     if (to->id != id) audience.push_back(id);
   }
 
+  // Members with an identity get a stored right (offline members of the room too); guests'
+  // rights follow their session.
+  std::set<IdentityId> identities;
+  if (!target.room.empty()) {
+    const auto* r = state_->room(target.room);
+    identities.insert(r->identities.begin(), r->identities.end());
+  }
   auto& record = state_->files[info.id];
   record.info = info;
+  record.order = state_->next_file_order++;
   ++state_->files_by_sender[fold_case(info.sender)];
   for (SessionId member : audience) {
+    auto& session = state_->sessions.at(member);
+    if (session.identity != 0) {
+      identities.insert(session.identity);
+      continue;
+    }
     record.allowed.insert(member);
-    state_->sessions.at(member).files.push_back(info.id);
+    session.files.push_back(info.id);
+  }
+  record.identities = identities;
+  if (state_->store != nullptr && !identities.empty()) {
+    record.stored = true;
+    // Not waited on: the answer and the notice go out now, so a crash before the commit
+    // loses this record (its file stays on disk, unknown to the registry).
+    state_->store->put_file(
+        store::StoredFile{.id = info.id,
+                          .name = info.name,
+                          .size = info.size,
+                          .sha256 = info.sha256,
+                          .sender = info.sender,
+                          .sender_identity = s->identity,
+                          .room = info.room,
+                          .recipient = info.recipient,
+                          .sent_ms = info.sent_unix_ms,
+                          .allowed = {identities.begin(), identities.end()}},
+        state_->logged<bool>("storing file " + info.id));
   }
   state_->deliver(audience, make_event(FileNotice{.file = info}));
   return info;
 }
 
 Result<FileInfo> ChatHub::authorize_download(SessionId id, std::string_view file_id) const {
-  if (state_->session(id) == nullptr) return unknown_session();
+  const auto* s = state_->session(id);
+  if (s == nullptr) return unknown_session();
   auto it = state_->files.find(std::string(file_id));
   if (it == state_->files.end()) {
     return Status{Code::not_found, fmt::format("no file with id '{}'", util::escape(file_id))};
   }
-  if (!it->second.allowed.contains(id)) {
+  if (!state_->may_download(*s, it->second)) {
     return Status{Code::permission_denied,
                   fmt::format("file '{}' was not sent to you", util::escape(file_id))};
   }
@@ -185,9 +264,13 @@ std::vector<FileInfo> ChatHub::list_files(SessionId id) const {
   std::vector<FileInfo> out;
   const auto* s = state_->session(id);
   if (s == nullptr) return out;
-  for (auto it = s->files.rbegin(); it != s->files.rend(); ++it) {
-    if (auto f = state_->files.find(*it); f != state_->files.end()) out.push_back(f->second.info);
+  std::vector<const FileRecord*> mine;
+  for (const auto& [file_id, record] : state_->files) {
+    if (state_->may_download(*s, record)) mine.push_back(&record);
   }
+  std::sort(mine.begin(), mine.end(),
+            [](const FileRecord* a, const FileRecord* b) { return a->order > b->order; });
+  for (const auto* record : mine) out.push_back(record->info);
   return out;
 }
 

@@ -82,7 +82,10 @@ struct Room {
 
 struct FileRecord {
   FileInfo info;
-  std::unordered_set<SessionId> allowed;
+  std::unordered_set<SessionId> allowed;  // guests' rights: they end with the session
+  std::set<IdentityId> identities;        // stored rights: they outlive sessions and restarts
+  bool stored = false;                    // written through the store
+  std::uint64_t order = 0;                // publish order: ListFiles shows newest first
 };
 
 struct ChatHub::State {
@@ -108,6 +111,7 @@ struct ChatHub::State {
   std::unordered_map<std::string, FileRecord> files;  // file id -> record
   std::unordered_map<std::string, std::size_t> files_by_sender;  // folded sender -> records
   std::vector<FileInfo> dropped_files;  // awaiting take_dropped_files()
+  std::uint64_t next_file_order = 1;
 
   Session* session(SessionId id);
   const Session* session(SessionId id) const;
@@ -176,6 +180,12 @@ struct ChatHub::State {
   void forget_files(const Session& s);
   // Hands the download rights of `from` to `to` (the same identity signed in again).
   void move_files(Session& from, Session& to);
+  // Seeds the registry from the store's records (the sender's cap counts them again).
+  void seed_files(const std::vector<store::StoredFile>& stored);
+  // Whether the session may download the record's file: its own right or its identity's.
+  bool may_download(const Session& s, const FileRecord& record) const;
+  // Takes the record out of the registry (and the store) and queues its file for deletion.
+  void drop_file(std::unordered_map<std::string, FileRecord>::iterator it);
   // RESOURCE_EXHAUSTED when the session's user already has max_files_per_user records.
   Status check_file_cap(const Session& s) const;
 };

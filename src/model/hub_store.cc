@@ -67,6 +67,7 @@ void ChatHub::attach_store(store::Store* store, const store::Snapshot& snapshot)
                                   .missed = false});
     if (history.size() > keep) history.pop_front();
   }
+  st.seed_files(snapshot.files);
   // A room left without members (a crash between the last leave and its deletion) goes now.
   for (auto it = st.rooms.begin(); it != st.rooms.end();) {
     if (it->second.members() != 0) {
@@ -77,7 +78,8 @@ void ChatHub::attach_store(store::Store* store, const store::Snapshot& snapshot)
     store->delete_room(it->second.name, st.logged<bool>("deleting an empty room"));
     it = st.rooms.erase(it);
   }
-  log::info("restored {} identities and {} rooms", st.identities.size(), st.rooms.size());
+  log::info("restored {} identities, {} rooms and {} files", st.identities.size(),
+            st.rooms.size(), st.files.size());
 }
 
 void ChatHub::prune(const store::Retention& policy) {

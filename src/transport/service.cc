@@ -151,6 +151,11 @@ Status ChatService::attach(grpc::ServerBuilder& builder) {
                              ms(ctx.config.idle_connection_timeout));
   ctx.cq = builder.AddCompletionQueue();
   ctx.waker = std::make_unique<transport::Waker>(ctx.cq.get());
+  // Only now: dropping a record writes through the store, whose completion needs the Waker.
+  ctx.hub.drop_missing_files([&ctx](const std::string& id) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(ctx.file_path(id), ec);
+  });
   impl_->attached = true;
   return {};
 }
