@@ -102,9 +102,10 @@ const std::vector<std::string>& help_lines() {
     for (const CommandSpec& spec : kSpecs) {
       if (!spec.help.empty()) out.push_back(help_line(spec.usage, spec.help));
     }
-    out.emplace_back("Keys: Ctrl-N/Ctrl-P next/previous room, PgUp/PgDn scroll, End back to live,");
-    out.emplace_back("      Up/Down history, Tab completes paths, Ctrl-U clear line, Ctrl-W delete word,");
-    out.emplace_back("      Ctrl-L redraw");
+    out.emplace_back("Keys: Ctrl-N/Ctrl-P or Alt-Right/Left next/previous room, PgUp/PgDn scroll,");
+    out.emplace_back("      End back to live, Up/Down history, Tab completes paths, Ctrl-L redraw;");
+    out.emplace_back("      Home/End (Ctrl-A/E), Ctrl-Left/Right or Alt-B/F by word, Ctrl-D/Delete,");
+    out.emplace_back("      Ctrl-U line, Ctrl-W/Alt-Backspace word, Ctrl-K to end; Ctrl-Y yanks it back");
     return out;
   }();
   return lines;
