@@ -90,7 +90,7 @@ wait_for carol "you are in the lobby: /join NAME or /create NAME first"
 # Rooms: alice and bob in #general, carol in #random.
 type_line alice "/create general"
 wait_for alice "| connected | #general"
-type_line bob "/join general"
+type_line bob "/join #general"
 wait_for bob "you are in #general (2 members)"
 wait_for alice "* bob joined"
 type_line carol "/create random"

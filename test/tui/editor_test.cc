@@ -178,3 +178,14 @@ TEST_CASE("kills go to a buffer that Ctrl-Y yanks back; Ctrl-D and Delete remove
   CHECK(e.handle_key(Key::of(KeyKind::yank)));
   CHECK(e.text() == "he file nowsend");
 }
+
+TEST_CASE("room names are accepted with or without #") {
+  CHECK(std::get<Command>(parse_command("/join #general")).args[0] == "general");
+  CHECK(std::get<Command>(parse_command("/join general")).args[0] == "general");
+  CHECK(std::get<Command>(parse_command("/create #dev")).args[0] == "dev");
+  CHECK(std::get<Command>(parse_command("/part #dev")).args[0] == "dev");
+  CHECK(std::get<Command>(parse_command("/leave #dev")).args[0] == "dev");
+  // only the room's own leading mark goes, never text
+  CHECK(std::get<Command>(parse_command("/dm bob #1 is done")).args[1] == "#1 is done");
+  CHECK(std::get<Command>(parse_command("#general hi")).args[0] == "#general hi");
+}

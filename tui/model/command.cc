@@ -85,6 +85,10 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
         cmd.args.emplace_back(next_word(rest));
       }
     }
+    const bool names_room = spec.kind == CommandKind::create || spec.kind == CommandKind::join ||
+                            spec.kind == CommandKind::leave;
+    // "#general" is how rooms are shown, so it is accepted wherever a room is named
+    if (names_room && !cmd.args.empty() && cmd.args[0].starts_with('#')) cmd.args[0].erase(0, 1);
     const int n = static_cast<int>(cmd.args.size());
     if (n < spec.min_args || (spec.max_args >= 0 && n > spec.max_args)) {
       return CommandError{"usage: " + std::string(spec.usage)};
