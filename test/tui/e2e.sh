@@ -210,6 +210,17 @@ wait_for alice "[bob]: after the restart"
 tm send-keys -t alice Enter
 wait_for bob "[alice]: draft kept 초안"
 never alice "[chat exited"
+# Tab completes a nickname at the start of a line (as a reply) and a command.
+tm send-keys -t bob -l "al"
+tm send-keys -t bob Tab
+wait_for bob "[#general] alice:"
+tm send-keys -t bob -l "tab works"
+tm send-keys -t bob Enter
+wait_for alice "[bob]: alice: tab works"
+tm send-keys -t bob -l "/wh"
+tm send-keys -t bob Tab
+wait_for bob "[#general] /who"
+tm send-keys -t bob C-u
 
 # Ctrl-C leaves; the terminal is restored.
 for who in alice bob; do

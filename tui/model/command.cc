@@ -107,7 +107,7 @@ const std::vector<std::string>& help_lines() {
       if (!spec.help.empty()) out.push_back(help_line(spec.usage, spec.help));
     }
     out.emplace_back("Keys: Ctrl-N/Ctrl-P or Alt-Right/Left next/previous room, PgUp/PgDn scroll,");
-    out.emplace_back("      End back to live, Up/Down history, Tab completes paths, Ctrl-L redraw;");
+    out.emplace_back("      End back to live, Up/Down history, Tab/Shift-Tab complete, Ctrl-L redraw;");
     out.emplace_back("      Home/End (Ctrl-A/E), Ctrl-Left/Right or Alt-B/F by word, Ctrl-D/Delete,");
     out.emplace_back("      Ctrl-U line, Ctrl-W/Alt-Backspace word, Ctrl-K to end; Ctrl-Y yanks it back");
     return out;

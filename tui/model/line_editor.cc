@@ -21,6 +21,11 @@ bool is_word_byte(char c) {
 
 }  // namespace
 
+void LineEditor::replace(std::size_t from, std::size_t to, const std::string& with) {
+  text_.replace(from, to - from, with);
+  cursor_ = from + with.size();
+}
+
 void LineEditor::insert(char32_t ch) {
   std::string bytes;
   append_utf8(bytes, ch);

@@ -20,6 +20,8 @@ class LineEditor {
   std::size_t cursor() const { return cursor_; }  // byte offset
   void set_text(std::string text);                 // cursor to the end
   void clear() { set_text({}); }
+  // Replaces the bytes [from, to) (on character boundaries) with `with`; the cursor follows it.
+  void replace(std::size_t from, std::size_t to, const std::string& with);
 
   // Stores the current text in the history (skipping blanks and repeats) and clears it.
   std::string submit();
