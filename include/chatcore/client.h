@@ -135,6 +135,18 @@ class Client {
   // Streams the file at `path` in chunks of the server's chunk size, sending its sha256.
   Result<FileInfo> upload(const std::filesystem::path& path, const Destination& to,
                           ProgressHandler progress = {});
+  // An upload the server keeps when it is cut off (the client killed, the connection lost),
+  // for --resume-minutes: called again with the same `key` (from new_upload_key()) by the
+  // same user, it sends only what the server does not hold yet. The sha256 still covers the
+  // whole file. FAILED_PRECONDITION while the server still sees the earlier attempt running.
+  // An empty `key` is a plain upload().
+  Result<FileInfo> upload_resumable(const std::filesystem::path& path, const Destination& to,
+                                    const std::string& key, ProgressHandler progress = {});
+  // How much of the upload under `key` the server holds (done) of how much (total); 0 of 0
+  // when it holds nothing under that key.
+  Result<Progress> upload_status(const std::string& key);
+  // 32 random characters of [0-9a-z].
+  static std::string new_upload_key();
   // Writes to a temporary name beside `dest` and renames it when the sha256 matches.
   // Refuses to replace an existing `dest` unless `overwrite`.
   Result<FileInfo> download(const std::string& file_id, const std::filesystem::path& dest,

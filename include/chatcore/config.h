@@ -75,6 +75,9 @@ struct Config {
   // An upload or download with no progress for this long is cancelled: a stalled upload
   // must not hold its disk reservation, nor a stalled download its buffers, forever.
   std::chrono::milliseconds transfer_idle{60000};
+  // An upload that named an upload_key and was cut off is kept (under files/partial) for
+  // this long after its last byte, so that its sender can resume it.
+  std::chrono::minutes resume_keep{60};
   std::string server_name = "chatd";
 };
 

@@ -46,6 +46,14 @@ std::unique_ptr<ChildServer> ChildServer::start(const std::vector<std::string>& 
   return child;
 }
 
+void ChildServer::kill_now() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 ChildServer::~ChildServer() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);

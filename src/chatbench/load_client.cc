@@ -15,6 +15,7 @@
 namespace chatbench {
 namespace {
 using Clock = std::chrono::steady_clock;
+}  // namespace
 
 // Channels with identical arguments share one TCP connection; a local subchannel pool plus a
 // distinct argument gives each channel its own, as separate client processes would have.
@@ -25,8 +26,6 @@ std::shared_ptr<grpc::Channel> make_channel(const std::string& address, int inde
   args.SetMaxReceiveMessageSize(64 << 20);
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
 }
-
-}  // namespace
 
 struct LoadClient::Channels {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
@@ -188,6 +187,10 @@ std::uint64_t LoadClient::wait_delivered(std::uint64_t expected, std::chrono::mi
     return sum >= expected;
   }, timeout);
   return sum;
+}
+
+std::uint64_t LoadClient::acked_id(int session) const {
+  return sessions_[static_cast<std::size_t>(session)]->acked_id.load(std::memory_order_acquire);
 }
 
 DeliveryStats LoadClient::stats() {

@@ -66,6 +66,8 @@ class LoadClient {
   // Waits until `expected` room messages were received in all; returns how many were.
   std::uint64_t wait_delivered(std::uint64_t expected, std::chrono::milliseconds timeout);
 
+  // The newest message id a SendMessage of session `session` was acknowledged with (0: none).
+  std::uint64_t acked_id(int session) const;
   DeliveryStats stats();
   double thread_cpu_s() const;  // CPU of the client's own threads so far
   void close();                  // ends every session; idempotent

@@ -98,6 +98,7 @@ struct LoadClient::Session {
   int to_send = 0;                       // saturating: sends still to issue
   std::uint64_t next_msg = 1;            // client_msg_id of the next send
   std::string room;
+  std::atomic<std::uint64_t> acked_id{0};  // newest message id a SendMessage was answered with
 };
 
 // Polls `done` every millisecond until it holds or the timeout passes: the caller's thread
@@ -111,6 +112,9 @@ bool wait_for(Pred done, std::chrono::milliseconds timeout) {
   }
   return true;
 }
+
+// A channel with a TCP connection of its own (`index` makes its arguments distinct).
+std::shared_ptr<grpc::Channel> make_channel(const std::string& address, int index);
 
 // Parses the number at the end of a nickname ("u42" -> 42); -1 if none.
 int sender_index(const std::string& nickname);

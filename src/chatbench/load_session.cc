@@ -45,7 +45,11 @@ void LoadClient::Shard::send(Session& s) {
       --s.to_send;
       send(s);
     }
-    if (!c.status.ok()) ++stats.send_errors;
+    if (!c.status.ok()) {
+      ++stats.send_errors;
+    } else if (c.response.message_id() > s.acked_id.load(std::memory_order_relaxed)) {
+      s.acked_id.store(c.response.message_id(), std::memory_order_release);
+    }
     answered.fetch_add(1, std::memory_order_relaxed);
     in_flight.fetch_sub(1, std::memory_order_release);
   };

@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
   run("seating", &run_seating);
   run("burst", &run_burst);
   run("files", &run_files);
+  run("resume", &run_resume);
+  run("restart", &run_restart);
   if (o.scenario == "callgrind" && !run_callgrind(o)) ok = false;
   if (own_dir) {
     std::error_code ec;

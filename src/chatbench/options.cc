@@ -13,9 +13,10 @@ Options parse_options(int argc, char** argv) {
   Options o;
   CLI::App app{"chatbench - load generator for chatcore, compared with a bare gRPC server"};
   app.add_option("scenario", o.scenario,
-                 "all, fanout, paced, sessions, seating, burst, files, callgrind")
+                 "all, fanout, paced, sessions, seating, burst, files, resume, restart, "
+                 "callgrind")
       ->check(CLI::IsMember({"all", "fanout", "paced", "sessions", "seating", "burst", "files",
-                             "callgrind", "serve", "serve-ceiling"}))
+                             "resume", "restart", "callgrind", "serve", "serve-ceiling"}))
       ->capture_default_str();
   app.add_flag("--quick", o.quick, "smaller sizes: the whole run takes under two minutes");
   app.add_flag("--smoke", o.smoke, "tiny sizes, for the test suite (correctness only)");
@@ -61,6 +62,18 @@ Options parse_options(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
   app.add_option("--file-mib", o.file_mib, "files: size in MiB (0: by mode)");
+  app.add_option("--resume-clients", o.resume_clients,
+                 "resume/restart: identities that reconnect (0: by mode)")
+      ->check(CLI::Range(0, 20000));
+  app.add_option("--resume-messages", o.resume_messages,
+                 "resume: messages sent while they are away (0: by mode)")
+      ->check(CLI::Range(0, 10000000));
+  app.add_option("--resume-room-size", o.resume_room_size,
+                 "resume/restart: identities per room (0: by mode)")
+      ->check(CLI::Range(0, 5000));
+  app.add_option("--restart-rate", o.restart_rate,
+                 "restart: messages per second sent until the kill (0: by mode)");
+  app.add_option("--history", o.history)->group("");  // serve only
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -81,6 +94,10 @@ void apply_mode_defaults(Options& o) {
   pick(o.sessions, 10000, 3000, 200);
   pick(o.broadcast_members, 4000, 1000, 100);
   pick(o.file_mib, 1024, 128, 8);
+  pick(o.resume_clients, 1000, 1000, 40);
+  pick(o.resume_messages, 100000, 20000, 400);
+  pick(o.resume_room_size, 50, 50, 10);
+  if (o.restart_rate <= 0) o.restart_rate = o.smoke ? 400 : 2000;
   if (o.seat_sessions.empty()) {
     o.seat_sessions = o.smoke ? std::vector<int>{100, 200} : std::vector<int>{1000, 4000};
   }

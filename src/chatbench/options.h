@@ -41,6 +41,12 @@ struct Options {
 
   std::vector<int> seat_sessions;  // seating: sessions per run; empty = by mode
   int slow_consumers = 50;         // burst: sessions that stop reading
+
+  int resume_clients = 0;     // resume/restart: identities, each on its own connection
+  int resume_messages = 0;    // resume: messages sent while they are away (0: by mode)
+  int resume_room_size = 0;   // resume/restart: identities per room (0: by mode)
+  double restart_rate = 0;    // restart: messages/s sent before the kill (0: by mode)
+  int history = 0;            // serve: room messages the server keeps (0: its default)
 };
 
 // Parses argv; exits the process on --help or a bad flag.

@@ -106,15 +106,19 @@ bool run_files(const Options& o) {
     auto target = ChatTarget::start(o, kind, storage);
     if (!target) return false;
     chat = transfer(target->address(), src, sha, mb, true, dest);
-    if (kind != ChatTarget::Kind::external) std::filesystem::remove_all(storage);
-    std::filesystem::create_directories(storage);
+    if (kind != ChatTarget::Kind::external) {
+      // The files of the first transfer go, so the second starts from the same quota; the
+      // database ("data") stays, as it must under a running server.
+      for (const auto& e : std::filesystem::directory_iterator(target->dir())) {
+        if (e.path().filename() != "data") std::filesystem::remove_all(e.path());
+      }
+    }
     const PacedRun paced = paced_once(o, target->address(), 10000, 20, 0, [&] {
       during = transfer(target->address(), src, sha, mb, true, dest);
     });
     chat_p99 = paced.latency.percentile_ms(99);
     chat_lost = paced.lost;
   }
-  if (kind != ChatTarget::Kind::external) std::filesystem::remove_all(scratch(o, "files-storage"));
   if (!o.no_ceiling) {
     const std::string dir = scratch(o, "ceiling-files");
     std::filesystem::create_directories(dir);

@@ -17,6 +17,8 @@ bool run_sessions(const Options& options);
 bool run_seating(const Options& options);
 bool run_burst(const Options& options);
 bool run_files(const Options& options);
+bool run_resume(const Options& options);
+bool run_restart(const Options& options);
 bool run_callgrind(const Options& options);
 
 // One saturating fanout run against `address`.

@@ -1,5 +1,6 @@
 #include "chatbench/target.h"
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -45,9 +46,17 @@ std::unique_ptr<ChatTarget> ChatTarget::start(const Options& options, Kind kind,
     t->pid_ = options.server_pid > 0 ? options.server_pid : -1;
     return t;
   }
+  // Every server starts on an empty database, so repeated runs never measure a store grown
+  // by the runs before them; ~ChatTarget removes it.
+  static std::atomic<int> runs{0};
+  t->dir_ = storage_dir + "-" + std::to_string(runs++);
+  std::error_code ec;
+  std::filesystem::remove_all(t->dir_, ec);
   if (kind == Kind::in_process) {
     chatcore::log::set_level(chatcore::log::Level::warn);
-    t->server_ = std::make_unique<chatcore::Server>(bench_config(storage_dir));
+    chatcore::Config config = bench_config(t->dir_);
+    if (options.history > 0) config.limits.history = static_cast<std::uint32_t>(options.history);
+    t->server_ = std::make_unique<chatcore::Server>(config);
     if (auto st = t->server_->start(); !st.ok()) {
       std::fprintf(stderr, "chatbench: cannot start the server: %s\n", st.message.c_str());
       return nullptr;
@@ -59,8 +68,12 @@ std::unique_ptr<ChatTarget> ChatTarget::start(const Options& options, Kind kind,
   if (!options.callgrind_out.empty()) {
     argv = {"valgrind", "--tool=callgrind", "-q", "--callgrind-out-file=" + options.callgrind_out};
   }
-  for (const char* a : {options.self_exe.c_str(), "serve", "--dir", storage_dir.c_str()}) {
+  for (const char* a : {options.self_exe.c_str(), "serve", "--dir", t->dir_.c_str()}) {
     argv.emplace_back(a);
+  }
+  if (options.history > 0) {
+    argv.emplace_back("--history");
+    argv.emplace_back(std::to_string(options.history));
   }
   t->child_ = ChildServer::start(argv);
   if (!t->child_) return nullptr;
@@ -71,6 +84,11 @@ std::unique_ptr<ChatTarget> ChatTarget::start(const Options& options, Kind kind,
 
 ChatTarget::~ChatTarget() {
   if (server_) server_->shutdown("benchmark done");
+  server_.reset();
+  child_.reset();  // the server has exited before its data dir goes
+  if (dir_.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
 }
 
 double ChatTarget::cpu_s(double client_cpu_s) const {
@@ -121,7 +139,10 @@ int serve_ceiling_child(const Options& options) {
 int serve_child(const Options& options) {
   const sigset_t set = block_stop_signals();
   chatcore::log::set_level(chatcore::log::Level::warn);
-  chatcore::Server server(bench_config(options.dir));
+  chatcore::Config config = bench_config(options.dir);
+  // resume and restart keep every message they send, as chatd's --history-keep would.
+  if (options.history > 0) config.limits.history = static_cast<std::uint32_t>(options.history);
+  chatcore::Server server(config);
   if (auto st = server.start(); !st.ok()) {
     std::fprintf(stderr, "chatbench serve: %s\n", st.message.c_str());
     return 1;

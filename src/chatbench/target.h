@@ -32,6 +32,8 @@ class ChatTarget {
   double cpu_s(double client_cpu_s) const;
   long rss_kib() const;  // a child, or an external server with a known pid; -1 otherwise
   pid_t pid() const { return pid_; }  // -1 when the server is not a known process
+  // The server's own storage and data dir (fresh per target); empty for an external one.
+  const std::string& dir() const { return dir_; }
 
  private:
   ChatTarget() = default;
@@ -40,10 +42,11 @@ class ChatTarget {
   std::unique_ptr<chatcore::Server> server_;
   std::unique_ptr<ChildServer> child_;
   pid_t pid_ = -1;
+  std::string dir_;
 };
 
 // The hidden `serve` scenario: a chatcore server on 127.0.0.1:0 that prints "PORT n" and runs
-// until SIGTERM. Returns the exit code.
+// until SIGTERM, keeping its store and files in --dir. Returns the exit code.
 int serve_child(const Options& options);
 // The hidden `serve-ceiling` scenario: the same for the ceiling (--ceiling-one-event: one event
 // per write, the uncoalesced reference).

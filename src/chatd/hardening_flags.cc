@@ -26,6 +26,12 @@ void add_hardening_flags(CLI::App& app, chatcore::Config& config, HardeningFlags
                  "cancel an upload or download with no progress for this many seconds")
       ->capture_default_str()
       ->check(CLI::Range(1u, 86400u));
+  app.add_option_function<unsigned>(
+         "--resume-minutes",
+         [&config](unsigned m) { config.resume_keep = std::chrono::minutes(m); },
+         "keep an interrupted resumable upload this many minutes for its sender to continue")
+      ->default_str(std::to_string(config.resume_keep.count()))
+      ->check(CLI::Range(1u, 10080u));
   app.add_flag("--no-reflection", flags.no_reflection,
                "do not offer gRPC server reflection (the schema stays unadvertised)");
 }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <random>
 
 #include "client/client_impl.h"
 #include "client/part_file.h"
@@ -49,11 +50,11 @@ Result<Digest> hash_file(util::FileReader& file, const std::filesystem::path& pa
   return digest;
 }
 
-// The second pass: the chunks after the meta message. The stream's status says why it ended.
+// The second pass: the chunks after the meta message, from byte `done` on. The stream's
+// status says why it ended.
 Status send_chunks(grpc::ClientContext& ctx, grpc::ClientWriterInterface<v1::UploadRequest>& writer,
-                   util::FileReader& file, const std::filesystem::path& path, std::uint64_t size,
-                   std::size_t chunk_size, const ProgressHandler& progress) {
-  std::uint64_t done = 0;
+                   util::FileReader& file, const std::filesystem::path& path, std::uint64_t done,
+                   std::uint64_t size, std::size_t chunk_size, const ProgressHandler& progress) {
   v1::UploadRequest request;
   std::string* chunk = request.mutable_chunk();
   const auto stop = [&](Status why) {
@@ -61,6 +62,7 @@ Status send_chunks(grpc::ClientContext& ctx, grpc::ClientWriterInterface<v1::Upl
     writer.Finish();
     return why;
   };
+  if (!file.seek(done).ok()) return stop(read_error(path, file.error()));
   while (done < size) {
     chunk->resize(static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, size - done)));
     auto n = file.read_into(chunk->data(), chunk->size());
@@ -83,53 +85,113 @@ Status send_chunks(grpc::ClientContext& ctx, grpc::ClientWriterInterface<v1::Upl
   return transport::from_grpc(writer.Finish());
 }
 
-}  // namespace
+// A file opened and hashed, checked against the server's limits, ready to be sent.
+struct Prepared {
+  util::FileReader file;
+  Digest digest;
+};
 
-Result<FileInfo> Client::upload(const std::filesystem::path& path, const Destination& to,
-                                ProgressHandler progress) {
-  Impl& d = *impl_;
-  v1::UploadRequest meta_request;
-  v1::UploadMeta* meta = meta_request.mutable_meta();
-  if (Status st = d.token(meta->mutable_session()); !st.ok()) return st;
+Status prepare(Prepared& out, const std::filesystem::path& path, const Destination& to,
+               const Limits& limits) {
   if (to.room.empty() == to.recipient.empty()) {
     return Status(Code::invalid_argument, "an upload goes to exactly one room or one user");
   }
-
-  util::FileReader file;
-  if (!file.open(path).ok()) return read_error(path, file.error());
-  if (!file.regular()) {
+  if (!out.file.open(path).ok()) return read_error(path, out.file.error());
+  if (!out.file.regular()) {
     return Status(Code::invalid_argument, fmt::format("{} is not a regular file", path.string()));
   }
-  auto digest = hash_file(file, path);
+  auto digest = hash_file(out.file, path);
   if (!digest.ok()) return digest.status();
-  const Limits limits = d.limits();
   if (digest->size > limits.max_file_size) {
     return Status(Code::invalid_argument,
                   fmt::format("file is {}; the server's limit is {}", human_size(digest->size),
                               human_size(limits.max_file_size)));
   }
+  out.digest = *digest;
+  return {};
+}
 
+// One Upload call: the metadata (continuing at `offset` under `key`, if given), then the rest.
+Result<FileInfo> send_file(v1::Chat::Stub& stub, std::string token, Prepared& prepared,
+                           const std::filesystem::path& path, const Destination& to,
+                           const Limits& limits, const std::string& key, std::uint64_t offset,
+                           const ProgressHandler& progress) {
+  v1::UploadRequest meta_request;
+  v1::UploadMeta* meta = meta_request.mutable_meta();
+  meta->set_session(std::move(token));
   meta->set_name(path.filename().string());
-  meta->set_size(digest->size);
+  meta->set_size(prepared.digest.size);
   if (!to.room.empty()) {
     meta->set_room(to.room);
   } else {
     meta->set_recipient(to.recipient);
   }
-  meta->set_sha256(digest->sha256);
+  meta->set_sha256(prepared.digest.sha256);
+  meta->set_upload_key(key);
+  meta->set_offset(offset);
 
   // No deadline: a large file on a slow link may take long; cancelling is the progress
   // handler's job.
   grpc::ClientContext ctx;
   v1::UploadResponse response;
-  auto writer = d.stub->Upload(&ctx, &response);
+  auto writer = stub.Upload(&ctx, &response);
   const std::size_t chunk_size = limits.chunk_size > 0 ? limits.chunk_size : kDefaultChunk;
   const Status status =
       writer->Write(meta_request)
-          ? send_chunks(ctx, *writer, file, path, digest->size, chunk_size, progress)
+          ? send_chunks(ctx, *writer, prepared.file, path, offset, prepared.digest.size,
+                        chunk_size, progress)
           : transport::from_grpc(writer->Finish());
   if (!status.ok()) return status;
   return transport::from_proto(response.file());
+}
+
+}  // namespace
+
+Result<FileInfo> Client::upload(const std::filesystem::path& path, const Destination& to,
+                                ProgressHandler progress) {
+  return upload_resumable(path, to, {}, std::move(progress));
+}
+
+Result<FileInfo> Client::upload_resumable(const std::filesystem::path& path, const Destination& to,
+                                          const std::string& key, ProgressHandler progress) {
+  Impl& d = *impl_;
+  std::string token;
+  if (Status st = d.token(&token); !st.ok()) return st;
+  const Limits limits = d.limits();
+  Prepared prepared;
+  if (Status st = prepare(prepared, path, to, limits); !st.ok()) return st;
+  std::uint64_t offset = 0;
+  if (!key.empty()) {
+    auto held = upload_status(key);
+    if (!held.ok()) return held.status();
+    // What the server holds belongs to this file only if the sizes agree; the server checks
+    // the rest (name, sha256, destination) and the hash over the whole file.
+    if (held->total == prepared.digest.size) offset = held->done;
+  }
+  auto sent = send_file(*d.stub, token, prepared, path, to, limits, key, offset, progress);
+  if (!sent.ok() && offset > 0 && (sent.status().code == Code::not_found ||
+                                   sent.status().code == Code::invalid_argument ||
+                                   sent.status().code == Code::data_loss)) {
+    // The held part expired or was of another file: start over.
+    return send_file(*d.stub, std::move(token), prepared, path, to, limits, key, 0, progress);
+  }
+  return sent;
+}
+
+Result<Progress> Client::upload_status(const std::string& key) {
+  return impl_->call(
+      &v1::Chat::Stub::UploadStatus,
+      [&](v1::UploadStatusRequest& r) { r.set_upload_key(key); },
+      [](const v1::UploadStatusResponse& r) { return Progress{r.offset(), r.size()}; });
+}
+
+std::string Client::new_upload_key() {
+  static constexpr char kAlphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+  std::random_device random;
+  std::uniform_int_distribution<std::size_t> pick(0, sizeof kAlphabet - 2);
+  std::string key(32, '0');
+  for (char& c : key) c = kAlphabet[pick(random)];
+  return key;
 }
 
 }  // namespace chatcore

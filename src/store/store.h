@@ -191,8 +191,8 @@ class Store {
   // Applies `policy` at `now_ms`.
   virtual void prune(Retention policy, std::int64_t now_ms, Done<Pruned> done) = 0;
 
-  // Reads. They see every write submitted before them (and may see a later one that was
-  // committed in the same batch; their completions still run in submission order).
+  // Reads. They see every write submitted before them and none submitted after (a resume
+  // relies on it: a message its replay read saw must not also arrive live later).
 
   // Every room, by name.
   virtual void rooms(Done<std::vector<StoredRoom>> done) = 0;

@@ -78,13 +78,21 @@ void Writer::loop() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and nothing left to do
-      if (queue_.size() <= kMaxBatch) {
-        batch.swap(queue_);
-      } else {
-        const auto end = queue_.begin() + static_cast<std::ptrdiff_t>(kMaxBatch);
-        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
-        queue_.erase(queue_.begin(), end);
+      // A batch is writes, then reads, and ends before the first write queued after one of
+      // its reads: the reads run after the commit, and must see every write queued before
+      // them but none queued after (a resume's replay read that saw a later message would
+      // have that message arrive a second time, live, once its own completion runs).
+      std::size_t take = 0;
+      bool reading = false;
+      while (take < queue_.size() && take < kMaxBatch) {
+        const bool write = queue_[take].write;
+        if (write && reading) break;
+        reading = reading || !write;
+        ++take;
       }
+      const auto end = queue_.begin() + static_cast<std::ptrdiff_t>(take);
+      batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
+      queue_.erase(queue_.begin(), end);
     }
     run_batch(batch);
   }
@@ -153,7 +161,7 @@ void Writer::run_batch(std::deque<Job>& batch) {
       }
     }
   }
-  // Reads run after the commit, so they see every write queued before them.
+  // Reads run after the commit; the batch holds no write queued after them (see loop()).
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].write) continue;
     try {

@@ -23,6 +23,7 @@ ServiceContext::ServiceContext(Config c)
       admission(config.message_rate, config.command_rate, config.max_sessions_per_peer),
       storage(config.storage_quota),
       transfers(config.max_transfers),
-      transfer_memory(config.transfer_memory, config.limits.chunk_size) {}
+      transfer_memory(config.transfer_memory, config.limits.chunk_size),
+      resumable(config.resume_keep) {}
 
 }  // namespace chatcore::transport

@@ -19,6 +19,7 @@
 #include "transport/call_registry.h"
 #include "transport/delayed_flush.h"
 #include "transport/memory_trim.h"
+#include "transport/resumable_uploads.h"
 #include "transport/event_encoder.h"
 #include "transport/flush_list.h"
 #include "transport/loop.h"
@@ -58,6 +59,7 @@ struct ServiceContext {
   StorageBudget storage;
   TransferSlots transfers;  // per session, Config::max_transfers
   TransferMemory transfer_memory;  // server-wide, Config::transfer_memory
+  ResumableUploads resumable;  // interrupted uploads, kept for Config::resume_keep
   CallRegistry calls;
   FlushList flush;
   DelayedFlush delayed_flush;  // presence output, flushed together a little later
@@ -69,6 +71,8 @@ struct ServiceContext {
   std::filesystem::path temp_path(const std::string& id) const {
     return config.storage_dir / (id + ".part");
   }
+  std::filesystem::path partial_dir() const { return config.storage_dir / "partial"; }
+  std::filesystem::path partial_path(const std::string& id) const { return partial_dir() / id; }
 };
 
 // Each arms one call of its RPC; every call re-arms itself when it starts.

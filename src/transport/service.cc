@@ -49,6 +49,22 @@ Status prepare_storage(const std::filesystem::path& dir) {
     }
   }
   if (removed > 0) log::info("removed {} partial upload(s) left in {}", removed, dir.string());
+  // Interrupted resumable uploads: their registry lives in memory so far, so none of them can
+  // be continued after a restart.
+  const auto partial = dir / "partial";
+  std::filesystem::create_directories(partial, ec);
+  if (ec) {
+    return Status(Code::failed_precondition,
+                  fmt::format("cannot create {}: {}", partial.string(), ec.message()));
+  }
+  removed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(partial, ec)) {
+    log::info("removed interrupted upload {} ({})", entry.path().filename().string(),
+              util::human_bytes(entry.is_regular_file(ec) ? entry.file_size(ec) : 0));
+    std::filesystem::remove_all(entry.path(), ec);
+    ++removed;
+  }
+  if (removed > 0) log::info("removed {} interrupted upload(s) from {}", removed, partial.string());
   return {};
 }
 

@@ -5,6 +5,7 @@
 
 #include "transport/call_base.h"
 #include "transport/convert.h"
+#include "transport/partial_uploads.h"
 #include "transport/raw_message.h"
 #include "util/log.h"
 
@@ -38,7 +39,12 @@ class UnaryCall final : public CallBase {
       return true;
     } else {
       Response response;
-      const Status status = Traits::handle(ctx_.hub, *id, request_, response);
+      Status status;
+      if constexpr (requires { Traits::kNeedsContext; }) {
+        status = Traits::handle(ctx_, *id, request_, response);
+      } else {
+        status = Traits::handle(ctx_.hub, *id, request_, response);
+      }
       return respond(note(*id, status), response);
     }
   }
@@ -248,18 +254,6 @@ struct History {
   }
 };
 
-// Resumable uploads are the file registry's; until it serves them, callers get a clear
-// answer instead of a hang.
-struct UploadStatus {
-  using Request = v1::UploadStatusRequest;
-  using Response = v1::UploadStatusResponse;
-  static constexpr auto kRequest = &Service::RequestUploadStatus;
-  static constexpr const char* kName = "UploadStatus";
-  static Status handle(model::ChatHub&, model::SessionId, const Request&, Response&) {
-    return Status{Code::unimplemented, "this server cannot resume uploads yet"};
-  }
-};
-
 struct ListFiles {
   using Request = v1::ListFilesRequest;
   using Response = v1::ListFilesResponse;
@@ -267,6 +261,29 @@ struct ListFiles {
   static constexpr const char* kName = "ListFiles";
   static Status handle(model::ChatHub& hub, model::SessionId id, const Request&, Response& out) {
     for (const auto& file : hub.list_files(id)) to_proto(file, out.add_files());
+    return {};
+  }
+};
+
+// How much of an interrupted resumable upload the server holds.
+struct UploadStatus {
+  using Request = v1::UploadStatusRequest;
+  using Response = v1::UploadStatusResponse;
+  static constexpr auto kRequest = &Service::RequestUploadStatus;
+  static constexpr const char* kName = "UploadStatus";
+  static constexpr bool kNeedsContext = true;  // reads the resumable uploads
+  static Status handle(ServiceContext& ctx, model::SessionId id, const Request& in, Response& out) {
+    if (auto key = ResumableUploads::check_key(in.upload_key()); !key.ok()) return key;
+    expire_resumable(ctx);
+    const ResumableUpload* held = ctx.resumable.find(in.upload_key(), resumable_owner(ctx, id));
+    if (held == nullptr) return {};
+    if (held->running) {
+      // Its bytes are still moving (or the server has not yet seen its client go away).
+      return {Code::failed_precondition,
+              "that upload is still running on the server; try again once it has ended"};
+    }
+    out.set_offset(held->received);
+    out.set_size(held->size);
     return {};
   }
 };

@@ -12,6 +12,7 @@
 
 #include "transport/call_base.h"
 #include "transport/convert.h"
+#include "transport/partial_uploads.h"
 #include "transport/raw_message.h"
 #include "util/escape.h"
 #include "util/files.h"
@@ -105,6 +106,9 @@ class UploadCall final : public CallBase {
       } else if (state_ == State::meta) {
         fail({Code::invalid_argument, "the upload ended before its metadata"});
       } else if (received_ != declared_) {
+        // A client that went away looks the same until the done tag: a resumable upload
+        // keeps what it has either way.
+        cut_off_ = true;
         fail({Code::invalid_argument,
               fmt::format("the upload ended after {} of the {} bytes declared", received_,
                           declared_)});
@@ -187,6 +191,12 @@ class UploadCall final : public CallBase {
     target_ = std::move(*target);
     declared_ = meta.size();
     client_sha256_ = meta.sha256();
+    if (!meta.upload_key().empty() || meta.offset() != 0) {
+      if (auto resumable = begin_resumable(meta); !resumable.ok()) {
+        fail(resumable);
+        return;
+      }
+    }
     // Uploads in flight count against the quota and free space from the start, not as they grow.
     const std::uint64_t in_flight = ctx_.storage.reserved();
     auto reservation = ctx_.storage.reserve(declared_);
@@ -195,16 +205,25 @@ class UploadCall final : public CallBase {
       return;
     }
     reservation_ = std::move(*reservation);
-    file_id_ = ctx_.hub.new_file_id();
+    if (file_id_.empty()) file_id_ = ctx_.hub.new_file_id();
     memory_ = ctx_.transfer_memory.join(2 * kMaxQueuedChunks);
     state_ = State::receiving;
     // Opening the file is the first disk task; chunks queue behind it.
     file_ = std::make_shared<util::FileWriter>();
-    on_disk([file = file_, path = ctx_.temp_path(file_id_), dir = ctx_.config.storage_dir,
-                 needed = declared_, in_flight] {
-      if (auto space = util::check_free_space(dir, needed, in_flight); !space.ok()) return space;
-      return file->open_unnamed(dir, path);
-    });
+    if (claimed_) {
+      on_disk([file = file_, sha = sha_, path = ctx_.partial_path(file_id_),
+               dir = ctx_.config.storage_dir, needed = declared_ - received_, in_flight,
+               offset = received_] {
+        if (auto space = util::check_free_space(dir, needed, in_flight); !space.ok()) return space;
+        return open_partial(*file, *sha, path, offset);
+      });
+    } else {
+      on_disk([file = file_, path = ctx_.temp_path(file_id_), dir = ctx_.config.storage_dir,
+               needed = declared_, in_flight] {
+        if (auto space = util::check_free_space(dir, needed, in_flight); !space.ok()) return space;
+        return file->open_unnamed(dir, path);
+      });
+    }
     read_next();
   }
 
@@ -240,9 +259,95 @@ class UploadCall final : public CallBase {
     });
   }
 
-  // The hash runs one batch at a time, in the order written, beside the write.
+  // An upload with an upload_key may be continued later: it is written under a name in
+  // files/partial. ResumableUploads knows it while no call runs it.
+  Status begin_resumable(const v1::UploadMeta& meta) {
+    key_ = meta.upload_key();
+    if (auto key = ResumableUploads::check_key(key_); !key.ok()) return key;
+    if (meta.sha256().empty()) {
+      return {Code::invalid_argument, "a resumable upload must give the file's sha256"};
+    }
+    expire_resumable(ctx_);
+    owner_ = resumable_owner(ctx_, session_);
+    ResumableUpload* held = ctx_.resumable.find(key_, owner_);
+    if (held != nullptr && held->running) {
+      return {Code::failed_precondition,
+              "that upload is still running on the server; try again once it has ended"};
+    }
+    if (meta.offset() > 0) {
+      if (held == nullptr) {
+        return {Code::not_found,
+                "the server holds no upload under that upload_key; start again at offset 0"};
+      }
+      if (held->name != meta.name() || held->size != meta.size() ||
+          held->sha256 != meta.sha256() || held->room != meta.room() ||
+          held->recipient != meta.recipient()) {
+        return {Code::invalid_argument,
+                "a resumed upload must have the name, size, sha256 and destination of its "
+                "first attempt"};
+      }
+      if (held->received != meta.offset()) {
+        return {Code::failed_precondition,
+                fmt::format("the server holds {} bytes of that upload, not {}; ask UploadStatus",
+                            held->received, meta.offset())};
+      }
+      log::info("upload by {} at {} of {} resumed at {} of {} bytes", nickname_, peer(),
+                util::escape(meta.name()), held->received, held->size);
+      held->running = true;
+      claimed_ = true;
+      file_id_ = held->file_id;
+      received_ = held->received;
+      return {};
+    }
+    if (held != nullptr) {
+      // A fresh start under a known key replaces what the server held.
+      remove_partial(ctx_, held->file_id);
+      ctx_.resumable.remove(key_);
+    } else if (ctx_.resumable.taken(key_)) {
+      return {Code::already_exists, "that upload_key is in use; choose another"};
+    }
+    file_id_ = ctx_.hub.new_file_id();
+    ctx_.resumable.put({.key = key_,
+                        .owner = owner_,
+                        .file_id = file_id_,
+                        .name = meta.name(),
+                        .size = meta.size(),
+                        .sha256 = meta.sha256(),
+                        .room = meta.room(),
+                        .recipient = meta.recipient(),
+                        .received = 0,
+                        .updated = std::chrono::steady_clock::now(),
+                        .running = true});
+    claimed_ = true;
+    return {};
+  }
+
+  // Once the call ends without storing the file: a cut-off upload (cancelled, stalled, or
+  // stopped by shutdown) stays resumable at the bytes it has on disk; any other failure, or
+  // an attempt that never opened its file, gives the key up (a resume keeps what it had).
+  void settle_resumable() {
+    if (!std::exchange(claimed_, false)) return;
+    // By the owner noted at the start: the session may be gone by now.
+    ResumableUpload* held = ctx_.resumable.find(key_, owner_);
+    if (held == nullptr) return;
+    held->running = false;
+    held->updated = std::chrono::steady_clock::now();
+    if (kept_) {
+      held->received = *kept_;
+      log::info("upload by {} at {} of {} kept for resuming at {} of {} bytes", nickname_,
+                peer(), util::escape(held->name), held->received, held->size);
+    } else if (!opened_ && held->received > 0 && error_.code != Code::data_loss) {
+      // A resume refused before it touched the partial file: that stays as it was.
+    } else {
+      remove_partial(ctx_, held->file_id);
+      ctx_.resumable.remove(key_);
+    }
+  }
+
+  // The hash runs one batch at a time, in the order written, beside the write; a resumed
+  // upload's first part is hashed by the open task, before any of it.
   void hash_next() {
-    if (hash_in_flight_ || unhashed_.empty() || state_ != State::receiving) return;
+    if (hash_in_flight_ || unhashed_.empty() || state_ != State::receiving || !opened_) return;
     hash_in_flight_ = true;
     Batch batch = std::move(unhashed_.front());
     unhashed_.pop_front();
@@ -284,6 +389,7 @@ class UploadCall final : public CallBase {
           fail(std::move(status));
           return;
         }
+        if (!std::exchange(opened_, true)) hash_next();
         write_queued();
         maybe_read();
         maybe_store();
@@ -315,7 +421,8 @@ class UploadCall final : public CallBase {
     state_ = State::storing;
     disk_in_flight_ = true;
     run_on_pool(
-        [file = file_, hasher = sha_, temp = ctx_.temp_path(file_id_),
+        [file = file_, hasher = sha_,
+         temp = claimed_ ? ctx_.partial_path(file_id_) : ctx_.temp_path(file_id_),
          final_path = ctx_.file_path(file_id_), expected = client_sha256_]() -> Result<std::string> {
           auto sha = hasher->hex();
           if (!expected.empty() && sha != expected) {
@@ -359,6 +466,7 @@ class UploadCall final : public CallBase {
       });
       return;
     }
+    if (std::exchange(claimed_, false)) ctx_.resumable.remove(key_);
     log::info("user {} at {} uploaded {} ({}) to {} as {}", nickname_, peer(), info->name,
               util::human_bytes(info->size),
               info->room.empty() ? "user " + info->recipient : "room " + info->room, info->id);
@@ -383,6 +491,7 @@ class UploadCall final : public CallBase {
                 status.to_string());
     }
     error_ = std::move(status);
+    const State state_before = state_;
     chunks_.clear();
     unhashed_.clear();  // a hash task in flight still holds its batch
     memory_.reset();
@@ -391,14 +500,28 @@ class UploadCall final : public CallBase {
       return;
     }
     state_ = State::failing;
-    // The final name too: a failure can land while the pool is renaming.
-    auto cleanup = [file = std::move(file_), temp = ctx_.temp_path(file_id_),
-                    final_path = ctx_.file_path(file_id_)]() mutable {
-      file.reset();  // closes the descriptor
-      util::remove_quietly(temp);
-      util::remove_quietly(final_path);
-      return Status{};
-    };
+    std::function<Status()> cleanup;
+    if (claimed_ && state_before != State::storing &&
+        (cut_off_ || error_.code == Code::cancelled || error_.code == Code::deadline_exceeded)) {
+      // Cut off: what is on disk stays for a resume, synced so that it is really there.
+      kept_ = std::make_shared<std::uint64_t>(0);
+      cleanup = [file = std::move(file_), kept = kept_]() mutable {
+        if (file->sync().ok()) *kept = file->written();
+        file.reset();
+        return Status{};
+      };
+    } else {
+      // The final name too: a failure can land while the pool is renaming.
+      cleanup = [file = std::move(file_), temp = ctx_.temp_path(file_id_),
+                 partial = claimed_ ? ctx_.partial_path(file_id_) : std::filesystem::path(),
+                 final_path = ctx_.file_path(file_id_)]() mutable {
+        file.reset();  // closes the descriptor
+        util::remove_quietly(temp);
+        if (!partial.empty()) util::remove_quietly(partial);
+        util::remove_quietly(final_path);
+        return Status{};
+      };
+    }
     if (disk_in_flight_) {
       // on_disk_done (state failing) finishes once this cleanup, queued behind it, is done.
       pending_cleanup_ = std::move(cleanup);
@@ -412,6 +535,7 @@ class UploadCall final : public CallBase {
       on_disk(std::exchange(pending_cleanup_, {}));
       return;
     }
+    settle_resumable();
     state_ = State::finishing;
     slot_.reset();  // the client may start the next transfer as soon as it has the status
     reader_.FinishWithError(to_grpc(status), finish_op_.arm());
@@ -476,6 +600,13 @@ class UploadCall final : public CallBase {
   std::size_t unhashed_chunks_ = 0;
   std::function<Status()> pending_cleanup_;
   Status error_;
+  // Resumable uploads (an upload_key): this call holds the key's entry in ctx_.resumable.
+  std::string key_;
+  std::string owner_;
+  bool claimed_ = false;
+  bool cut_off_ = false;  // the stream ended short: the client stopped or went away
+  std::shared_ptr<std::uint64_t> kept_;  // bytes left on disk for a resume, once cut off
+  bool opened_ = false;  // the open task is done (a resume's first part hashed)
   bool read_in_flight_ = false;
   bool disk_in_flight_ = false;
   bool hash_in_flight_ = false;

@@ -67,6 +67,28 @@ Status FileWriter::open_unnamed(const std::filesystem::path& dir,
   return open(fallback, mode);
 }
 
+Status FileWriter::open_at(const std::filesystem::path& path, std::uint64_t offset,
+                           unsigned mode) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, static_cast<mode_t>(mode));
+  if (fd_ < 0) {
+    error_ = errno;
+    return io_error("cannot open", path);
+  }
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && static_cast<std::uint64_t>(st.st_size) < offset) {
+    // Cutting would pad it with zeros: what was kept is gone.
+    return Status(Code::data_loss, "the server no longer holds that part of the upload");
+  }
+  if (::ftruncate(fd_, static_cast<off_t>(offset)) != 0 ||
+      ::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) != static_cast<off_t>(offset)) {
+    error_ = errno;
+    return io_error("cannot continue", path);
+  }
+  named_ = path;
+  written_ = offset;
+  return {};
+}
+
 Status FileWriter::link_as(const std::filesystem::path& path) {
   auto failed = [this](int err) {
     error_ = err;
@@ -190,8 +212,8 @@ Result<std::size_t> FileReader::read_into(char* out, std::size_t size) {
   return got;
 }
 
-Status FileReader::rewind() {
-  if (::lseek(fd_, 0, SEEK_SET) == 0) return {};
+Status FileReader::seek(std::uint64_t offset) {
+  if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) == static_cast<off_t>(offset)) return {};
   error_ = errno;
   return Status(Code::internal, fmt::format("cannot read the file: {}", std::strerror(errno)));
 }

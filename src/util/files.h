@@ -44,6 +44,10 @@ class FileWriter {
   // Flushes the data (fdatasync) and gives the file the name `path` (a new one: never
   // replaces a file). The caller syncs the directory and then closes.
   Status link_as(const std::filesystem::path& path);
+  // A named file kept across attempts (a resumable upload): created if missing, cut to
+  // `offset` bytes, and written from there on. Only write_unhashed() makes sense after it:
+  // the caller hashes the first `offset` bytes itself.
+  Status open_at(const std::filesystem::path& path, std::uint64_t offset, unsigned mode = 0640);
   Status write(std::string_view data);
   // Writes without hashing, for a caller that hashes the same bytes elsewhere in parallel.
   Status write_unhashed(std::string_view data);
@@ -83,7 +87,9 @@ class FileReader {
   // Fills `out` as far as the file goes; the byte count (short only at the end of the file).
   Result<std::size_t> read_into(char* out, std::size_t size);
   // Back to the first byte, for a second pass.
-  Status rewind();
+  Status rewind() { return seek(0); }
+  // To byte `offset`, to continue from there.
+  Status seek(std::uint64_t offset);
   // errno of the last call that failed, for callers that word their own message.
   int error() const { return error_; }
 

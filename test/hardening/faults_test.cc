@@ -195,33 +195,7 @@ namespace {
 // "ready"; returns its pid once it has.
 pid_t spawn_client(const std::string& address, const std::string& nick, const std::string& room,
                    const std::string& mode) {
-  int out[2];
-  REQUIRE(::pipe(out) == 0);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, out[0]);
-  std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  std::vector<std::string> args = {self, "--crash-child", address, nick, room, mode};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, self.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(out[1]);
-  REQUIRE(spawned == 0);
-  std::string said;
-  pollfd pfd{.fd = out[0], .events = POLLIN, .revents = 0};
-  while (said.find('\n') == std::string::npos && ::poll(&pfd, 1, 30000) == 1) {
-    char buf[64];
-    const auto n = ::read(out[0], buf, sizeof buf);
-    if (n <= 0) break;
-    said.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(out[0]);
-  CHECK(said == "ready\n");
-  return pid;
+  return spawn_self({"--crash-child", address, nick, room, mode}, "ready");
 }
 }  // namespace
 

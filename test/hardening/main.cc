@@ -5,6 +5,10 @@
 //                        the child process of the client-crash test: logs in with
 //                        chatcore::Client, joins ROOM, prints "ready", then _exits (exit) or
 //                        waits to be SIGKILLed or SIGSTOPped (kill, freeze)
+//   --upload-child ADDRESS NICK RECIPIENT PATH KEY
+//                        the child process of the upload-resume test: logs in as NICK, starts
+//                        a resumable upload of PATH to RECIPIENT under KEY, prints "half" once
+//                        half of it is sent and stops there, waiting to be SIGKILLed
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
@@ -35,12 +39,33 @@ int crash_child(const std::string& address, const std::string& nick, const std::
   for (;;) ::pause();              // until SIGKILL
 }
 
+int upload_child(const std::string& address, const std::string& nick,
+                 const std::string& recipient, const std::string& path, const std::string& key) {
+  auto client = chatcore::Client::open(address);
+  if (!client.ok()) return 2;
+  if (!(*client)->login(nick, [](const chatcore::Event&) {}, [](const chatcore::Status&) {}).ok()) {
+    return 3;
+  }
+  (void)(*client)->upload_resumable(path, {.room = {}, .recipient = recipient}, key,
+                                    [](const chatcore::Progress& p) {
+                                      if (p.done * 2 < p.total) return true;
+                                      std::fputs("half\n", stdout);
+                                      std::fflush(stdout);
+                                      for (;;) ::pause();  // until SIGKILL
+                                    });
+  return 5;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc == 6 && std::strcmp(argv[1], "--crash-child") == 0) {
     chatcore::log::set_level(chatcore::log::Level::off);
     return crash_child(argv[2], argv[3], argv[4], argv[5]);
+  }
+  if (argc == 7 && std::strcmp(argv[1], "--upload-child") == 0) {
+    chatcore::log::set_level(chatcore::log::Level::off);
+    return upload_child(argv[2], argv[3], argv[4], argv[5], argv[6]);
   }
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {

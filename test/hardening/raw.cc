@@ -2,6 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <poll.h>
+#include <spawn.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+extern char** environ;
+
 namespace chatcore::hardening {
 
 std::shared_ptr<grpc::Channel> raw_channel(const std::string& address) {
@@ -152,6 +160,37 @@ std::filesystem::path make_file(const test::TempDir& dir, const std::string& nam
   auto path = dir.path() / name;
   test::write_random_file(path, size);
   return path;
+}
+
+int spawn_self(const std::vector<std::string>& args, const std::string& line) {
+  int out[2];
+  REQUIRE(::pipe(out) == 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  std::vector<std::string> all = {self};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, self.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(out[1]);
+  REQUIRE(spawned == 0);
+  std::string said;
+  pollfd pfd{.fd = out[0], .events = POLLIN, .revents = 0};
+  while (said.find('\n') == std::string::npos && ::poll(&pfd, 1, 30000) == 1) {
+    char buf[64];
+    const auto n = ::read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    said.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(out[0]);
+  CHECK(said == line + "\n");
+  return pid;
 }
 
 }  // namespace chatcore::hardening

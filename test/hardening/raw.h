@@ -92,4 +92,8 @@ std::filesystem::path make_file(const test::TempDir& dir, const std::string& nam
 
 std::string status_text(const grpc::Status& status);
 
+// Starts this test binary again with `args` as a child process and waits (up to 30 s) for
+// it to print `line` on its stdout; returns its pid.
+int spawn_self(const std::vector<std::string>& args, const std::string& line);
+
 }  // namespace chatcore::hardening

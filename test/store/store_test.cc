@@ -158,6 +158,29 @@ TEST_CASE("writes queued together commit as one batch, and a bad one fails alone
   CHECK(history(loop, *s, "go", 0, 1000)->size() == 99);
 }
 
+TEST_CASE("a read sees the writes queued before it and none queued after it") {
+  TempDir dir;
+  FakeLoop loop;
+  auto s = open_ok(dir.path() / "chatcore.db", loop);
+  REQUIRE(create(loop, *s, "go").ok());
+  hold_writer(loop, *s);
+  // Queued together: a resume's replay read between two messages. If the read saw the second
+  // message, the hub would hand it out twice: once replayed, once live from its completion.
+  std::optional<Result<StoredMessage>> first, second;
+  std::optional<Result<std::vector<StoredMessage>>> read;
+  s->append({.room = "go", .text = "before"}, [&](Result<StoredMessage> r) { first = std::move(r); });
+  s->since("go", 0, 100, [&](Result<std::vector<StoredMessage>> r) { read = std::move(r); });
+  s->append({.room = "go", .text = "after"}, [&](Result<StoredMessage> r) { second = std::move(r); });
+  loop.release();
+  REQUIRE(loop.await(first).ok());
+  const auto seen = loop.await(read);
+  REQUIRE(seen.ok());
+  REQUIRE(seen->size() == 1);
+  CHECK(seen->front().text == "before");
+  REQUIRE(loop.await(second).ok());
+  CHECK(history(loop, *s, "go", 0, 100)->size() == 2);
+}
+
 TEST_CASE("a burst longer than one batch is committed in batches of at most kMaxBatch") {
   TempDir dir;
   FakeLoop loop;
