@@ -182,6 +182,7 @@ TEST_CASE("kills go to a buffer that Ctrl-Y yanks back; Ctrl-D and Delete remove
 TEST_CASE("room names are accepted with or without #") {
   CHECK(std::get<Command>(parse_command("/join #general")).args[0] == "general");
   CHECK(std::get<Command>(parse_command("/join general")).args[0] == "general");
+  CHECK(std::get<Command>(parse_command("/list")).kind == CommandKind::rooms);
   CHECK(std::get<Command>(parse_command("/create #dev")).args[0] == "dev");
   CHECK(std::get<Command>(parse_command("/part #dev")).args[0] == "dev");
   CHECK(std::get<Command>(parse_command("/leave #dev")).args[0] == "dev");

@@ -10,6 +10,7 @@ namespace {
 // each kind with its own handler). An alias has no help text of its own.
 constexpr std::array kSpecs = {
     CommandSpec{"rooms", CommandKind::rooms, 0, 0, "/rooms", "list rooms with member counts"},
+    CommandSpec{"list", CommandKind::rooms, 0, 0, "/rooms", ""},
     CommandSpec{"create", CommandKind::create, 1, 1, "/create NAME", "create a room and join it"},
     CommandSpec{"join", CommandKind::join, 1, 1, "/join NAME", "join a room too and show it (or show one you are in)"},
     CommandSpec{"leave", CommandKind::leave, 0, 1, "/leave [ROOM]", "leave ROOM (default: the one shown)"},
