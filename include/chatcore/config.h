@@ -55,6 +55,11 @@ struct Config {
   std::uint64_t storage_quota = 0;
   int io_threads = 2;  // disk and hashing pool
 
+  // Retention, applied at start-up and every minute; 0 keeps everything of that kind.
+  std::size_t history_keep = 10000;  // room messages per room, and DMs per pair
+  int history_days = 30;             // room messages and DMs older than this go
+  int nick_days = 90;  // an identity not seen for this long goes, its nickname freed
+
   // TLS: with a certificate and key (PEM files) the server speaks only TLS. With a client CA
   // too, every client must present a certificate signed by it.
   std::filesystem::path tls_cert;

@@ -84,6 +84,17 @@ void add_limit_flags(CLI::App& app, Settings& settings) {
   app.add_option("--history", c.limits.history, "room messages replayed to someone who joins")
       ->capture_default_str()
       ->check(CLI::Range(0u, 100000u));
+  app.add_option("--history-keep", c.history_keep,
+                 "room messages kept per room, and DMs per conversation (0: all)")
+      ->capture_default_str();
+  app.add_option("--history-days", c.history_days,
+                 "days room messages and DMs are kept (0: for ever)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 36500));
+  app.add_option("--nick-days", c.nick_days,
+                 "days an unused identity keeps its nickname and memberships (0: for ever)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 36500));
   app.add_option("--max-queue-events", c.max_queue_events,
                  "events queued for one client before it is disconnected")
       ->capture_default_str();

@@ -16,6 +16,7 @@
 namespace chatcore::store {
 class Store;
 struct Snapshot;
+struct Retention;
 }  // namespace chatcore::store
 
 namespace chatcore::model {
@@ -68,6 +69,11 @@ class ChatHub {
   // now on writes every change through `store`, which must outlive the hub's use of it.
   // Without a store the hub keeps everything in memory only (its unit tests, the fuzzer).
   void attach_store(store::Store* store, const store::Snapshot& snapshot);
+
+  // Applies retention in the store and then to the hub: expired identities lose their
+  // nicknames and memberships, rooms left without members go, recent history older than the
+  // policy is dropped. Online identities count as seen now. A no-op without a store.
+  void prune(const store::Retention& policy);
 
   // Whether `secret_hash` names a known identity; a Connect with an unknown one first
   // registers it, which the store must commit before the session can open.

@@ -33,7 +33,7 @@ void ChatHub::State::start_replay(Session& s, const Identity& identity,
     replay_room(s.id, r, same_life ? named->last_id : 0, !same_life, r.last_id);
   }
   replay_directs(s.id, identity.id, resume.last_direct_id);
-  replay_read_done(s.id);
+  replay_read_done(s.id, identity.id);
 }
 
 void ChatHub::State::replay_room(SessionId id, const Room& r, std::uint64_t after,
@@ -75,7 +75,7 @@ void ChatHub::State::replay_room(SessionId id, const Room& r, std::uint64_t afte
                      }
                    }
                  }
-                 replay_read_done(id);
+                 replay_read_done(id, s->identity);
                });
 }
 
@@ -105,13 +105,25 @@ void ChatHub::State::replay_directs(SessionId id, IdentityId identity, std::uint
                              replay_directs(id, identity, s->replay->direct_max);
                            }
                          }
-                         replay_read_done(id);
+                         replay_read_done(id, identity);
                        });
 }
 
-void ChatHub::State::replay_read_done(SessionId id) {
+void ChatHub::State::replay_read_done(SessionId id, IdentityId identity) {
   auto* s = session(id);
   if (s == nullptr || !s->replay || --s->replay->reads > 0) return;
+  if (!s->replay->fenced) {
+    // A read may see a write submitted after it that committed in the same batch; that
+    // write's completion (its live fan-out) comes after the read's. One more read, submitted
+    // now, completes after all of them: until then live events stay held and filtered.
+    s->replay->fenced = true;
+    ++s->replay->reads;
+    store->directs_since(identity, UINT64_MAX, 1,
+                         [this, id, identity](Result<std::vector<store::StoredDirect>>) {
+                           replay_read_done(id, identity);
+                         });
+    return;
+  }
   auto replay = std::move(s->replay);
   s->participant = s->client;
   s->client->deliver(make_event(replay->counts));

@@ -45,6 +45,7 @@ class HoldBack final : public Participant {
   std::map<std::string, std::uint64_t> room_max;  // folded room -> newest id replayed
   std::uint64_t direct_max = 0;                   // newest DM id replayed
   int reads = 0;                                  // store reads still outstanding
+  bool fenced = false;  // the barrier after the reads was submitted
   CaughtUp counts;
 };
 
@@ -166,7 +167,7 @@ struct ChatHub::State {
                    std::uint64_t known_last);
   void replay_directs(SessionId id, IdentityId identity, std::uint64_t after);
   // One store read of the replay is done; the last one ends the replay.
-  void replay_read_done(SessionId id);
+  void replay_read_done(SessionId id, IdentityId identity);
   void go_offline(Session& s, std::string_view reason);
   // Drops the session's download rights so the registry does not keep dead ids; a record
   // nobody may download any more is dropped too, to bound the registry and its storage.

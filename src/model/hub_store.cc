@@ -80,6 +80,59 @@ void ChatHub::attach_store(store::Store* store, const store::Snapshot& snapshot)
   log::info("restored {} identities and {} rooms", st.identities.size(), st.rooms.size());
 }
 
+void ChatHub::prune(const store::Retention& policy) {
+  State& st = *state_;
+  if (st.store == nullptr) return;
+  // An identity online for longer than nick_ms is still in use: seen now.
+  for (const auto& [id, identity] : st.identities) {
+    if (identity.session != 0) st.save_identity(identity);
+  }
+  const auto now = now_unix_ms();
+  st.store->prune(policy, now, [this, history_ms = policy.history_ms,
+                                now](Result<store::Pruned> pruned) {
+    if (!pruned.ok()) return State::log_store_failure("retention", pruned.status());
+    State& st = *state_;
+    for (const auto& gone : pruned->identities) {
+      auto it = st.identities.find(gone.id);
+      if (it == st.identities.end() || it->second.session != 0) continue;
+      for (const auto& key : it->second.rooms) {
+        if (auto room = st.rooms.find(key); room != st.rooms.end()) {
+          room->second.identities.erase(gone.id);
+        }
+      }
+      st.owners.erase(fold_case(it->second.nickname));
+      st.by_secret.erase(it->second.secret_hash);
+      st.identities.erase(it);
+    }
+    for (const auto& name : pruned->rooms) {
+      auto it = st.rooms.find(fold_case(name));
+      if (it == st.rooms.end()) continue;
+      // Its guests (never stored) are told; nobody else is online in it.
+      auto event = make_event(MemberLeft{.room = it->second.name, .nickname = {}, .members = 0,
+                                         .reason = "room expired"});
+      for (SessionId guest : it->second.guests) {
+        if (auto* s = st.session(guest)) {
+          s->guest_rooms.erase(it->first);
+          s->participant->deliver(event);
+        }
+      }
+      st.rooms.erase(it);
+    }
+    if (history_ms > 0) {
+      for (auto& [key, room] : st.rooms) {
+        while (!room.history.empty() && room.history.front().sent_unix_ms < now - history_ms) {
+          room.history.pop_front();
+        }
+      }
+    }
+    if (pruned->messages + pruned->directs + pruned->identities.size() + pruned->rooms.size() > 0) {
+      log::info("retention removed {} room messages, {} DMs, {} identities, {} rooms",
+                pruned->messages, pruned->directs, pruned->identities.size(),
+                pruned->rooms.size());
+    }
+  });
+}
+
 bool ChatHub::knows_identity(std::string_view secret_hash) const {
   return state_->by_secret.contains(std::string(secret_hash));
 }

@@ -9,6 +9,15 @@ Config resolved(Config c) {
   c.storage_dir = files_dir(c);
   return c;
 }
+
+store::Retention retention_of(const Config& c) {
+  constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+  store::Retention r;
+  r.history_keep = c.history_keep;
+  r.history_ms = c.history_days * kDayMs;
+  r.nick_ms = c.nick_days * kDayMs;
+  return r;
+}
 }  // namespace
 
 ServiceContext::ServiceContext(Config c)
@@ -24,6 +33,7 @@ ServiceContext::ServiceContext(Config c)
       storage(config.storage_quota),
       transfers(config.max_transfers),
       transfer_memory(config.transfer_memory, config.limits.chunk_size),
-      resumable(config.resume_keep) {}
+      resumable(config.resume_keep),
+      retention(hub, retention_of(config)) {}
 
 }  // namespace chatcore::transport

@@ -24,6 +24,7 @@
 #include "transport/flush_list.h"
 #include "transport/loop.h"
 #include "transport/metrics.h"
+#include "transport/retention_timer.h"
 #include "transport/storage_budget.h"
 #include "transport/transfer_memory.h"
 #include "transport/transfer_slots.h"
@@ -64,6 +65,7 @@ struct ServiceContext {
   FlushList flush;
   DelayedFlush delayed_flush;  // presence output, flushed together a little later
   MemoryTrim memory_trim{io_pool};  // gives a burst's freed queues back after sessions end
+  RetentionTimer retention;         // prunes the store by the retention flags
   // Sessions on the whole server (Config::max_sessions, or derived from the fd limit).
   std::size_t max_sessions = 0;
 

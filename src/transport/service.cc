@@ -161,6 +161,7 @@ void ChatService::run() {
   transport::arm_unary_calls(ctx);
   transport::arm_upload(ctx);
   transport::arm_download(ctx);
+  ctx.retention.start(*ctx.waker);
   // One turn handles every completion that is ready now (at most kTurn), then flushes the
   // sessions that queued events meanwhile: one write each however many events the turn made.
   // A lone event is flushed in the turn that made it, as soon as nothing else is ready.
@@ -203,6 +204,7 @@ void ChatService::shutdown(grpc::Server& server, const std::string& reason) {
   ctx.waker->post([&ctx, reason] {
     ctx.calls.begin_shutdown();
     ctx.memory_trim.stop();
+    ctx.retention.stop();
     ctx.hub.shutdown(reason);
     std::vector<transport::SessionCall*> open;
     for (const auto& [id, call] : ctx.calls.sessions()) open.push_back(call);

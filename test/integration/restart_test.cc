@@ -122,4 +122,26 @@ TEST_CASE("restart: memberships, offline rooms with their history and kept DMs s
   CHECK(back->welcome().rooms[0].name == "keep");
 }
 
+TEST_CASE("restart: retention removes old history, and a resume behind it is told of the gap") {
+  TempDir dir;
+  std::uint64_t epoch = 0;
+  {
+    ChatdProcess chatd(dir.path(), 0);
+    auto alice = sign_in(chatd, "alice", 'a');
+    epoch = room_call(*alice, "create", "r").epoch();
+    for (int i = 1; i <= 5; ++i) REQUIRE(say(*alice, "r", "m" + std::to_string(i)).ok());
+    alice->close();
+    chatd.stop();
+  }
+  ChatdProcess chatd(dir.path(), 0, {"--history-keep", "2"});
+  chatd.wait_for_line("retention removed 3 room messages");
+  auto alice = sign_in(chatd, "alice", 'a', {.rooms = {{"r", epoch, 1}}, .last_direct_id = 0});
+  const auto gap = alice->log().next_of<HistoryGap>();
+  CHECK(gap.room == "r");
+  CHECK(gap.first_id == 4);
+  CHECK(alice->log().next_of<RoomMessage>().text == "m4");
+  CHECK(alice->log().next_of<RoomMessage>().text == "m5");
+  CHECK(alice->log().next_of<CaughtUp>().room_messages == 2);
+}
+
 }  // TEST_SUITE
