@@ -71,7 +71,7 @@ void App::read_keys() {
 
 void App::on_key(const Key& key) {
   if (mode_ == Mode::chat) {
-    act(handle_chat_key(key, state_, input_, prompt_ ? &*prompt_ : nullptr, layout()));
+    act(handle_chat_key(key, state_, input_, completer_, prompt_ ? &*prompt_ : nullptr, layout()));
   } else {
     act(handle_login_key(key, login_, login_field_, mode_ == Mode::connecting));
   }

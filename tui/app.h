@@ -121,6 +121,7 @@ class App {
 
   ChatState state_;
   LineEditor input_;
+  Completer completer_;  // the Tab cycle on input_
   std::optional<PathPrompt> prompt_;
   std::function<void(const PathPrompt&)> on_prompt_accept_;
   std::uint64_t next_client_msg_id_ = 0;

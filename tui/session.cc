@@ -144,8 +144,9 @@ void App::rejoin_rooms(const std::vector<std::string>& rooms) {
         },
         [this, room](const chatcore::Result<chatcore::RoomInfo>& r) {
           if (!r.ok()) {
-            state_.add_error("could not rejoin #" + room + ": " + r.status().message);
             state_.left_room(room);
+            // after leaving, so the error lands in the buffer shown next, not in the one gone
+            state_.add_error("could not rejoin #" + room + ": " + r.status().message);
             return;
           }
           const std::string focused = state_.room();

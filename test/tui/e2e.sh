@@ -23,7 +23,7 @@ tm() { tmux -L "$sock" "$@"; }
 
 fail() {
   echo "FAIL: $*"
-  for s in alice bob carol; do
+  for s in alice bob carol keys; do
     echo "----- screen of $s -----"
     tm capture-pane -p -t "$s" 2>/dev/null
   done
@@ -90,7 +90,7 @@ wait_for carol "you are in the lobby: /join NAME or /create NAME first"
 # Rooms: alice and bob in #general, carol in #random.
 type_line alice "/create general"
 wait_for alice "| connected | #general"
-type_line bob "/join general"
+type_line bob "/join #general"
 wait_for bob "you are in #general (2 members)"
 wait_for alice "* bob joined"
 type_line carol "/create random"
@@ -155,6 +155,40 @@ wait_for carol "[chat exited 0]"
 never carol "chatcore | "
 
 
+# Editing keys as tmux sends them, under two TERMs whose terminfo differ (tmux sends Home as
+# ESC [ 1 ~, which xterm's terminfo calls nothing); an unknown sequence and an unbound Alt-key
+# leave no text behind.
+check_keys() {
+  local term=$1 nick=$2
+  tm new-session -d -s keys -x 100 -y 30 -c "$tmp" \
+    "trap true INT; HOME='$tmp/keys' XDG_CONFIG_HOME= XDG_STATE_HOME= LANG=C.UTF-8 TERM=$term '$chat' --server $addr --nick $nick --guest; echo \"[chat exited \$?]\"; sleep 600"
+  wait_for keys "$nick @ $addr (chatd) | connected | lobby"
+  tm send-keys -t keys -l "world"
+  tm send-keys -t keys Home
+  tm send-keys -t keys -l "hello "
+  tm send-keys -t keys End
+  tm send-keys -t keys -l "!"
+  wait_for keys "[lobby] hello world!"
+  tm send-keys -t keys M-b
+  tm send-keys -t keys -l "big "
+  tm send-keys -t keys C-Left C-Left
+  tm send-keys -t keys -l ">"
+  tm send-keys -t keys C-Right M-BSpace End C-y
+  tm send-keys -t keys -l $'\e[99~'
+  tm send-keys -t keys M-z Home DC C-d
+  wait_for keys "[lobby] big world!hello"
+  tm send-keys -t keys C-Right C-k C-Left C-y
+  tm send-keys -t keys -l "."
+  wait_for keys "[lobby]  world!hello.big"
+  for text in "[99~" "1~"; do never keys "$text"; done
+  tm send-keys -t keys C-c
+  wait_for keys "[chat exited 0]"
+  tm kill-session -t keys
+}
+mkdir -p "$tmp/keys"
+check_keys xterm-256color dave
+check_keys screen-256color erin
+
 # A server restart: alice has half a line typed. Both see the shutdown and reconnect by
 # themselves; they come back in #general, and alice's draft is still in her input line.
 tm send-keys -t alice -l "draft kept 초안"
@@ -176,6 +210,17 @@ wait_for alice "[bob]: after the restart"
 tm send-keys -t alice Enter
 wait_for bob "[alice]: draft kept 초안"
 never alice "[chat exited"
+# Tab completes a nickname at the start of a line (as a reply) and a command.
+tm send-keys -t bob -l "al"
+tm send-keys -t bob Tab
+wait_for bob "[#general] alice:"
+tm send-keys -t bob -l "tab works"
+tm send-keys -t bob Enter
+wait_for alice "[bob]: alice: tab works"
+tm send-keys -t bob -l "/wh"
+tm send-keys -t bob Tab
+wait_for bob "[#general] /who"
+tm send-keys -t bob C-u
 
 # Ctrl-C leaves; the terminal is restored.
 for who in alice bob; do

@@ -133,3 +133,60 @@ TEST_CASE("the command table drives parsing, usage errors and /help") {
   CHECK(help_lines().front().starts_with("TEXT "));
   CHECK(help_lines()[1] == "/rooms                   list rooms with member counts");
 }
+
+TEST_CASE("word motion stops at word starts and ends, across multi-byte words") {
+  LineEditor e;
+  type(e, "hi, 안녕 world!");
+  CHECK(e.handle_key(Key::of(KeyKind::word_left)));
+  CHECK(e.text().substr(e.cursor()) == "world!");
+  CHECK(e.handle_key(Key::of(KeyKind::word_left)));
+  CHECK(e.text().substr(e.cursor()) == "안녕 world!");
+  CHECK(e.handle_key(Key::of(KeyKind::word_left)));
+  CHECK(e.cursor() == 0);
+  CHECK_FALSE(e.handle_key(Key::of(KeyKind::word_left)));
+  CHECK(e.handle_key(Key::of(KeyKind::word_right)));
+  CHECK(e.text().substr(0, e.cursor()) == "hi");
+  CHECK(e.handle_key(Key::of(KeyKind::word_right)));
+  CHECK(e.text().substr(0, e.cursor()) == "hi, 안녕");
+  e.handle_key(Key::of(KeyKind::end));
+  CHECK_FALSE(e.handle_key(Key::of(KeyKind::word_right)));
+}
+
+TEST_CASE("kills go to a buffer that Ctrl-Y yanks back; Ctrl-D and Delete remove forward") {
+  LineEditor e;
+  type(e, "send the file now");
+  CHECK(e.handle_key(Key::of(KeyKind::kill_word_back)));
+  CHECK(e.text() == "send the file ");
+  CHECK(e.handle_key(Key::of(KeyKind::home)));
+  CHECK(e.handle_key(Key::of(KeyKind::yank)));
+  CHECK(e.text() == "nowsend the file ");
+  CHECK(e.handle_key(Key::of(KeyKind::word_right)));
+  CHECK(e.handle_key(Key::of(KeyKind::kill_to_end)));
+  CHECK(e.text() == "nowsend");
+  CHECK_FALSE(e.handle_key(Key::of(KeyKind::kill_to_end)));
+  CHECK(e.handle_key(Key::of(KeyKind::home)));
+  CHECK(e.handle_key(Key::of(KeyKind::yank)));
+  CHECK(e.text() == " the file nowsend");
+  CHECK(e.handle_key(Key::of(KeyKind::home)));
+  CHECK(e.handle_key(Key::of(KeyKind::eof)));
+  CHECK(e.text() == "the file nowsend");
+  CHECK(e.handle_key(Key::of(KeyKind::del)));
+  CHECK(e.text() == "he file nowsend");
+  CHECK(e.handle_key(Key::of(KeyKind::kill_line)));
+  CHECK(e.text().empty());
+  CHECK_FALSE(e.handle_key(Key::of(KeyKind::eof)));
+  CHECK(e.handle_key(Key::of(KeyKind::yank)));
+  CHECK(e.text() == "he file nowsend");
+}
+
+TEST_CASE("room names are accepted with or without #") {
+  CHECK(std::get<Command>(parse_command("/join #general")).args[0] == "general");
+  CHECK(std::get<Command>(parse_command("/join general")).args[0] == "general");
+  CHECK(std::get<Command>(parse_command("/list")).kind == CommandKind::rooms);
+  CHECK(std::get<Command>(parse_command("/create #dev")).args[0] == "dev");
+  CHECK(std::get<Command>(parse_command("/part #dev")).args[0] == "dev");
+  CHECK(std::get<Command>(parse_command("/leave #dev")).args[0] == "dev");
+  // only the room's own leading mark goes, never text
+  CHECK(std::get<Command>(parse_command("/dm bob #1 is done")).args[1] == "#1 is done");
+  CHECK(std::get<Command>(parse_command("#general hi")).args[0] == "#general hi");
+}

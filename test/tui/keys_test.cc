@@ -14,6 +14,7 @@ namespace {
 struct Chat {
   ChatState state;
   LineEditor input;
+  Completer completer;
   Layout layout = compute_layout(12, 80, 0);
 
   Chat() {
@@ -22,7 +23,7 @@ struct Chat {
     state.set_message_width(layout.messages.cols);
   }
   KeyEffect press(const Key& key, PathPrompt* prompt = nullptr) {
-    return handle_chat_key(key, state, input, prompt, layout);
+    return handle_chat_key(key, state, input, completer, prompt, layout);
   }
 };
 

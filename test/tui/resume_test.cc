@@ -120,12 +120,13 @@ TEST_CASE("many rooms: join focuses, Ctrl-N/Ctrl-P cycle, leave moves to a neigh
   s.entered_room({"c", 1});
   CHECK(s.room() == "c");
   LineEditor input;
+  Completer completer;
   const Layout layout = compute_layout(24, 80, 0);
-  handle_chat_key(Key::of(KeyKind::next_room), s, input, nullptr, layout);
+  handle_chat_key(Key::of(KeyKind::next_room), s, input, completer, nullptr, layout);
   CHECK(s.room().empty());  // around to the lobby
-  handle_chat_key(Key::of(KeyKind::prev_room), s, input, nullptr, layout);
+  handle_chat_key(Key::of(KeyKind::prev_room), s, input, completer, nullptr, layout);
   CHECK(s.room() == "c");
-  handle_chat_key(Key::of(KeyKind::prev_room), s, input, nullptr, layout);
+  handle_chat_key(Key::of(KeyKind::prev_room), s, input, completer, nullptr, layout);
   CHECK(s.room() == "b");
   s.apply(room_msg(1, "a", "bob", "in a"));
   CHECK(s.rooms()[1].unread == 1);

@@ -1,5 +1,7 @@
 #include "curses/terminal.h"
 
+#include "model/escape_keys.h"
+
 #ifndef NCURSES_WIDECHAR
 #define NCURSES_WIDECHAR 1
 #endif
@@ -20,6 +22,7 @@ Terminal::Terminal() {
   keypad(stdscr, TRUE);
   nodelay(stdscr, TRUE);  // the event loop waits for input; get_wch never blocks
   set_escdelay(25);
+  define_missing_keys();
   if (has_colors()) {
     start_color();
     use_default_colors();
@@ -37,7 +40,30 @@ void Terminal::restore() {
   endwin();
 }
 
+// Codes of our own for the sequences terminfo lacks, above every code ncurses hands out.
+void Terminal::define_missing_keys() {
+  int next_code = KEY_MAX + 1;
+  for (const KeySequence& seq : extra_key_sequences()) {
+    const std::string bytes(seq.bytes);
+    int code = key_defined(bytes.c_str());
+    if (code == 0 && define_key(bytes.c_str(), next_code) == OK) code = next_code++;
+    // a code terminfo already gives (kLFT5 under xterm) keeps its first meaning
+    if (code > 0) extra_codes_.emplace(code, seq.kind);
+  }
+}
+
 std::optional<Key> Terminal::read_key() {
+  std::optional<Key> key = read_plain_key();
+  if (!key || key->kind != KeyKind::escape) return key;
+  // ncurses hands back an ESC it could not match after ESCDELAY, with the rest still queued
+  EscapeDecoder decoder;
+  while (auto next = read_plain_key()) {
+    if (auto decoded = decoder.feed(*next)) return decoded;
+  }
+  return decoder.finish();
+}
+
+std::optional<Key> Terminal::read_plain_key() {
   wint_t ch = 0;
   const int kind = get_wch(&ch);
   if (kind == ERR) return std::nullopt;
@@ -47,15 +73,21 @@ std::optional<Key> Terminal::read_key() {
       case KEY_RIGHT: return Key::of(KeyKind::right);
       case KEY_UP: return Key::of(KeyKind::up);
       case KEY_DOWN: return Key::of(KeyKind::down);
-      case KEY_HOME: return Key::of(KeyKind::home);
-      case KEY_END: return Key::of(KeyKind::end);
+      case KEY_HOME:
+      case KEY_FIND: return Key::of(KeyKind::home);  // vt220 sends Find/Select for Home/End
+      case KEY_END:
+      case KEY_SELECT: return Key::of(KeyKind::end);
+      case KEY_BTAB: return Key::of(KeyKind::back_tab);
       case KEY_PPAGE: return Key::of(KeyKind::page_up);
       case KEY_NPAGE: return Key::of(KeyKind::page_down);
       case KEY_BACKSPACE: return Key::of(KeyKind::backspace);
       case KEY_DC: return Key::of(KeyKind::del);
       case KEY_ENTER: return Key::of(KeyKind::enter);
       case KEY_RESIZE: return Key::of(KeyKind::resize);
-      default: return Key::of(KeyKind::unknown);
+      default: {
+        const auto extra = extra_codes_.find(static_cast<int>(ch));
+        return Key::of(extra != extra_codes_.end() ? extra->second : KeyKind::unknown);
+      }
     }
   }
   switch (ch) {
@@ -69,6 +101,8 @@ std::optional<Key> Terminal::read_key() {
     case 5: return Key::of(KeyKind::end);        // Ctrl-E
     case 21: return Key::of(KeyKind::kill_line);  // Ctrl-U
     case 23: return Key::of(KeyKind::kill_word);  // Ctrl-W
+    case 11: return Key::of(KeyKind::kill_to_end);  // Ctrl-K
+    case 25: return Key::of(KeyKind::yank);       // Ctrl-Y
     case 14: return Key::of(KeyKind::next_room);  // Ctrl-N
     case 16: return Key::of(KeyKind::prev_room);  // Ctrl-P
     case 12: return Key::of(KeyKind::redraw);     // Ctrl-L

@@ -6,6 +6,7 @@
 #include "model/render.h"
 
 #include <optional>
+#include <unordered_map>
 
 namespace chat {
 
@@ -35,7 +36,11 @@ class Terminal {
   void draw(const Frame& frame);
 
  private:
+  void define_missing_keys();
+  std::optional<Key> read_plain_key();  // one get_wch, no escape decoding
+
   bool active_ = false;
+  std::unordered_map<int, KeyKind> extra_codes_;  // our define_key codes and terminfo's extras
 };
 
 }  // namespace chat

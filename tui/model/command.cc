@@ -10,6 +10,7 @@ namespace {
 // each kind with its own handler). An alias has no help text of its own.
 constexpr std::array kSpecs = {
     CommandSpec{"rooms", CommandKind::rooms, 0, 0, "/rooms", "list rooms with member counts"},
+    CommandSpec{"list", CommandKind::rooms, 0, 0, "/rooms", ""},
     CommandSpec{"create", CommandKind::create, 1, 1, "/create NAME", "create a room and join it"},
     CommandSpec{"join", CommandKind::join, 1, 1, "/join NAME", "join a room too and show it (or show one you are in)"},
     CommandSpec{"leave", CommandKind::leave, 0, 1, "/leave [ROOM]", "leave ROOM (default: the one shown)"},
@@ -85,6 +86,10 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
         cmd.args.emplace_back(next_word(rest));
       }
     }
+    const bool names_room = spec.kind == CommandKind::create || spec.kind == CommandKind::join ||
+                            spec.kind == CommandKind::leave;
+    // "#general" is how rooms are shown, so it is accepted wherever a room is named
+    if (names_room && !cmd.args.empty() && cmd.args[0].starts_with('#')) cmd.args[0].erase(0, 1);
     const int n = static_cast<int>(cmd.args.size());
     if (n < spec.min_args || (spec.max_args >= 0 && n > spec.max_args)) {
       return CommandError{"usage: " + std::string(spec.usage)};
@@ -102,9 +107,10 @@ const std::vector<std::string>& help_lines() {
     for (const CommandSpec& spec : kSpecs) {
       if (!spec.help.empty()) out.push_back(help_line(spec.usage, spec.help));
     }
-    out.emplace_back("Keys: Ctrl-N/Ctrl-P next/previous room, PgUp/PgDn scroll, End back to live,");
-    out.emplace_back("      Up/Down history, Tab completes paths, Ctrl-U clear line, Ctrl-W delete word,");
-    out.emplace_back("      Ctrl-L redraw");
+    out.emplace_back("Keys: Ctrl-N/Ctrl-P or Alt-Right/Left next/previous room, PgUp/PgDn scroll,");
+    out.emplace_back("      End back to live, Up/Down history, Tab/Shift-Tab complete, Ctrl-L redraw;");
+    out.emplace_back("      Home/End (Ctrl-A/E), Ctrl-Left/Right or Alt-B/F by word, Ctrl-D/Delete,");
+    out.emplace_back("      Ctrl-U line, Ctrl-W/Alt-Backspace word, Ctrl-K to end; Ctrl-Y yanks it back");
     return out;
   }();
   return lines;

@@ -35,8 +35,8 @@ KeyEffect prompt_key(const Key& key, ChatState& state, PathPrompt& prompt) {
 
 }  // namespace
 
-KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, PathPrompt* prompt,
-                          const Layout& layout) {
+KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, Completer& completer,
+                          PathPrompt* prompt, const Layout& layout) {
   if (auto common = screen_key(key)) return *common;
   if (prompt != nullptr) return prompt_key(key, state, *prompt);
   const int page = std::max(1, layout.messages.rows - 2);
@@ -56,6 +56,10 @@ KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, P
     case KeyKind::prev_room:
       state.focus_next(key.kind == KeyKind::next_room ? 1 : -1);
       return KeyEffect::repaint();
+    case KeyKind::tab:
+    case KeyKind::back_tab:
+      return KeyEffect::repaint(
+          completer.complete(input, completion_sources(state), key.kind == KeyKind::tab ? 1 : -1));
     case KeyKind::end:
       input.handle_key(key);
       state.to_live();

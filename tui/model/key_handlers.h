@@ -2,6 +2,7 @@
 // quit, run a line, the prompt's outcome), as htop's HandlerResult: testable without a terminal.
 #pragma once
 
+#include "completion.h"
 #include "keys.h"
 #include "layout.h"
 #include "line_editor.h"
@@ -41,8 +42,8 @@ struct KeyEffect {
 };
 
 // In the chat screen; `prompt` (may be null) is the open path prompt, which takes every key.
-KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, PathPrompt* prompt,
-                          const Layout& layout);
+KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, Completer& completer,
+                          PathPrompt* prompt, const Layout& layout);
 
 // On the server or nickname screen; `busy` while connecting (the field is read-only).
 KeyEffect handle_login_key(const Key& key, LoginScreen& screen, LineEditor& field, bool busy);

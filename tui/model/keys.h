@@ -8,13 +8,19 @@ enum class KeyKind {
   character,  // `ch` holds the character
   enter, tab, escape, backspace, del,
   left, right, up, down, home, end, page_up, page_down,
-  kill_line,   // Ctrl-U
-  kill_word,   // Ctrl-W
+  word_left,       // Ctrl-Left, Alt-B
+  word_right,      // Ctrl-Right, Alt-F
+  back_tab,        // Shift-Tab
+  kill_line,       // Ctrl-U
+  kill_word,       // Ctrl-W: back to the previous space
+  kill_word_back,  // Alt-Backspace: back to the start of the word
+  kill_to_end,     // Ctrl-K
+  yank,            // Ctrl-Y: puts back what the last kill took
   redraw,      // Ctrl-L
   next_room,   // Ctrl-N
   prev_room,   // Ctrl-P
   interrupt,   // Ctrl-C (when it arrives as a key)
-  eof,         // Ctrl-D
+  eof,         // Ctrl-D: deletes the character under the cursor
   resize,
   unknown,
 };

@@ -11,11 +11,52 @@ void LineEditor::set_text(std::string text) {
   cursor_ = text_.size();
 }
 
+namespace {
+
+// Letters, digits and every non-ASCII byte (so a word never ends inside a character).
+bool is_word_byte(char c) {
+  const auto b = static_cast<unsigned char>(c);
+  return b >= 0x80 || (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z');
+}
+
+}  // namespace
+
+void LineEditor::replace(std::size_t from, std::size_t to, const std::string& with) {
+  text_.replace(from, to - from, with);
+  cursor_ = from + with.size();
+}
+
 void LineEditor::insert(char32_t ch) {
   std::string bytes;
   append_utf8(bytes, ch);
+  insert_text(bytes);
+}
+
+void LineEditor::insert_text(const std::string& bytes) {
   text_.insert(cursor_, bytes);
   cursor_ += bytes.size();
+}
+
+bool LineEditor::kill(std::size_t from, std::size_t to) {
+  if (from >= to) return false;
+  killed_ = text_.substr(from, to - from);
+  text_.erase(from, to - from);
+  cursor_ = from;
+  return true;
+}
+
+std::size_t LineEditor::word_start() const {
+  std::size_t pos = cursor_;
+  while (pos > 0 && !is_word_byte(text_[pos - 1])) --pos;
+  while (pos > 0 && is_word_byte(text_[pos - 1])) --pos;
+  return pos;
+}
+
+std::size_t LineEditor::word_end() const {
+  std::size_t pos = cursor_;
+  while (pos < text_.size() && !is_word_byte(text_[pos])) ++pos;
+  while (pos < text_.size() && is_word_byte(text_[pos])) ++pos;
+  return pos;
 }
 
 bool LineEditor::history_move(int delta) {
@@ -57,24 +98,40 @@ bool LineEditor::handle_key(const Key& key) {
       cursor_ = from;
       return true;
     }
-    case KeyKind::del: {
+    case KeyKind::del:
+    case KeyKind::eof: {
       if (cursor_ >= text_.size()) return false;
       text_.erase(cursor_, next_boundary(text_, cursor_) - cursor_);
       return true;
     }
-    case KeyKind::kill_line:
-      if (text_.empty()) return false;
-      clear();
+    case KeyKind::word_left: {
+      const std::size_t to = word_start();
+      if (to == cursor_) return false;
+      cursor_ = to;
       return true;
+    }
+    case KeyKind::word_right: {
+      const std::size_t to = word_end();
+      if (to == cursor_) return false;
+      cursor_ = to;
+      return true;
+    }
+    case KeyKind::kill_line:
+      return kill(0, text_.size());
+    case KeyKind::kill_to_end:
+      return kill(cursor_, text_.size());
+    case KeyKind::kill_word_back:
+      return kill(word_start(), cursor_);
     case KeyKind::kill_word: {
-      if (cursor_ == 0) return false;
       std::size_t from = cursor_;
       while (from > 0 && text_[from - 1] == ' ') --from;
       while (from > 0 && text_[from - 1] != ' ') --from;
-      text_.erase(from, cursor_ - from);
-      cursor_ = from;
-      return true;
+      return kill(from, cursor_);
     }
+    case KeyKind::yank:
+      if (killed_.empty()) return false;
+      insert_text(killed_);
+      return true;
     case KeyKind::up:
       return history_move(-1);
     case KeyKind::down:

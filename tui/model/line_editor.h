@@ -1,5 +1,5 @@
 // The input line: UTF-8 text with a cursor on character boundaries, history on up/down and
-// a horizontal scroll so the cursor stays visible. Knows nothing about curses.
+// a horizontal scroll so the cursor stays visible; readline's kill and yank. Knows nothing about curses.
 #pragma once
 
 #include "keys.h"
@@ -20,6 +20,8 @@ class LineEditor {
   std::size_t cursor() const { return cursor_; }  // byte offset
   void set_text(std::string text);                 // cursor to the end
   void clear() { set_text({}); }
+  // Replaces the bytes [from, to) (on character boundaries) with `with`; the cursor follows it.
+  void replace(std::size_t from, std::size_t to, const std::string& with);
 
   // Stores the current text in the history (skipping blanks and repeats) and clears it.
   std::string submit();
@@ -34,6 +36,11 @@ class LineEditor {
 
  private:
   void insert(char32_t ch);
+  void insert_text(const std::string& bytes);
+  // Removes [from, to) into the kill buffer, for Ctrl-Y; false when the range is empty.
+  bool kill(std::size_t from, std::size_t to);
+  std::size_t word_start() const;  // where Alt-B goes from the cursor
+  std::size_t word_end() const;    // where Alt-F goes
   bool history_move(int delta);
 
   std::string text_;
@@ -41,6 +48,7 @@ class LineEditor {
   std::vector<std::string> history_;
   std::size_t history_pos_ = 0;  // == history_.size() when editing a new line
   std::string draft_;            // the new line while browsing history
+  std::string killed_;           // what the last kill took
   int scroll_ = 0;               // first visible cell
 };
 
