@@ -59,6 +59,7 @@ struct Config {
   std::size_t history_keep = 10000;  // room messages per room, and DMs per pair
   int history_days = 30;             // room messages and DMs older than this go
   int nick_days = 90;  // an identity not seen for this long goes, its nickname freed
+  int file_days = 30;  // a file sent longer ago goes, from the registry and the disk
 
   // TLS: with a certificate and key (PEM files) the server speaks only TLS. With a client CA
   // too, every client must present a certificate signed by it.

@@ -95,6 +95,10 @@ void add_limit_flags(CLI::App& app, Settings& settings) {
                  "days an unused identity keeps its nickname and memberships (0: for ever)")
       ->capture_default_str()
       ->check(CLI::Range(0, 36500));
+  app.add_option("--file-days", c.file_days,
+                 "days a sent file is kept, then deleted from the registry and the disk (0: for ever)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 36500));
   app.add_option("--max-queue-events", c.max_queue_events,
                  "events queued for one client before it is disconnected")
       ->capture_default_str();

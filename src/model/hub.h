@@ -73,7 +73,8 @@ class ChatHub {
   // Applies retention in the store and then to the hub: expired identities lose their
   // nicknames and memberships, rooms left without members go, recent history older than the
   // policy is dropped. Online identities count as seen now. A no-op without a store.
-  void prune(const store::Retention& policy);
+  // `then` runs after the result is applied (files dropped are in take_dropped_files()).
+  void prune(const store::Retention& policy, std::function<void()> then = {});
 
   // Whether `secret_hash` names a known identity; a Connect with an unknown one first
   // registers it, which the store must commit before the session can open.

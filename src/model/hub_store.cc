@@ -82,7 +82,7 @@ void ChatHub::attach_store(store::Store* store, const store::Snapshot& snapshot)
             st.rooms.size(), st.files.size());
 }
 
-void ChatHub::prune(const store::Retention& policy) {
+void ChatHub::prune(const store::Retention& policy, std::function<void()> then) {
   State& st = *state_;
   if (st.store == nullptr) return;
   // An identity online for longer than nick_ms is still in use: seen now.
@@ -90,10 +90,18 @@ void ChatHub::prune(const store::Retention& policy) {
     if (identity.session != 0) st.save_identity(identity);
   }
   const auto now = now_unix_ms();
-  st.store->prune(policy, now, [this, history_ms = policy.history_ms,
-                                now](Result<store::Pruned> pruned) {
+  st.store->prune(policy, now, [this, history_ms = policy.history_ms, now,
+                                then = std::move(then)](Result<store::Pruned> pruned) {
     if (!pruned.ok()) return State::log_store_failure("retention", pruned.status());
     State& st = *state_;
+    // Expired, or nobody may download them any more: gone from the store already, so from
+    // the registry and (through `then`) the disk.
+    for (const auto& id : pruned->files) {
+      auto it = st.files.find(id);
+      if (it == st.files.end()) continue;
+      it->second.stored = false;
+      st.drop_file(it);
+    }
     for (const auto& gone : pruned->identities) {
       auto it = st.identities.find(gone.id);
       if (it == st.identities.end() || it->second.session != 0) continue;
@@ -127,11 +135,13 @@ void ChatHub::prune(const store::Retention& policy) {
         }
       }
     }
-    if (pruned->messages + pruned->directs + pruned->identities.size() + pruned->rooms.size() > 0) {
-      log::info("retention removed {} room messages, {} DMs, {} identities, {} rooms",
+    if (pruned->messages + pruned->directs + pruned->identities.size() + pruned->rooms.size() +
+            pruned->files.size() > 0) {
+      log::info("retention removed {} room messages, {} DMs, {} identities, {} rooms, {} files",
                 pruned->messages, pruned->directs, pruned->identities.size(),
-                pruned->rooms.size());
+                pruned->rooms.size(), pruned->files.size());
     }
+    if (then) then();
   });
 }
 

@@ -1,5 +1,7 @@
 #include "transport/context.h"
 
+#include "transport/dropped_files.h"
+
 #include <algorithm>
 
 namespace chatcore::transport {
@@ -16,6 +18,7 @@ store::Retention retention_of(const Config& c) {
   r.history_keep = c.history_keep;
   r.history_ms = c.history_days * kDayMs;
   r.nick_ms = c.nick_days * kDayMs;
+  r.file_ms = c.file_days * kDayMs;
   return r;
 }
 }  // namespace
@@ -34,6 +37,6 @@ ServiceContext::ServiceContext(Config c)
       transfers(config.max_transfers),
       transfer_memory(config.transfer_memory, config.limits.chunk_size),
       resumable(config.resume_keep),
-      retention(hub, retention_of(config)) {}
+      retention(hub, retention_of(config), [this] { delete_dropped_files(*this); }) {}
 
 }  // namespace chatcore::transport

@@ -27,7 +27,7 @@ void RetentionTimer::stop() {
 void RetentionTimer::on_event(bool ok) {
   armed_ = false;
   if (!ok || stopped_) return;
-  hub_.prune(policy_);
+  hub_.prune(policy_, after_);
   arm(kPeriod);
 }
 

@@ -5,6 +5,7 @@
 #include <grpcpp/alarm.h>
 
 #include <chrono>
+#include <functional>
 
 #include "model/hub.h"
 #include "store/store.h"
@@ -18,7 +19,10 @@ class RetentionTimer final : public Tag {
  public:
   static constexpr std::chrono::seconds kPeriod{60};
 
-  RetentionTimer(model::ChatHub& hub, store::Retention policy) : hub_(hub), policy_(policy) {}
+  // `after` runs on the loop thread once each prune's result is applied to the hub (it
+  // deletes the files the prune dropped).
+  RetentionTimer(model::ChatHub& hub, store::Retention policy, std::function<void()> after)
+      : hub_(hub), policy_(policy), after_(std::move(after)) {}
 
   // Loop thread: the first prune now, then every kPeriod until stop().
   void start(Waker& waker);
@@ -31,6 +35,7 @@ class RetentionTimer final : public Tag {
 
   model::ChatHub& hub_;
   store::Retention policy_;
+  std::function<void()> after_;
   Waker* waker_ = nullptr;
   grpc::Alarm alarm_;
   bool armed_ = false;

@@ -3,6 +3,8 @@
 // an identity the file was not sent to and a guest are refused.
 #include <signal.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <fstream>
 #include <memory>
 
@@ -139,6 +141,44 @@ TEST_CASE("restart: a file record whose file is gone from disk is dropped") {
   auto bob = sign_in(chatd, home, "bob");
   CHECK(bob->list_files()->empty());
   CHECK(bob->download(id, scratch.path() / "bob").status().code == Code::not_found);
+}
+
+TEST_CASE("retention: a file older than --file-days leaves the registry and the disk") {
+  test::TempDir data;
+  test::TempDir home;
+  test::TempDir scratch;
+  const auto file = make_file(scratch, "old.bin", 20 << 10, 'o');
+  std::string id;
+  {
+    ChatdProcess chatd(data.path(), 0);
+    auto alice = sign_in(chatd, home, "alice");
+    auto bob = sign_in(chatd, home, "bob");
+    auto sent = alice->upload(file, {.room = {}, .recipient = "bob"});
+    REQUIRE_MESSAGE(sent.ok(), sent.status().to_string());
+    id = sent->id;
+    // A round trip through the store: the record is committed behind this DM's commit.
+    REQUIRE(alice->send_direct("bob", "sent you a file").ok());
+    alice->close();
+    bob->close();
+    chatd.stop();
+  }
+  REQUIRE(std::filesystem::exists(data.path() / id));
+  {
+    // Sent 31 days ago, as far as the registry knows.
+    SQLite::Database db((data.path() / "db" / "chatcore.db").string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement age(db, "UPDATE files SET sent_ms = sent_ms - 31 * 86400000 WHERE id = ?");
+    age.bind(1, id);
+    REQUIRE(age.exec() == 1);
+  }
+  ChatdProcess chatd(data.path(), 0);  // --file-days 30, the default; retention runs at start
+  CHECK(chatd.wait_for_line("retention removed").find("1 files") != std::string::npos);
+  auto bob = sign_in(chatd, home, "bob");
+  CHECK(bob->list_files()->empty());
+  CHECK(bob->download(id, scratch.path() / "bob").status().code == Code::not_found);
+  // Deleted on the I/O pool, which a clean stop joins.
+  bob->close();
+  chatd.stop();
+  CHECK_FALSE(std::filesystem::exists(data.path() / id));
 }
 
 }  // TEST_SUITE
