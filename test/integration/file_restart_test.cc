@@ -53,6 +53,21 @@ void downloads_same(Client& client, const std::string& file_id,
   CHECK(test::read_file(dest) == test::read_file(original));
 }
 
+// alice, then bob, sign in; alice sends `file` to bob as a DM file; chatd stops cleanly.
+// Returns the file's id.
+std::string send_to_bob(const test::TempDir& data, const test::TempDir& home,
+                        const std::filesystem::path& file) {
+  ChatdProcess chatd(data.path(), 0);
+  auto alice = sign_in(chatd, home, "alice");
+  auto bob = sign_in(chatd, home, "bob");
+  auto sent = alice->upload(file, {.room = {}, .recipient = "bob"});
+  REQUIRE_MESSAGE(sent.ok(), sent.status().to_string());
+  alice->close();
+  bob->close();
+  chatd.stop();
+  return sent->id;
+}
+
 }  // namespace
 
 TEST_SUITE("restart") {
@@ -123,18 +138,7 @@ TEST_CASE("restart: a file record whose file is gone from disk is dropped") {
   test::TempDir home;
   test::TempDir scratch;
   const auto file = make_file(scratch, "gone.bin", 10 << 10, 'g');
-  std::string id;
-  {
-    ChatdProcess chatd(data.path(), 0);
-    auto alice = sign_in(chatd, home, "alice");
-    auto bob = sign_in(chatd, home, "bob");
-    auto sent = alice->upload(file, {.room = {}, .recipient = "bob"});
-    REQUIRE_MESSAGE(sent.ok(), sent.status().to_string());
-    id = sent->id;
-    alice->close();
-    bob->close();
-    chatd.stop();
-  }
+  const auto id = send_to_bob(data, home, file);
   REQUIRE(std::filesystem::remove(data.path() / id));
   ChatdProcess chatd(data.path(), 0);
   CHECK(chatd.wait_for_line("is missing on disk").find(id) != std::string::npos);
@@ -148,20 +152,7 @@ TEST_CASE("retention: a file older than --file-days leaves the registry and the 
   test::TempDir home;
   test::TempDir scratch;
   const auto file = make_file(scratch, "old.bin", 20 << 10, 'o');
-  std::string id;
-  {
-    ChatdProcess chatd(data.path(), 0);
-    auto alice = sign_in(chatd, home, "alice");
-    auto bob = sign_in(chatd, home, "bob");
-    auto sent = alice->upload(file, {.room = {}, .recipient = "bob"});
-    REQUIRE_MESSAGE(sent.ok(), sent.status().to_string());
-    id = sent->id;
-    // A round trip through the store: the record is committed behind this DM's commit.
-    REQUIRE(alice->send_direct("bob", "sent you a file").ok());
-    alice->close();
-    bob->close();
-    chatd.stop();
-  }
+  const auto id = send_to_bob(data, home, file);
   REQUIRE(std::filesystem::exists(data.path() / id));
   {
     // Sent 31 days ago, as far as the registry knows.

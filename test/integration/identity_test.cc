@@ -5,16 +5,11 @@
 using namespace chatcore;
 using chatcore::test::IdentityUser;
 using chatcore::test::secret_of;
+using chatcore::test::sign_in;
 using chatcore::test::TestServer;
 using chatcore::test::TestUser;
 
 namespace {
-
-std::unique_ptr<IdentityUser> sign_in(TestServer& server, const std::string& nick, char secret) {
-  auto user = IdentityUser::connect(server.address(), nick, secret_of(secret));
-  REQUIRE_MESSAGE(user.ok(), nick << ": " << user.status().to_string());
-  return std::move(*user);
-}
 
 Status refusal(TestServer& server, const std::string& nick, const std::string& secret) {
   auto user = IdentityUser::connect(server.address(), nick, secret);

@@ -1,5 +1,7 @@
 #include "identity_user.h"
 
+#include <algorithm>
+
 #include "transport/convert.h"
 
 namespace chatcore::test {
@@ -56,5 +58,24 @@ void IdentityUser::close() {
 }
 
 IdentityUser::~IdentityUser() { close(); }
+
+std::unique_ptr<IdentityUser> sign_in(const TestServer& server, const std::string& nick,
+                                      char secret, const ResumePosition& resume) {
+  auto user = IdentityUser::connect(server.address(), nick, secret_of(secret), resume);
+  REQUIRE_MESSAGE(user.ok(), nick << ": " << user.status().to_string());
+  return std::move(*user);
+}
+
+void wait_offline(TestUser& watcher, const std::string& nick) {
+  for (int i = 0; i < 500; ++i) {
+    const auto users = watcher->list_users();
+    REQUIRE(users.ok());
+    if (std::none_of(users->begin(), users->end(),
+                     [&](const UserInfo& u) { return u.nickname == nick; })) {
+      return;
+    }
+  }
+  FAIL(nick << " is still online");
+}
 
 }  // namespace chatcore::test

@@ -50,6 +50,13 @@ class IdentityUser {
   std::thread thread_;
 };
 
+// Connects with the secret made of `secret`, failing the test on refusal.
+std::unique_ptr<IdentityUser> sign_in(const TestServer& server, const std::string& nick,
+                                      char secret, const ResumePosition& resume = {});
+
+// Asks the server until it no longer lists `nick` online (its disconnect was handled).
+void wait_offline(TestUser& watcher, const std::string& nick);
+
 // A unary call with a fresh context and the deadline every test uses.
 template <class Request, class Response, class Method>
 grpc::Status call(v1::Chat::Stub& stub, Method method, const Request& request, Response& out) {

@@ -5,17 +5,13 @@
 using namespace chatcore;
 using chatcore::test::IdentityUser;
 using chatcore::test::secret_of;
+using chatcore::test::sign_in;
+using chatcore::test::wait_offline;
 using chatcore::test::TestServer;
 using chatcore::test::TestUser;
 using Stub = chatcore::v1::Chat::Stub;
 
 namespace {
-
-std::unique_ptr<IdentityUser> sign_in(TestServer& server, const std::string& nick, char secret) {
-  auto user = IdentityUser::connect(server.address(), nick, secret_of(secret));
-  REQUIRE_MESSAGE(user.ok(), nick << ": " << user.status().to_string());
-  return std::move(*user);
-}
 
 grpc::Status create(IdentityUser& user, const std::string& room) {
   v1::CreateRoomRequest request;
@@ -41,19 +37,6 @@ v1::ListRoomsResponse rooms(IdentityUser& user) {
   v1::ListRoomsResponse response;
   REQUIRE(test::call(user.stub(), &Stub::ListRooms, request, response).ok());
   return response;
-}
-
-// Polls until the server no longer lists `nick` online (its disconnect was handled).
-void wait_offline(TestUser& watcher, const std::string& nick) {
-  for (int i = 0; i < 500; ++i) {
-    const auto users = watcher->list_users();
-    REQUIRE(users.ok());
-    if (std::none_of(users->begin(), users->end(),
-                     [&](const UserInfo& u) { return u.nickname == nick; })) {
-      return;
-    }
-  }
-  FAIL(nick << " is still online");
 }
 
 }  // namespace

@@ -6,29 +6,12 @@
 using namespace chatcore;
 using chatcore::test::IdentityUser;
 using chatcore::test::secret_of;
+using chatcore::test::sign_in;
+using chatcore::test::wait_offline;
 using chatcore::test::TestServer;
 using chatcore::test::TestUser;
 
 namespace {
-
-std::unique_ptr<IdentityUser> sign_in(TestServer& server, const std::string& nick, char secret,
-                                      const ResumePosition& resume = {}) {
-  auto user = IdentityUser::connect(server.address(), nick, secret_of(secret), resume);
-  REQUIRE_MESSAGE(user.ok(), nick << ": " << user.status().to_string());
-  return std::move(*user);
-}
-
-void wait_offline(TestUser& watcher, const std::string& nick) {
-  for (int i = 0; i < 500; ++i) {
-    const auto users = watcher->list_users();
-    REQUIRE(users.ok());
-    if (std::none_of(users->begin(), users->end(),
-                     [&](const UserInfo& u) { return u.nickname == nick; })) {
-      return;
-    }
-  }
-  FAIL(nick << " is still online");
-}
 
 }  // namespace
 
