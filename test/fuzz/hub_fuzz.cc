@@ -3,13 +3,14 @@
 // upload check and publish, download check, disconnect, and the text validators) run against
 // a model::ChatHub with fake participants. After every operation it checks invariants:
 //   - only connected sessions ever receive an event, and a session's first event is its Welcome
-//   - member counts agree everywhere (list_rooms, list_users, room_of), no room is empty,
+//   - member counts agree everywhere (list_rooms, list_users, rooms_of), no room is empty,
 //     and the room count and room sizes stay within their limits
 //   - accepted names, messages and file names satisfy what the validators promise
 //   - a room message reaches exactly the room's members, once each
 // Any violation aborts, which libFuzzer reports as a crash with the input that caused it.
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -146,7 +147,24 @@ struct Run {
       }
       case 2: (void)hub.create_room(id_of(p), name(in)); break;
       case 3: (void)hub.join_room(id_of(p), name(in)); break;
-      case 4: (void)hub.leave_room(id_of(p)); break;
+      case 4: {
+        // The one room (empty name), one of the person's rooms, or any name at all.
+        std::string room;
+        const auto mine = p.connected ? hub.rooms_of(p.id) : std::vector<std::string>{};
+        switch (in.ConsumeIntegralInRange(0, 2)) {
+          case 0: break;
+          case 1:
+            if (!mine.empty()) room = mine[in.ConsumeIntegralInRange<std::size_t>(0, mine.size() - 1)];
+            break;
+          default: room = name(in); break;
+        }
+        auto r = hub.leave_room(id_of(p), room);
+        if (r.ok() && p.connected) {
+          const auto after = hub.rooms_of(p.id);
+          EXPECT(std::find(after.begin(), after.end(), r->name) == after.end(), r->name);
+        }
+        break;
+      }
       case 5: {
         const std::string room = p.connected && in.ConsumeBool() ? hub.room_of(p.id) : name(in);
         auto r = hub.send_room(id_of(p), room, text(in), 7);
@@ -212,8 +230,8 @@ struct Run {
       ++connected;
       EXPECT(hub.find(p.token) == p.id, "token");
       EXPECT(check_name(hub.nickname(p.id), 32, "nickname").ok(), hub.nickname(p.id));
-      const std::string room = hub.room_of(p.id);
-      if (!room.empty()) ++in_room[room];
+      // A user may be in many rooms (guests' memberships end with their session).
+      for (const auto& room : hub.rooms_of(p.id)) ++in_room[room];
     }
     EXPECT(hub.session_count() == connected, "session count");
     auto all = hub.list_users("");

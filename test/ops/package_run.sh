@@ -41,10 +41,11 @@ version=$(dpkg-query -W -f='${Version}' chatd)
 # Now the man page exists, the unit verifies in full.
 systemd-analyze verify /lib/systemd/system/chatd.service || fail "the installed unit does not verify"
 
-# The unit's own command line, plus a free port and a scratch storage dir (flags win over
-# the config file, which points at the unit's state directory).
+# The unit's own command line, plus a free port and a scratch data dir (flags win over the
+# config file, which points at the unit's state directory: a database left there by an
+# earlier install must not decide who owns the test's nickname).
 exec_start=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/chatd.service)
-$exec_start --listen 127.0.0.1:0 --storage-dir "$tmp/files" 2>"$tmp/chatd.log" &
+$exec_start --listen 127.0.0.1:0 --data-dir "$tmp/data" 2>"$tmp/chatd.log" &
 chatd_pid=$!
 deadline=$((SECONDS + 15))
 until grep -q 'listening on' "$tmp/chatd.log"; do
