@@ -47,6 +47,7 @@ class UploadCall final : public CallBase {
     meta,       // waiting for the metadata message
     receiving,  // chunks flow to disk
     storing,    // all bytes on disk; closing, checking and renaming on the pool
+    publishing,  // stored; the registry commits its record before anyone hears of it
     failing,    // removing the partial file before telling the client
     finishing,  // Finish issued
     finished,   // Finish completed
@@ -403,6 +404,8 @@ class UploadCall final : public CallBase {
         }
         publish();
         return;
+      case State::publishing:
+        return;
       case State::failing:
         finish_error(error_);
         return;
@@ -456,9 +459,20 @@ class UploadCall final : public CallBase {
 
   void publish() {
     file_.reset();
-    auto info = ctx_.hub.publish_file(session_, target_, file_id_, declared_, sha256_);
+    state_ = State::publishing;
+    ctx_.hub.publish_file(session_, target_, file_id_, declared_, sha256_,
+                          later([this](Result<FileInfo> info) {
+                            published(std::move(info));
+                            return !done();
+                          }));
+  }
+
+  // The record is committed (or refused): only now the client hears of it.
+  void published(Result<FileInfo> info) {
     if (!info.ok()) {
       error_ = info.status();
+      ctx_.metrics.refused(error_.code);
+      log::info("upload by {} at {} failed: {}", nickname_, peer(), error_.to_string());
       state_ = State::failing;
       on_disk([path = ctx_.file_path(file_id_)] {
         util::remove_quietly(path);
@@ -482,7 +496,9 @@ class UploadCall final : public CallBase {
   // Any failure: remember why, remove the partial file (after a disk task in flight), then
   // tell the client.
   void fail(Status status) {
-    if (state_ == State::failing || state_ == State::finishing || state_ == State::finished) {
+    // While publishing, the commit's completion finishes the call either way.
+    if (state_ == State::publishing || state_ == State::failing || state_ == State::finishing ||
+        state_ == State::finished) {
       return;
     }
     if (status.code != Code::cancelled) {
