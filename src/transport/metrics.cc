@@ -58,8 +58,9 @@ std::string Metrics::render() const {
   single(out, "chatcore_transfer_buffered_bytes",
          "File bytes transfers hold in memory now (read ahead, or received and not yet stored).",
          "gauge", transfer_buffered_bytes);
-  single(out, "chatcore_stored_bytes", "Bytes of completed files in the storage dir.", "gauge",
-         stored_bytes);
+  single(out, "chatcore_stored_bytes",
+         "Bytes of stored files and of kept interrupted uploads (what the storage quota counts).",
+         "gauge", stored_bytes);
   single(out, "chatcore_sessions_opened_total", "Sessions that logged in.", "counter",
          sessions_opened);
   single(out, "chatcore_room_messages_total", "Room messages accepted.", "counter",

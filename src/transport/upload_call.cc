@@ -198,9 +198,10 @@ class UploadCall final : public CallBase {
         return;
       }
     }
-    // Uploads in flight count against the quota and free space from the start, not as they grow.
+    // Uploads in flight count against the quota and free space from the start, not as they
+    // grow; a resumed one's kept part counts already.
     const std::uint64_t in_flight = ctx_.storage.reserved();
-    auto reservation = ctx_.storage.reserve(declared_);
+    auto reservation = ctx_.storage.reserve(declared_ - received_);
     if (!reservation.ok()) {
       fail(reservation.status());
       return;
@@ -302,14 +303,14 @@ class UploadCall final : public CallBase {
     }
     if (held != nullptr) {
       // A fresh start under a known key replaces what the server held.
-      remove_partial(ctx_, held->file_id);
-      ctx_.resumable.remove(key_);
+      forget_resumable(ctx_, key_);
     } else if (ctx_.resumable.taken(key_)) {
       return {Code::already_exists, "that upload_key is in use; choose another"};
     }
     file_id_ = ctx_.hub.new_file_id();
     ctx_.resumable.put({.key = key_,
                         .owner = owner_,
+                        .identity = ctx_.hub.identity(session_),
                         .file_id = file_id_,
                         .name = meta.name(),
                         .size = meta.size(),
@@ -318,7 +319,8 @@ class UploadCall final : public CallBase {
                         .recipient = meta.recipient(),
                         .received = 0,
                         .updated = std::chrono::steady_clock::now(),
-                        .running = true});
+                        .running = true,
+                        .stored = false});
     claimed_ = true;
     return {};
   }
@@ -334,14 +336,17 @@ class UploadCall final : public CallBase {
     held->running = false;
     held->updated = std::chrono::steady_clock::now();
     if (kept_) {
+      // The kept part counts against the quota until it is continued, published or expired.
+      ctx_.storage.freed(held->received);
       held->received = *kept_;
+      ctx_.storage.added(held->received);
+      save_resumable(ctx_, *held);
       log::info("upload by {} at {} of {} kept for resuming at {} of {} bytes", nickname_,
                 peer(), util::escape(held->name), held->received, held->size);
     } else if (!opened_ && held->received > 0 && error_.code != Code::data_loss) {
       // A resume refused before it touched the partial file: that stays as it was.
     } else {
-      remove_partial(ctx_, held->file_id);
-      ctx_.resumable.remove(key_);
+      forget_resumable(ctx_, key_);
     }
   }
 
@@ -480,7 +485,7 @@ class UploadCall final : public CallBase {
       });
       return;
     }
-    if (std::exchange(claimed_, false)) ctx_.resumable.remove(key_);
+    if (std::exchange(claimed_, false)) forget_resumable(ctx_, key_, true);
     log::info("user {} at {} uploaded {} ({}) to {} as {}", nickname_, peer(), info->name,
               util::human_bytes(info->size),
               info->room.empty() ? "user " + info->recipient : "room " + info->room, info->id);
