@@ -182,6 +182,22 @@ bool PositionKeeper::note(const Event& event) {
       at->last_id = m->message_id;
       moved = true;
     }
+  } else if (const auto* g = std::get_if<HistoryGap>(&event.body)) {
+    // What follows starts at first_id. A position past it names messages the server no
+    // longer has (it lost them, and gives their ids again): start over just before it.
+    const std::uint64_t before = g->first_id == 0 ? 0 : g->first_id - 1;
+    if (g->room.empty()) {
+      if (position_.last_direct_id > before) {
+        position_.last_direct_id = before;
+        moved = true;
+      }
+    } else if (RoomPosition* at = find_room(position_, g->room); at == nullptr) {
+      position_.rooms.push_back(RoomPosition{g->room, g->epoch, before});
+      moved = true;
+    } else if (at->epoch != g->epoch || at->last_id > before) {
+      *at = RoomPosition{g->room, g->epoch, before};
+      moved = true;
+    }
   } else if (const auto* d = std::get_if<DirectMessage>(&event.body);
              d != nullptr && d->message_id > position_.last_direct_id) {
     position_.last_direct_id = d->message_id;
