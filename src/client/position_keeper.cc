@@ -214,6 +214,23 @@ void PositionKeeper::forget_room(const std::string& room) {
   dirty_ = dirty_ || position_.rooms.size() != before;
 }
 
+bool PositionKeeper::enter_room(const RoomInfo& room) {
+  std::lock_guard lock(mu_);
+  return enter_locked(room);
+}
+
+bool PositionKeeper::enter_locked(const RoomInfo& room) {
+  RoomPosition* at = find_room(position_, room.name);
+  if (at != nullptr && at->epoch == room.epoch) return false;
+  if (at == nullptr) {
+    position_.rooms.push_back(RoomPosition{room.name, room.epoch, room.last_id});
+  } else {
+    *at = RoomPosition{room.name, room.epoch, room.last_id};
+  }
+  dirty_ = true;
+  return true;
+}
+
 void PositionKeeper::keep_rooms(const std::vector<RoomInfo>& rooms) {
   std::lock_guard lock(mu_);
   const auto before = position_.rooms.size();
@@ -221,6 +238,7 @@ void PositionKeeper::keep_rooms(const std::vector<RoomInfo>& rooms) {
     return std::none_of(rooms.begin(), rooms.end(), [&](auto& in) { return in.name == r.room; });
   });
   dirty_ = dirty_ || position_.rooms.size() != before;
+  for (const auto& room : rooms) enter_locked(room);
 }
 
 }  // namespace chatcore::client

@@ -81,6 +81,25 @@ TEST_CASE("a gap puts a position that is ahead of the server back before its fir
   CHECK(last_of(keeper.position(), "general") == 2);
 }
 
+TEST_CASE("a room joined, or named by a Welcome, starts at its newest message") {
+  PositionKeeper keeper;
+  CHECK(keeper.enter_room(RoomInfo{.name = "quiet", .epoch = 3, .last_id = 0}));
+  CHECK(keeper.enter_room(RoomInfo{.name = "busy", .epoch = 4, .last_id = 50}));
+  CHECK(last_of(keeper.position(), "busy") == 50);
+  // The join's history (up to 50) moves nothing; a live message does.
+  CHECK_FALSE(keeper.note(room_msg("busy", 4, 48)));
+  CHECK(keeper.note(room_msg("busy", 4, 51)));
+  // Known rooms keep their position; a Welcome adds the one it names that was missing and
+  // drops the one it does not name.
+  CHECK_FALSE(keeper.enter_room(RoomInfo{.name = "busy", .epoch = 4, .last_id = 60}));
+  keeper.keep_rooms({RoomInfo{.name = "busy", .epoch = 4, .last_id = 60},
+                     RoomInfo{.name = "new", .epoch = 7, .last_id = 9}});
+  const auto p = keeper.position();
+  REQUIRE(p.rooms.size() == 2);
+  CHECK(last_of(p, "busy") == 51);
+  CHECK(last_of(p, "new") == 9);
+}
+
 TEST_CASE("the position file survives a new process, whatever the room names hold") {
   TempDir dir;
   const fs::path file = PositionKeeper::file_for(dir.path(), "127.0.0.1:5000", "Alice");
