@@ -24,6 +24,9 @@ namespace {
 // Chunks received but not yet on disk, or on disk but not yet hashed; past this, or past the
 // call's share of the transfer-memory budget, the call stops reading (backpressure).
 constexpr std::size_t kMaxQueuedChunks = 64;
+// How often an identity's resumable upload syncs what it has and records it in the store, so
+// that even a crash of the server leaves it resumable from there: one flush a second at most.
+constexpr auto kCheckpointEvery = std::chrono::seconds(1);
 
 using Batch = std::shared_ptr<const std::vector<std::string>>;
 
@@ -252,13 +255,26 @@ class UploadCall final : public CallBase {
     unhashed_chunks_ += batch->size();
     hash_next();
     writing_batch_ = true;
-    on_disk([file = file_, batch] {
+    checkpoint_ = checkpoint_due() ? std::make_shared<std::uint64_t>(0) : nullptr;
+    on_disk([file = file_, batch, synced = checkpoint_] {
       for (const auto& chunk : *batch) {
         Status status = file->write_unhashed(chunk);
         if (!status.ok()) return status;
       }
+      if (synced) {
+        if (auto status = file->sync(); !status.ok()) return status;
+        *synced = file->written();
+      }
       return Status{};
     });
+  }
+
+  bool checkpoint_due() {
+    if (!claimed_ || identity_ == 0) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_checkpoint_ < kCheckpointEvery) return false;
+    last_checkpoint_ = now;
+    return true;
   }
 
   // An upload with an upload_key may be continued later: it is written under a name in
@@ -271,6 +287,7 @@ class UploadCall final : public CallBase {
     }
     expire_resumable(ctx_);
     owner_ = resumable_owner(ctx_, session_);
+    identity_ = ctx_.hub.identity(session_);
     ResumableUpload* held = ctx_.resumable.find(key_, owner_);
     if (held != nullptr && held->running) {
       return {Code::failed_precondition,
@@ -310,7 +327,7 @@ class UploadCall final : public CallBase {
     file_id_ = ctx_.hub.new_file_id();
     ctx_.resumable.put({.key = key_,
                         .owner = owner_,
-                        .identity = ctx_.hub.identity(session_),
+                        .identity = identity_,
                         .file_id = file_id_,
                         .name = meta.name(),
                         .size = meta.size(),
@@ -396,6 +413,9 @@ class UploadCall final : public CallBase {
           return;
         }
         if (!std::exchange(opened_, true)) hash_next();
+        if (auto synced = std::exchange(checkpoint_, nullptr); synced && *synced > 0) {
+          checkpoint_resumable(ctx_, key_, owner_, *synced);
+        }
         write_queued();
         maybe_read();
         maybe_store();
@@ -624,7 +644,11 @@ class UploadCall final : public CallBase {
   // Resumable uploads (an upload_key): this call holds the key's entry in ctx_.resumable.
   std::string key_;
   std::string owner_;
+  model::IdentityId identity_ = 0;
   bool claimed_ = false;
+  // The first batch written is checkpointed at once, then one a kCheckpointEvery.
+  std::chrono::steady_clock::time_point last_checkpoint_{};
+  std::shared_ptr<std::uint64_t> checkpoint_;  // bytes synced by the write in flight
   bool cut_off_ = false;  // the stream ended short: the client stopped or went away
   std::shared_ptr<std::uint64_t> kept_;  // bytes left on disk for a resume, once cut off
   bool opened_ = false;  // the open task is done (a resume's first part hashed)

@@ -82,6 +82,14 @@ void cut_off(ChatdProcess& chatd, const fs::path& storage, Client& alice, Client
   REQUIRE(alice.send_direct("bob", "cut").ok());
 }
 
+// Bytes of the upload under `key` that the store has recorded, or -1 if it has none.
+std::int64_t stored_received(const fs::path& storage, const std::string& key) {
+  SQLite::Database db((storage / "db" / "chatcore.db").string(), SQLite::OPEN_READONLY);
+  SQLite::Statement q(db, "SELECT received FROM uploads WHERE key = ?");
+  q.bind(1, key);
+  return q.executeStep() ? q.getColumn(0).getInt64() : -1;
+}
+
 // chatd itself when it runs under a wrapper (strace): the wrapper's one child.
 pid_t wrapped_child(pid_t wrapper) {
   std::ifstream children("/proc/" + std::to_string(wrapper) + "/task/" +
@@ -146,6 +154,56 @@ TEST_CASE("upload resume: an identity's cut-off upload continues after kill -9 a
   // The finished file counts as its size, once: exactly 4 KiB are left.
   CHECK(bob->upload(make_file(local, "small.bin", 4 << 10), {.room = {}, .recipient = "alice"})
             .ok());
+  alice->close();
+  bob->close();
+}
+
+TEST_CASE("upload resume: an upload cut off by a kill -9 of chatd continues from what it synced") {
+  constexpr std::size_t kSize = 256 << 10;
+  test::TempDir storage;
+  test::TempDir home;
+  test::TempDir local;
+  const auto file = make_file(local, "crash.bin", kSize);
+  const std::string key = Client::new_upload_key();
+  {
+    auto chatd = std::make_unique<ChatdProcess>(storage.path(), 0);
+    auto alice = identity_client(*chatd, home, "alice");
+    auto bob = identity_client(*chatd, home, "bob");
+    RawUpload running(chatd->address());
+    v1::UploadRequest request;
+    auto* m = request.mutable_meta();
+    m->set_session(alice->welcome().session);
+    m->set_name(file.filename().string());
+    m->set_size(kSize);
+    m->set_recipient("bob");
+    m->set_sha256(sha256_of(file));
+    m->set_upload_key(key);
+    REQUIRE(running.write(request));
+    running.chunk(bytes_of(file).substr(0, kCut));
+    // The upload still runs: the server recorded its first chunk as synced.
+    REQUIRE(poll([&] { return stored_received(storage.path(), key) == kCut; },
+                 [&] { (void)bob->list_rooms(); }));
+    ::kill(chatd->pid(), SIGKILL);
+    chatd.reset();
+    (void)running.finish();
+  }
+  ChatdProcess chatd(storage.path(), 0);
+  auto alice = identity_client(chatd, home, "alice");
+  auto bob = identity_client(chatd, home, "bob");
+  const auto held = alice->upload_status(key);
+  REQUIRE_MESSAGE(held.ok(), held.status().to_string());
+  CHECK(held->done == kCut);
+  std::uint64_t first = 0;
+  const auto info = alice->upload_resumable(file, {.room = {}, .recipient = "bob"}, key,
+                                            [&](const Progress& p) {
+                                              if (first == 0) first = p.done;
+                                              return true;
+                                            });
+  REQUIRE_MESSAGE(info.ok(), info.status().to_string());
+  CHECK(first > kCut);
+  const auto copy = local.path() / "copy";
+  REQUIRE(bob->download(info->id, copy).ok());
+  CHECK(bytes_of(copy) == bytes_of(file));
   alice->close();
   bob->close();
 }
