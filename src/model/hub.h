@@ -107,6 +107,8 @@ class ChatHub {
   std::vector<std::string> rooms_of(SessionId id) const;  // sorted by name
   std::size_t session_count() const;
   std::size_t room_count() const;
+  std::size_t guest_count() const;  // sessions without an identity
+  std::size_t file_count() const;   // records in the file registry
 
   // Creates the room (its epoch comes from the store) and joins it; `done` runs once both are
   // committed. The Result form is for a hub without a store.

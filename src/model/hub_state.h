@@ -102,6 +102,7 @@ struct ChatHub::State {
   std::uint64_t next_epoch = 1;
   std::uint64_t next_direct = 1;
   std::unordered_map<SessionId, Session> sessions;
+  std::size_t guest_sessions = 0;  // of `sessions`, those without an identity
   std::unordered_map<std::string, SessionId> by_nick;   // folded nickname -> online session
   std::unordered_map<std::string, SessionId> by_token;
   std::unordered_map<IdentityId, Identity> identities;
