@@ -39,6 +39,11 @@ EventPtr make_event(EventBody body) {
                                              .body = std::move(body)});
 }
 
+EventPtr make_notice(NoticeBody notice) {
+  return std::make_shared<const Event>(Event{.seq = 0, .time_unix_ms = now_unix_ms(), .body = {},
+                                             .notice = std::move(notice)});
+}
+
 Status unknown_session() { return {Code::failed_precondition, "unknown session"}; }
 
 Session* ChatHub::State::session(SessionId id) {
@@ -217,6 +222,7 @@ void ChatHub::disconnect(SessionId id, std::string_view reason) {
   if (auto* identity = state_->identity_of(*s)) {
     state_->go_offline(*s, "offline");
     identity->session = 0;
+    identity->last_seen_ms = now_unix_ms();
     state_->save_identity(*identity);
   } else {
     // Copied: leave() edits the set it would iterate.

@@ -43,7 +43,9 @@ using ChatAsyncService = v1::Chat::WithRawMethod_Connect<
                 v1::Chat::WithRawMethod_ChangeNick<v1::Chat::WithRawMethod_ListUsers<
                     v1::Chat::WithRawMethod_Upload<v1::Chat::WithRawMethod_Download<
                         v1::Chat::WithRawMethod_ListFiles<v1::Chat::WithRawMethod_History<
-                            v1::Chat::WithRawMethod_UploadStatus<v1::Chat::Service>>>>>>>>>>>>>>;
+                            v1::Chat::WithRawMethod_UploadStatus<v1::Chat::WithRawMethod_SetTopic<
+                                v1::Chat::WithRawMethod_SetAway<v1::Chat::WithRawMethod_Whois<
+                                    v1::Chat::Service>>>>>>>>>>>>>>>>>;
 
 struct ServiceContext {
   explicit ServiceContext(Config c);
