@@ -151,6 +151,10 @@ struct ChatHub::State {
   // session) and echoes it to the sender, whichever of them is still online.
   void deliver_direct(SessionId from, IdentityId to_identity, SessionId to_session,
                       DirectMessage dm);
+  // Registers a published file (its rights, the guests' in their sessions) and sends the
+  // FileNotice to the sessions of `audience` still online.
+  void add_file(const FileInfo& info, const std::vector<SessionId>& audience,
+                std::set<IdentityId> rights, bool is_stored);
   // Delivers one shared event to each listed session that is still known.
   template <class Ids>
   void deliver(const Ids& ids, const EventPtr& event) {

@@ -58,8 +58,9 @@ std::string Metrics::render() const {
   single(out, "chatcore_transfer_buffered_bytes",
          "File bytes transfers hold in memory now (read ahead, or received and not yet stored).",
          "gauge", transfer_buffered_bytes);
-  single(out, "chatcore_stored_bytes", "Bytes of completed files in the storage dir.", "gauge",
-         stored_bytes);
+  single(out, "chatcore_stored_bytes",
+         "Bytes of stored files and of kept interrupted uploads (what the storage quota counts).",
+         "gauge", stored_bytes);
   single(out, "chatcore_guest_sessions", "Sessions logged in now without an identity.",
          "gauge", guest_sessions);
   single(out, "chatcore_stored_files", "Files in the registry now.", "gauge", stored_files);
