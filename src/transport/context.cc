@@ -10,6 +10,11 @@ namespace chatcore::transport {
 namespace {
 Config resolved(Config c) {
   c.storage_dir = files_dir(c);
+  // Welcome tells clients the flood limit, so that they can pace a paste below it.
+  c.limits.message_rate = c.message_rate.per_second;
+  c.limits.message_burst =
+      c.message_rate.per_second > 0 ? static_cast<std::uint32_t>(std::max(c.message_rate.burst, 1.0))
+                                    : 0;
   return c;
 }
 

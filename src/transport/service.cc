@@ -69,6 +69,8 @@ void publish_metrics(ServiceContext& ctx) {
       static_cast<std::int64_t>(ctx.calls.active("Upload") + ctx.calls.active("Download")));
   m.transfer_buffered_bytes.set(static_cast<std::int64_t>(ctx.transfer_memory.held()));
   m.stored_bytes.set(static_cast<std::int64_t>(ctx.storage.stored()));
+  m.stored_files.set(static_cast<std::int64_t>(ctx.hub.file_count()));
+  m.guest_sessions.set(static_cast<std::int64_t>(ctx.hub.guest_count()));
 }
 
 }  // namespace transport
@@ -152,6 +154,14 @@ void ChatService::run() {
       if (++handled < kTurn) continue;
     }
     ctx.flush.run();
+    if (!ctx.sent_this_turn.empty()) {
+      const auto flushed = std::chrono::steady_clock::now();
+      for (const auto& arrived : ctx.sent_this_turn) {
+        ctx.metrics.send_to_write.observe_ns(static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(flushed - arrived).count()));
+      }
+      ctx.sent_this_turn.clear();
+    }
     // A turn: from its first event to the end of its flush (an idle wait is not counted).
     if (handled > 0) {
       ctx.metrics.loop_turn.observe_ns(static_cast<std::uint64_t>(
