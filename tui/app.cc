@@ -100,12 +100,15 @@ void App::act(const KeyEffect& effect) {
 }
 
 Layout App::layout() const {
-  return compute_layout(term_.rows(), term_.cols(), static_cast<int>(state_.transfers.size()));
+  return chat_layout(state_, term_.rows(), term_.cols());
 }
 
 void App::tick() {
   ++ticks_;
-  if (mode_ == Mode::chat && state_.connection == Connection::connected && ticks_ % 5 == 0) refresh_rooms(false);
+  if (mode_ == Mode::chat && state_.connection == Connection::connected && ticks_ % 5 == 0) {
+    refresh_rooms(false);
+    refresh_nicks();
+  }
   if (!state_.transfers.empty()) request_redraw();  // rate and ETA move on
   tick_timer_.expires_after(std::chrono::seconds(1));
   tick_timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -133,6 +136,10 @@ void App::draw() {
   const Layout layout = this->layout();
   state_.set_message_width(layout.messages.cols);
   state_.clamp_scroll(max_scroll(state_, layout));
+  if (state_.current().id != shown_) {
+    shown_ = state_.current().id;
+    refresh_nicks();
+  }
   term_.draw(render_chat(state_, input_, prompt_ ? &*prompt_ : nullptr, rows, cols));
 }
 

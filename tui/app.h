@@ -86,6 +86,13 @@ class App {
   void change_nick(const Command& cmd);
   void list_users(const Command& cmd);  // users or who
   void send_dm(const Command& cmd);
+  // buffer_commands.cc
+  void query(const Command& cmd);
+  void show_buffer(const Command& cmd);
+  void close_buffer(const Command& cmd);
+  void send_dm_text(const std::string& to, const std::string& text);
+  // The nick list of the room on screen, fetched when it comes on screen and every few seconds.
+  void refresh_nicks();
   void toggle_time(const Command& cmd);
   void show_help(const Command& cmd);
   void quit_command(const Command& cmd);
@@ -120,6 +127,7 @@ class App {
   int ticks_ = 0;
 
   ChatState state_;
+  BufferId shown_;  // the buffer of the last frame, so a switch fetches its nick list
   LineEditor input_;
   Completer completer_;  // the Tab cycle on input_
   std::optional<PathPrompt> prompt_;

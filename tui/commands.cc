@@ -26,6 +26,9 @@ App::CommandHandler App::handler(CommandKind kind) {
     case K::users: return &App::list_users;
     case K::who: return &App::list_users;
     case K::dm: return &App::send_dm;
+    case K::query: return &App::query;
+    case K::buffer: return &App::show_buffer;
+    case K::close: return &App::close_buffer;
     case K::upload: return &App::send_file;
     case K::sendfile: return &App::send_file;
     case K::files: return &App::list_files;
@@ -42,6 +45,10 @@ void App::run(const Command& cmd) { (this->*handler(cmd.kind))(cmd); }
 void App::say(const Command& cmd) {
   const std::string room = state_.room();
   const std::string& text = cmd.args[0];
+  if (state_.current().id.kind == BufferKind::dm) {
+    send_dm_text(state_.current().id.name, text);
+    return;
+  }
   if (room.empty()) {
     state_.add_error("you are in the lobby: /join NAME or /create NAME first (/rooms lists them)");
     return;
@@ -143,9 +150,9 @@ void App::list_users(const Command& cmd) {
        });
 }
 
-void App::send_dm(const Command& cmd) {
-  const std::string to = cmd.args[0];
-  const std::string text = cmd.args[1];
+void App::send_dm(const Command& cmd) { send_dm_text(cmd.args[0], cmd.args[1]); }
+
+void App::send_dm_text(const std::string& to, const std::string& text) {
   const std::uint64_t id = ++next_client_msg_id_;
   call([to, text, id](chatcore::Client& c) { return c.send_direct(to, text, id); },
        [this, to, text, id](const chatcore::Result<std::uint64_t>& r) {

@@ -41,6 +41,15 @@ wait_for() {
   done
   fail "$who never saw: $text"
 }
+# As wait_for, for an extended regular expression.
+wait_re() {
+  local who=$1 re=$2 deadline=$((SECONDS + 15))
+  while [ $SECONDS -lt $deadline ]; do
+    tm capture-pane -p -t "$who" 2>/dev/null | grep -qE -- "$re" && return 0
+    sleep 0.1
+  done
+  fail "$who never saw a line matching: $re"
+}
 # The screen must not show `text` now.
 never() {
   tm capture-pane -p -t "$1" | grep -qF -- "$2" && fail "$1 should not see: $2"
@@ -101,18 +110,60 @@ type_line alice "hello from alice 안녕 😀"
 wait_for bob "[alice]: hello from alice 안녕 😀"
 type_line bob "hi alice, nice to see you"
 wait_for alice "[bob]: hi alice, nice to see you"
-wait_for alice ">#general        2"
+wait_for alice ">2 #general"
 # bob's line mentions alice: highlighted (yellow) on her screen; alice's line to bob is not.
 tm capture-pane -e -p -t alice | grep -F "nice to see you" | grep -qF $'\e[33m' ||
   fail "the mention of alice is not highlighted"
 tm capture-pane -e -p -t bob | grep -F "hello from alice" | grep -qF $'\e[33m' &&
   fail "a line without bob's name is highlighted on his screen"
+# The nick list of #general, right of the messages.
+wait_for alice "│ Nicks (2)"
+wait_re alice '│ bob$' 
 
-# A DM: shown to both in the message pane, counted in alice's DM sidebar.
+# Buffers: a DM opens one for its partner, counted and marked in the hotlist, not shown in
+# the room; bob, who sent it with /dm, sees it where he is too.
 type_line bob "/dm alice a secret for alice"
 wait_for bob "[DM to alice]: a secret for alice"
+wait_re alice '^ 3 @bob +\+1!│' 
+never alice "[DM from bob]"
+# A second room, joined: the buffers are renumbered by name (rooms, then DMs).
+type_line alice "/join random"
+wait_for alice "| connected | #random"
+wait_for alice " 4 @bob"
+wait_for carol "* alice joined"
+type_line bob "ping one"
+type_line bob "ping two"
+wait_re alice '^ 2 #general +\+2│' 
+# Alt-number switches; viewing a buffer clears its count.
+tm send-keys -t alice M-2
+wait_for alice "| connected | #general"
+wait_for alice "[bob]: ping two"
+never alice "+2│"
+tm send-keys -t alice M-4
+wait_for alice "chatcore | DM with bob"
 wait_for alice "[DM from bob]: a secret for alice"
-tm capture-pane -p -t alice | grep -qE '│ bob +\+1 *$' || fail "alice's DM sidebar should show bob +1"
+never alice "+1!"
+# Plain text in a DM buffer is a DM; bob's hotlist marks it, and /query shows it to him.
+type_line alice "thanks bob"
+wait_re bob '^ 3 @alice +\+1!│'
+never bob "[DM from alice]"
+type_line bob "/query alice"
+wait_for bob "chatcore | DM with alice"
+wait_for bob "[DM from alice]: thanks bob"
+type_line bob "/buffer #general"
+wait_for bob "| connected | #general"
+# /close asks before leaving a room.
+tm send-keys -t alice M-3
+wait_for alice "chatcore | #random (2 members)"
+type_line alice "/close"
+wait_for alice "leave #random? y/n"
+tm send-keys -t alice -l "n"
+wait_for alice "still in #random"
+type_line alice "/close"
+wait_for alice "leave #random? y/n"
+tm send-keys -t alice -l "y"
+wait_for alice "you left #random; now in #general"
+wait_for carol "* alice left"
 
 # An upload through the path prompt: Tab completes the file name.
 head -c 300000 /dev/urandom >"$tmp/alice/notes.bin"
@@ -204,7 +255,7 @@ for who in alice bob; do
   wait_for $who "$who @ $addr (chatd) | connected | #general"
 done
 wait_for alice "[#general] draft kept 초안"
-wait_for alice ">#general"
+wait_for alice ">2 #general"
 type_line bob "after the restart"
 wait_for alice "[bob]: after the restart"
 tm send-keys -t alice Enter

@@ -98,44 +98,60 @@ TEST_CASE("a mention is highlighted and rings the bell; replayed mentions do not
   CHECK_FALSE(mentions("alicex", "alice"));
 }
 
-TEST_CASE("DMs show in the room on screen and fill the sidebar, newest first") {
+TEST_CASE("a DM goes to its partner's buffer, counted and marked until that buffer is viewed") {
   ChatState s = in_room("general");
   CHECK(s.apply(dm(1, "bob", "alice", "psst")).bell);
-  CHECK(last(s) == "[DM from bob]: psst");
+  CHECK(last(s) == "-- you are in #general (2 members)");  // not in the room on screen
   s.apply(dm(2, "carol", "alice", "hi"));
   s.apply(dm(3, "bob", "alice", "again"));
   REQUIRE(s.dms().size() == 2);
   CHECK(s.dms()[0].partner == "bob");
   CHECK(s.dms()[0].unread == 2);
   CHECK(s.dms()[1].partner == "carol");
+  const Buffer* bob = s.buffers().find(BufferId::dm("bob"));
+  const Buffer* carol = s.buffers().find(BufferId::dm("carol"));
+  REQUIRE(bob != nullptr);
+  REQUIRE(carol != nullptr);
+  CHECK(bob->highlight);
+  CHECK(format_line(bob->lines.back(), false) == "[DM from bob]: again");
   s.add_own_dm("carol", "yo", 5);
-  CHECK(last(s) == "[DM to carol]: yo");
+  CHECK(last(s) == "[DM to carol]: yo");  // shown where it was sent from, too
+  CHECK(carol->lines.size() == 2);
   CHECK(s.dms()[0].partner == "carol");
-  CHECK(s.dms()[0].unread == 0);
-  const auto n = s.lines().size();
+  CHECK(s.dms()[0].unread == 1);  // replying is not reading
   s.apply(dm(4, "alice", "carol", "yo", 5));  // echo of our own DM
-  CHECK(s.lines().size() == n);
+  CHECK(carol->lines.size() == 2);
   s.apply(dm(6, "alice", "bob", "quick", 9));  // the echo can come before the send returns
-  const auto m = s.lines().size();
+  const auto n = s.lines().size();
   s.add_own_dm("bob", "quick", 9);
-  CHECK(s.lines().size() == m);
+  CHECK(s.lines().size() == n + 1);  // still shown where it was sent from
+  CHECK(last(s) == "[DM to bob]: quick");
+  CHECK(bob->lines.size() == 3);
   CHECK(s.dms()[0].partner == "bob");
+  CHECK(s.focus(BufferId::dm("bob")));
+  CHECK(last(s) == "[DM to bob]: quick");
+  CHECK(s.dms()[0].unread == 0);
+  CHECK_FALSE(bob->highlight);
   s.entered_room({"other", 1});
   s.apply(dm(5, "bob", "alice", "where are you"));
-  CHECK(last(s) == "[DM from bob]: where are you");
+  CHECK(format_line(bob->lines.back(), false) == "[DM from bob]: where are you");
+  CHECK(s.room() == "other");
 }
 
 TEST_CASE("messages for another room count as unread there") {
-  ChatState s = in_room("general");
+  ChatState s = in_room("random");
+  s.entered_room({"general", 2});
   s.set_rooms({{"general", 2}, {"random", 4}});
   s.apply(room_msg(1, "random", "bob", "elsewhere"));
   REQUIRE(s.rooms().size() == 3);
   CHECK(s.rooms()[0].name.empty());  // the lobby first
   CHECK(s.rooms()[2].name == "random");
   CHECK(s.rooms()[2].unread == 1);
+  CHECK(s.rooms()[2].members == 4);
   CHECK(last(s) != "[bob]: elsewhere");
   s.entered_room({"random", 4});
   CHECK(s.rooms()[2].unread == 0);
+  CHECK(format_line(s.lines()[s.lines().size() - 2], false) == "[bob]: elsewhere");
 }
 
 TEST_CASE("nick changes rename the user and DM partners") {
@@ -155,11 +171,16 @@ TEST_CASE("file notices name the file, its size, sender and the id for /download
   auto direct = file("f-9", "a.txt", 3, "bob", "");
   direct.recipient = "alice";
   CHECK(s.apply(ev(chatcore::FileNotice{direct})).bell);
-  CHECK(last(s) == "* FILE a.txt (3 B) from bob (to you) -- /download f-9");
+  // files between two people go to their DM buffer, marked there
+  const Buffer* bob = s.buffers().find(BufferId::dm("bob"));
+  REQUIRE(bob != nullptr);
+  CHECK(bob->highlight);
+  CHECK(format_line(bob->lines.back(), false) == "* FILE a.txt (3 B) from bob (to you) -- /download f-9");
   auto mine = file("f-10", "b.txt", 3, "alice", "");
   mine.recipient = "bob";
   CHECK_FALSE(s.apply(ev(chatcore::FileNotice{mine})).bell);
-  CHECK(last(s) == "* FILE b.txt (3 B) from alice (to bob) -- /download f-10");
+  CHECK(format_line(bob->lines.back(), false) == "* FILE b.txt (3 B) from alice (to bob) -- /download f-10");
+  CHECK(bob->unread == 1);
 }
 
 TEST_CASE("/download resolves an id, a number from /files, or a unique name") {

@@ -22,6 +22,10 @@ constexpr std::array kSpecs = {
     CommandSpec{"dm", CommandKind::dm, 2, -1, "/dm NICK TEXT", "direct message (also /msg, /w)"},
     CommandSpec{"msg", CommandKind::dm, 2, -1, "/msg NICK TEXT", ""},
     CommandSpec{"w", CommandKind::dm, 2, -1, "/w NICK TEXT", ""},
+    CommandSpec{"query", CommandKind::query, 1, 1, "/query NICK", "open a DM buffer with NICK and show it"},
+    CommandSpec{"buffer", CommandKind::buffer, 1, 1, "/buffer N|NAME", "show buffer N, #room or @nick (also /win)"},
+    CommandSpec{"win", CommandKind::buffer, 1, 1, "/win N|NAME", ""},
+    CommandSpec{"close", CommandKind::close, 0, 0, "/close", "leave the room shown (asks first), or close a DM"},
     CommandSpec{"upload", CommandKind::upload, 0, 1, "/upload [PATH]",
                 "send a file to this room (no PATH: path prompt)"},
     CommandSpec{"sendfile", CommandKind::sendfile, 1, 2, "/sendfile NICK [PATH]",
@@ -107,7 +111,8 @@ const std::vector<std::string>& help_lines() {
     for (const CommandSpec& spec : kSpecs) {
       if (!spec.help.empty()) out.push_back(help_line(spec.usage, spec.help));
     }
-    out.emplace_back("Keys: Ctrl-N/Ctrl-P or Alt-Right/Left next/previous room, PgUp/PgDn scroll,");
+    out.emplace_back("Keys: Alt-1..Alt-9, Alt-0 buffer 1..10, Ctrl-N/Ctrl-P or Alt-Right/Left next/previous,");
+    out.emplace_back("      Alt-A next with activity, Alt-N nick list on/off, PgUp/PgDn scroll,");
     out.emplace_back("      End back to live, Up/Down history, Tab/Shift-Tab complete, Ctrl-L redraw;");
     out.emplace_back("      Home/End (Ctrl-A/E), Ctrl-Left/Right or Alt-B/F by word, Ctrl-D/Delete,");
     out.emplace_back("      Ctrl-U line, Ctrl-W/Alt-Backspace word, Ctrl-K to end; Ctrl-Y yanks it back");

@@ -12,8 +12,8 @@
 namespace chat {
 
 enum class CommandKind {
-  say, rooms, create, join, leave, nick, users, who, dm, upload, sendfile, files, download,
-  time, help, quit,
+  say, rooms, create, join, leave, nick, users, who, dm, query, buffer, close, upload, sendfile,
+  files, download, time, help, quit,
 };
 inline constexpr std::size_t kCommandKinds = static_cast<std::size_t>(CommandKind::quit) + 1;
 
