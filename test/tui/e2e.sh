@@ -261,6 +261,34 @@ wait_for alice "[bob]: after the restart"
 tm send-keys -t alice Enter
 wait_for bob "[alice]: draft kept 초안"
 never alice "[chat exited"
+# A 2 000-character message of wide characters, ZWJ families and flags, then 26 pages up:
+# what curses believes is on the screen must be what the terminal shows, so a full repaint
+# (Ctrl-L) changes nothing. (Before, clusters measured differently by the two shifted rows on
+# the terminal and left stale fragments until Ctrl-L.)
+words=("lorem" "안녕하세요" "😀" "👨‍👩‍👧" "🇰🇷" "❤️" "$(printf 'x%.0s' {1..70})" "dolor")
+long=""
+for i in $(seq 0 159); do long+="${words[i % 8]} "; done
+type_line bob "${long}end-of-long"
+wait_for alice "end-of-long"
+for i in $(seq 1 26); do tm send-keys -t alice PPage; done
+# keys are handled in order: once the "." typed after them shows, so does their frame
+tm send-keys -t alice -l "."
+wait_for alice "[#general] ."
+wait_for alice "-- scrolled up; End returns to live --"
+tm capture-pane -p -t alice >"$tmp/scrolled.txt"
+tm send-keys -t alice C-l
+tm send-keys -t alice -l ","
+wait_for alice "[#general] .,"
+tm capture-pane -p -t alice | sed 's/^\[#general\] \.,$/[#general] ./' >"$tmp/repainted.txt"
+cmp -s "$tmp/scrolled.txt" "$tmp/repainted.txt" || {
+  diff "$tmp/scrolled.txt" "$tmp/repainted.txt"
+  fail "the screen after scrolling differs from a full repaint"
+}
+grep -qF "🇰🇷" "$tmp/scrolled.txt" || fail "no flag on the scrolled screen"
+never alice "end-of-long"
+tm send-keys -t alice C-u End
+wait_for alice "end-of-long"
+
 # Tab completes a nickname at the start of a line (as a reply) and a command.
 tm send-keys -t bob -l "al"
 tm send-keys -t bob Tab
