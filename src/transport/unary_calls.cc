@@ -102,6 +102,7 @@ Status copy_room(const Result<RoomInfo>& r, T& response) {
   response.set_members(r->members);
   response.set_online(r->online);
   response.set_epoch(r->epoch);
+  response.set_last_id(r->last_id);
   return {};
 }
 
