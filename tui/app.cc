@@ -19,6 +19,7 @@ App::App(asio::io_context& io, Terminal& terminal, AppOptions options)
   signals_.add(SIGINT);
   signals_.add(SIGTERM);
   signals_.add(SIGHUP);
+  state_.show_time = true;  // HH:MM by default, as IRC clients do; /set timestamps off
 }
 
 App::~App() { shutdown(); }

@@ -94,6 +94,8 @@ class App {
   // The nick list of the room on screen, fetched when it comes on screen and every few seconds.
   void refresh_nicks();
   void toggle_time(const Command& cmd);
+  void set_option(const Command& cmd);
+  void clear_buffer(const Command& cmd);
   void show_help(const Command& cmd);
   void quit_command(const Command& cmd);
   // file_commands.cc

@@ -34,6 +34,8 @@ App::CommandHandler App::handler(CommandKind kind) {
     case K::files: return &App::list_files;
     case K::download: return &App::download;
     case K::time: return &App::toggle_time;
+    case K::set: return &App::set_option;
+    case K::clear: return &App::clear_buffer;
     case K::help: return &App::show_help;
     case K::quit: return &App::quit_command;
   }
@@ -165,6 +167,13 @@ void App::toggle_time(const Command&) {
   state_.show_time = !state_.show_time;
   state_.add_system(state_.show_time ? "timestamps on" : "timestamps off");
 }
+
+void App::set_option(const Command& cmd) {
+  const std::string error = state_.set_option(cmd.args[0], cmd.args[1]);
+  if (!error.empty()) state_.add_error(error);
+}
+
+void App::clear_buffer(const Command&) { state_.clear_buffer(); }
 
 void App::show_help(const Command&) {
   for (const std::string& line : help_lines()) state_.add_system(line);

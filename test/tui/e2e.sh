@@ -75,12 +75,13 @@ start_chatd() {
 start_chatd 127.0.0.1:0 1
 
 # Each chat runs under a shell that stays, like a login shell would, so what chat prints after
-# restoring the terminal stays on the screen, followed by its exit status. Each has a home of
+# restoring the terminal stays on the screen, followed by its exit status. 120 columns leave
+# room for the HH:MM stamps and the longer notes on one row. Each has a home of
 # its own, where it keeps its identity and resume position. alice and bob are guests (as
 # `--guest`): their rooms end with a session, so after the restart it is the client that
 # joins them again.
 start_chat() {
-  tm "$@" new-session -d -s "$who" -x 100 -y 30 -c "$tmp/$who" \
+  tm "$@" new-session -d -s "$who" -x 120 -y 30 -c "$tmp/$who" \
     "trap true INT; HOME='$tmp/$who' XDG_CONFIG_HOME= XDG_STATE_HOME= LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick $who ${extra:-}; echo \"[chat exited \$?]\"; sleep 600"
 }
 who=alice extra=--guest start_chat -f /dev/null

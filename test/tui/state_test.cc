@@ -1,5 +1,6 @@
 // The state model: events, own lines and their echoes, rooms, DMs, files, scrollback.
 #include "events.h"
+#include "command.h"
 #include "state.h"
 
 #include <doctest/doctest.h>
@@ -216,4 +217,32 @@ TEST_CASE("a shutdown notice is shown and reported") {
   ChatState s = in_room("general");
   CHECK(s.apply(ev(chatcore::ShutdownNotice{"maintenance"})).shutdown);
   CHECK(last(s) == "!! the server is shutting down: maintenance");
+}
+
+TEST_CASE("/clear empties the buffer on screen only, and a replay of what it held stays out") {
+  ChatState s = in_room("general");
+  s.entered_room({"random", 2});
+  s.apply(room_msg(1, "general", "bob", "in general"));
+  s.focus("general");
+  s.apply(room_msg(2, "general", "bob", "seen"));
+  s.clear_buffer();
+  CHECK(s.lines().empty());
+  s.apply(room_msg(2, "general", "bob", "seen", true));  // replayed after a rejoin
+  CHECK(s.lines().empty());
+  s.focus("random");
+  CHECK_FALSE(s.lines().empty());
+}
+
+TEST_CASE("/set timestamps and nicklist on or off; anything else is refused with the names it knows") {
+  ChatState s = in_room("general");
+  CHECK(s.set_option("timestamps", "on").empty());
+  CHECK(s.show_time);
+  CHECK(last(s) == "-- timestamps on");
+  CHECK(s.set_option("nicklist", "off").empty());
+  CHECK_FALSE(s.show_nicks);
+  CHECK(s.set_option("timestamps", "maybe") == "/set timestamps: on or off");
+  CHECK(s.set_option("colour", "on") == "/set: no option colour (timestamps, nicklist)");
+  CHECK(s.show_time);
+  CHECK(std::get<Command>(parse_command("/set timestamps off")).args == std::vector<std::string>{"timestamps", "off"});
+  CHECK(std::get<CommandError>(parse_command("/set timestamps")).message == "usage: /set timestamps|nicklist on|off");
 }

@@ -34,6 +34,8 @@ constexpr std::array kSpecs = {
     CommandSpec{"download", CommandKind::download, 1, 2, "/download FILE [DEST] [--force]",
                 "FILE = id, number from /files or name"},
     CommandSpec{"time", CommandKind::time, 0, 0, "/time", "show or hide HH:MM timestamps"},
+    CommandSpec{"set", CommandKind::set, 2, 2, "/set timestamps|nicklist on|off", "turn timestamps or the nick list on or off"},
+    CommandSpec{"clear", CommandKind::clear, 0, 0, "/clear", "empty the buffer on screen (here only)"},
     CommandSpec{"help", CommandKind::help, 0, 0, "/help", "this list"},
     CommandSpec{"quit", CommandKind::quit, 0, 0, "/quit", "leave (Ctrl-C too)"},
     CommandSpec{"exit", CommandKind::quit, 0, 0, "/quit", ""},

@@ -242,6 +242,24 @@ void ChatState::add_own_dm(const std::string& to, const std::string& text, std::
   add_once(buf);
 }
 
+void ChatState::clear_buffer() {
+  on_screen().lines.clear();
+  to_live();
+}
+
+std::string ChatState::set_option(const std::string& name, const std::string& value) {
+  if (value != "on" && value != "off") return "/set " + name + ": on or off";
+  if (name == "timestamps") {
+    show_time = value == "on";
+  } else if (name == "nicklist") {
+    show_nicks = value == "on";
+  } else {
+    return "/set: no option " + name + " (timestamps, nicklist)";
+  }
+  add_system(name + " " + value);
+  return {};
+}
+
 void ChatState::scroll_by(int display_lines) {
   Buffer& b = on_screen();
   b.scroll = std::max(0, b.scroll + display_lines);

@@ -104,6 +104,10 @@ class ChatState {
   int scroll() const { return current().scroll; }
   int unseen() const { return current().unseen; }  // lines that arrived while scrolled up
   void scroll_by(int display_lines);      // positive: up into history
+  // /clear: the buffer on screen forgets its lines (a replay of them stays out).
+  void clear_buffer();
+  // /set NAME on|off; an error message for a name or value it does not know.
+  std::string set_option(const std::string& name, const std::string& value);
   void to_live();
   void clamp_scroll(int max_scroll);
   void set_message_width(int cells) { message_width_ = cells; }
