@@ -110,7 +110,8 @@ void App::tick() {
     refresh_rooms(false);
     refresh_nicks();
   }
-  if (!state_.transfers.empty()) request_redraw();  // rate and ETA move on
+  // rate and ETA move on; so does the retry countdown
+  if (!state_.transfers.empty() || state_.connection == Connection::reconnecting) request_redraw();
   tick_timer_.expires_after(std::chrono::seconds(1));
   tick_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) tick();
@@ -134,6 +135,7 @@ void App::draw() {
     term_.draw(render_login(login_, login_field_, rows, cols));
     return;
   }
+  state_.clock = now_s();
   const Layout layout = this->layout();
   state_.set_message_width(layout.messages.cols);
   state_.clamp_scroll(max_scroll(state_, layout));

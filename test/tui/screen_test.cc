@@ -334,3 +334,21 @@ TEST_CASE("a frame re-wraps only the lines that changed") {
   render_chat(s, e, nullptr, 16, 100);  // a new width re-wraps every line once
   CHECK(wrap_count() > before_refusal + 200);
 }
+
+TEST_CASE("while reconnecting, one status-line item counts down to the next attempt") {
+  ChatState s = sample();
+  s.connection = Connection::reconnecting;
+  s.retry_at = 10.0;
+  s.clock = 6.2;
+  LineEditor e;
+  const auto lines_before = s.lines().size();
+  CHECK(rows_of(render_chat(s, e, nullptr, 16, 80))[14] ==
+        " alice @ 127.0.0.1:50051 (chatd) | reconnecting (retry in 4s) | #general");
+  s.clock = 9.5;
+  s.connection_note = "connection refused\x1b[2J";
+  CHECK(rows_of(render_chat(s, e, nullptr, 16, 120))[14] ==
+        " alice @ 127.0.0.1:50051 (chatd) | reconnecting (retry in 1s: connection refused^[[2J) | #general");
+  s.clock = 11;
+  CHECK(rows_of(render_chat(s, e, nullptr, 16, 120))[14].find("(retry in 0s") != std::string::npos);
+  CHECK(s.lines().size() == lines_before);  // no line per attempt
+}

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace chat {
 namespace {
@@ -16,8 +17,12 @@ std::string connection_text(const ChatState& s) {
   switch (s.connection) {
     case Connection::connecting: return "connecting";
     case Connection::connected: return s.caught_up ? "connected" : "connected, catching up";
-    case Connection::reconnecting: return "reconnecting" + (s.connection_note.empty() ? "" : " (" + s.connection_note + ")");
-    case Connection::closed: return "disconnected" + (s.connection_note.empty() ? "" : " (" + s.connection_note + ")");
+    case Connection::reconnecting: {
+      const auto seconds = static_cast<long>(std::ceil(std::max(0.0, s.retry_at - s.clock)));
+      return fmt::format("reconnecting (retry in {}s{})", seconds,
+                         s.connection_note.empty() ? "" : ": " + sanitize(s.connection_note));
+    }
+    case Connection::closed: return "disconnected" + (s.connection_note.empty() ? "" : " (" + sanitize(s.connection_note) + ")");
   }
   return {};
 }

@@ -54,7 +54,11 @@ class ChatState {
   std::string server_name;  // from Welcome
   chatcore::Limits limits;
   Connection connection = Connection::connecting;
-  std::string connection_note;  // "retrying in 2s", the shutdown reason, ...
+  std::string connection_note;  // why the last attempt failed, the shutdown reason, ...
+  // While reconnecting: when the next attempt starts, and now, in seconds of the app's clock,
+  // so the status line counts down without a line per attempt.
+  double retry_at = 0;
+  double clock = 0;
   bool caught_up = true;        // false from an identity's Welcome until CaughtUp
   bool show_time = false;
   bool show_nicks = true;     // the nick list, where the terminal is wide enough
