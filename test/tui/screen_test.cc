@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <stdlib.h>
 
@@ -351,4 +352,34 @@ TEST_CASE("while reconnecting, one status-line item counts down to the next atte
   s.clock = 11;
   CHECK(rows_of(render_chat(s, e, nullptr, 16, 120))[14].find("(retry in 0s") != std::string::npos);
   CHECK(s.lines().size() == lines_before);  // no line per attempt
+}
+
+TEST_CASE("nick colours: a stable hash of the name, on others' names only, past the timestamp") {
+  CHECK(nick_colour("bob") == nick_colour("bob"));
+  CHECK(nick_colour("alice") == 12);  // the same in every run and on every machine
+  std::set<int> used;
+  for (int i = 0; i < 40; ++i) {
+    const int c = nick_colour("user" + std::to_string(i));
+    CHECK(c >= 1);
+    CHECK(c <= kNickColours);
+    used.insert(c);
+  }
+  CHECK(used.size() >= 8);  // spread over the palette
+  ChatState s = sample();
+  s.show_time = true;
+  s.add_own_message("mine", 1);
+  LineEditor e;
+  const Frame f = render_chat(s, e, nullptr, 16, 80);
+  const auto rows = rows_of(f);
+  REQUIRE(rows[12].find("[bob]: hello alice") != std::string::npos);
+  const int at = 19 + 6 + 1;  // the pane, HH:MM, '['
+  CHECK(f.grid.at(12, 21).glyph == ":");  // HH:MM
+  CHECK(f.grid.at(12, at - 1).glyph == "[");
+  CHECK(f.grid.at(12, at).glyph == "b");
+  for (int c = at; c < at + 3; ++c) CHECK(f.grid.at(12, c).colour == nick_colour("bob"));
+  CHECK(f.grid.at(12, at - 1).colour == 0);
+  CHECK(f.grid.at(12, at + 3).colour == 0);
+  CHECK(rows[13].find("[alice]: mine") != std::string::npos);
+  for (int c = 19; c < 60; ++c) CHECK(f.grid.at(13, c).colour == 0);  // one's own: plain, bold
+  CHECK((f.grid.at(13, at).attr & attr_bold) != 0);
 }

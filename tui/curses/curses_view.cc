@@ -15,7 +15,7 @@
 namespace chat {
 namespace {
 
-attr_t to_curses(unsigned attr, short& pair) {
+attr_t to_curses(unsigned attr, int colour, short& pair) {
   attr_t a = A_NORMAL;
   pair = 0;
   if (attr & attr_bold) a |= A_BOLD;
@@ -28,6 +28,7 @@ attr_t to_curses(unsigned attr, short& pair) {
       pair = 1;
       a |= A_BOLD;
     }
+    if (colour > 0 && (attr & (attr_highlight | attr_error)) == 0) pair = static_cast<short>(kNickPairs + colour);
   } else if (attr & (attr_highlight | attr_error)) {
     a |= A_BOLD | A_UNDERLINE;
   }
@@ -62,7 +63,7 @@ void Terminal::draw(const Frame& frame) {
       if (cell.glyph.empty()) continue;  // right half of a wide character, drawn with it
       const bool wide = col + 1 < g.cols() && g.at(row, col + 1).glyph.empty();
       short pair = 0;
-      const attr_t a = to_curses(cell.attr, pair);
+      const attr_t a = to_curses(cell.attr, cell.colour, pair);
       const auto parts = terminal_cells(cell.glyph, wide ? 2 : 1);
       for (std::size_t i = 0; i < parts.size() && col + static_cast<int>(i) < COLS; ++i) {
         if (parts[i].empty()) continue;

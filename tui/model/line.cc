@@ -86,6 +86,18 @@ unsigned line_attr(const Line& line) {
   return attr_normal;
 }
 
+int nick_colour(std::string_view nick) {
+  std::uint32_t hash = 2166136261u;  // FNV-1a: the same on every machine and in every run
+  for (const char c : nick) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+  return static_cast<int>(hash % kNickColours) + 1;
+}
+
+std::pair<int, int> nick_span(const Line& line, bool show_time) {
+  if (line.kind != LineKind::message) return {0, 0};
+  const int prefix = (show_time ? 6 : 0) + (line.missed ? 9 : line.replay ? 10 : 0) + 1;  // + '['
+  return {prefix, text_width(sanitize(line.who))};
+}
+
 bool mentions(std::string_view text, std::string_view nick) {
   if (nick.empty() || text.size() < nick.size()) return false;
   const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };

@@ -73,6 +73,7 @@ std::string title_of(const ChatState& s) {
 struct Shown {
   std::string text;
   unsigned attr;
+  const Line* first = nullptr;  // set on the first row of a line
 };
 
 // The last `count` display lines of the buffer, skipping `skip` from the end.
@@ -81,7 +82,9 @@ std::vector<Shown> tail_lines(const ChatState& s, int width, int skip, int count
   const auto& lines = s.lines();
   for (auto it = lines.rbegin(); it != lines.rend() && static_cast<int>(out.size()) < skip + count; ++it) {
     const auto& wrapped = display_lines(*it, s.show_time, width);
-    for (auto w = wrapped.rbegin(); w != wrapped.rend(); ++w) out.push_back({*w, line_attr(*it)});
+    for (auto w = wrapped.rbegin(); w != wrapped.rend(); ++w) {
+      out.push_back({*w, line_attr(*it), w + 1 == wrapped.rend() ? &*it : nullptr});
+    }
   }
   const int from = std::min(skip, static_cast<int>(out.size()));
   std::vector<Shown> window(out.begin() + from, out.begin() + std::min<int>(from + count, out.size()));
@@ -103,6 +106,11 @@ void draw_messages(TextGrid& g, const Rect& r, const ChatState& s, const Layout&
   for (const Shown& line : shown) {
     g.put(row, r.col, line.text, line.attr, r.cols);
     if (line.attr & attr_highlight) g.paint(row, r.col, r.cols, attr_highlight);
+    // others' names in their colour; one's own stays plain (the line is bold)
+    if (line.first != nullptr && !line.first->own) {
+      const auto [at, cells] = nick_span(*line.first, s.show_time);
+      g.colour(row, r.col + at, std::min(cells, r.cols - at), nick_colour(line.first->who));
+    }
     ++row;
   }
 }
