@@ -51,7 +51,7 @@ void App::close_buffer(const Command&) {
 
 void App::refresh_nicks() {
   const std::string room = state_.room();
-  if (room.empty() || !state_.show_nicks) return;
+  if (room.empty() || !state_.show_nicks || state_.connection != Connection::connected) return;
   call([room](chatcore::Client& c) { return c.list_users(room); },
        [this, room](const chatcore::Result<std::vector<chatcore::UserInfo>>& r) {
          if (r.ok()) state_.set_nicks(room, r.value());

@@ -149,7 +149,7 @@ void App::rejoin_rooms(const std::vector<std::string>& rooms) {
             state_.add_error("could not rejoin #" + room + ": " + r.status().message);
             return;
           }
-          const std::string focused = state_.room();
+          const BufferId focused = state_.current().id;
           state_.entered_room(r.value());
           state_.focus(focused);  // rejoining does not move the focus
           state_.add_system("back in #" + room);
