@@ -11,14 +11,16 @@ std::vector<std::string> order(const BufferList& list) {
   for (const Buffer& b : list.all()) out.push_back((b.id.kind == BufferKind::dm ? "@" : "#") + b.id.name);
   return out;
 }
+BufferList opened(std::initializer_list<BufferId> ids) {
+  BufferList list;
+  for (const BufferId& id : ids) list.open(id);
+  return list;
+}
 }  // namespace
 
 TEST_CASE("the lobby first, rooms by name, then DMs in the order they opened") {
-  BufferList list;
-  list.open(BufferId::dm("zoe"));
-  list.open(BufferId::room("random"));
-  list.open(BufferId::dm("bob"));
-  list.open(BufferId::room("general"));
+  BufferList list = opened({BufferId::dm("zoe"), BufferId::room("random"), BufferId::dm("bob"),
+                            BufferId::room("general")});
   list.open(BufferId::room("random"));  // already open: stays where it is
   CHECK(order(list) == std::vector<std::string>{"#", "#general", "#random", "@zoe", "@bob"});
   CHECK(list.number_of(BufferId::dm("bob")) == 5);
@@ -26,10 +28,7 @@ TEST_CASE("the lobby first, rooms by name, then DMs in the order they opened") {
 }
 
 TEST_CASE("/buffer NAME: with or without # and @; a room wins over a DM of the same name") {
-  BufferList list;
-  list.open(BufferId::room("ops"));
-  list.open(BufferId::dm("ops"));
-  list.open(BufferId::dm("bob"));
+  const BufferList list = opened({BufferId::room("ops"), BufferId::dm("ops"), BufferId::dm("bob")});
   CHECK(list.find_by_name("ops") == BufferId::room("ops"));
   CHECK(list.find_by_name("#ops") == BufferId::room("ops"));
   CHECK(list.find_by_name("@ops") == BufferId::dm("ops"));
@@ -39,12 +38,9 @@ TEST_CASE("/buffer NAME: with or without # and @; a room wins over a DM of the s
   CHECK_FALSE(list.find_by_name("nobody"));
 }
 
-TEST_CASE("closing the buffer on screen shows the next of its kind, else the one before, else the lobby") {
-  BufferList list;
-  list.open(BufferId::room("a"));
-  list.open(BufferId::room("b"));
-  list.open(BufferId::dm("bob"));
-  list.open(BufferId::dm("carol"));
+TEST_CASE("closing the buffer on screen shows the next of its kind, else the one before") {
+  BufferList list =
+      opened({BufferId::room("a"), BufferId::room("b"), BufferId::dm("bob"), BufferId::dm("carol")});
   REQUIRE(list.focus(BufferId::dm("bob")));
   list.close(BufferId::dm("bob"));
   CHECK(list.focused().id == BufferId::dm("carol"));

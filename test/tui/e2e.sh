@@ -10,80 +10,15 @@ command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
 chat=$(realpath "$1")
 chatd=$(realpath "$2")
 
-tmp=$(mktemp -d)
-sock="chat-e2e-$$"
-chatd_pid=""
-cleanup() {
-  tmux -L "$sock" kill-server 2>/dev/null
-  [ -n "$chatd_pid" ] && kill "$chatd_pid" 2>/dev/null && wait "$chatd_pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-tm() { tmux -L "$sock" "$@"; }
-
-fail() {
-  echo "FAIL: $*"
-  for s in alice bob carol keys; do
-    echo "----- screen of $s -----"
-    tm capture-pane -p -t "$s" 2>/dev/null
-  done
-  echo "----- chatd log -----"
-  cat "$tmp/chatd.log"
-  exit 1
-}
-
-# Polls a screen until `text` appears (no other signal exists); gives up after 15 s.
-wait_for() {
-  local who=$1 text=$2 deadline=$((SECONDS + 15))
-  while [ $SECONDS -lt $deadline ]; do
-    tm capture-pane -p -t "$who" 2>/dev/null | grep -qF -- "$text" && return 0
-    sleep 0.1
-  done
-  fail "$who never saw: $text"
-}
-# As wait_for, for an extended regular expression.
-wait_re() {
-  local who=$1 re=$2 deadline=$((SECONDS + 15))
-  while [ $SECONDS -lt $deadline ]; do
-    tm capture-pane -p -t "$who" 2>/dev/null | grep -qE -- "$re" && return 0
-    sleep 0.1
-  done
-  fail "$who never saw a line matching: $re"
-}
-# The screen must not show `text` now.
-never() {
-  tm capture-pane -p -t "$1" | grep -qF -- "$2" && fail "$1 should not see: $2"
-  return 0
-}
-type_line() { tm send-keys -t "$1" -l -- "$2"; tm send-keys -t "$1" Enter; }
-
-# The server on a port the OS picks (its log says which), later again on the same one.
-mkdir -p "$tmp/files" "$tmp/alice" "$tmp/bob" "$tmp/carol"
-start_chatd() {
-  "$chatd" --listen "$1" --data-dir "$tmp/data" 2>>"$tmp/chatd.log" &
-  chatd_pid=$!
-  local deadline=$((SECONDS + 15)) runs
-  addr=""
-  while [ -z "$addr" ] && [ $SECONDS -lt $deadline ]; do
-    runs=$(grep -c 'listening on' "$tmp/chatd.log")
-    [ "$runs" -ge "$2" ] &&
-      addr=$(grep -o 'listening on [0-9.]*:[0-9]*' "$tmp/chatd.log" | tail -1 | sed 's/listening on //')
-    [ -z "$addr" ] && { kill -0 "$chatd_pid" 2>/dev/null || fail "chatd exited"; sleep 0.05; }
-  done
-  [ -n "$addr" ] || fail "chatd did not report its port"
-}
+. "$(dirname "$0")/lib.sh"
+sessions="keys"  # the key checks' session, dumped on failure too
+mkdir -p "$tmp/files"
 start_chatd 127.0.0.1:0 1
 
-# Each chat runs under a shell that stays, like a login shell would, so what chat prints after
-# restoring the terminal stays on the screen, followed by its exit status. 120 columns leave
-# room for the HH:MM stamps and the longer notes on one row. Each has a home of
-# its own, where it keeps its identity and resume position. alice and bob are guests (as
-# `--guest`): their rooms end with a session, so after the restart it is the client that
-# joins them again.
-start_chat() {
-  tm "$@" new-session -d -s "$who" -x 120 -y 30 -c "$tmp/$who" \
-    "trap true INT; HOME='$tmp/$who' XDG_CONFIG_HOME= XDG_STATE_HOME= LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick $who ${extra:-}; echo \"[chat exited \$?]\"; sleep 600"
-}
+# Three chats (start_chat in lib.sh), 120 columns wide to leave room for the HH:MM stamps and
+# the longer notes on one row. alice and bob are guests (as `--guest`): their rooms end with
+# a session, so after the restart it is the client that joins them again.
+cols=120
 who=alice extra=--guest start_chat -f /dev/null
 who=bob extra=--guest start_chat
 who=carol start_chat
