@@ -175,8 +175,14 @@ void App::set_option(const Command& cmd) {
 
 void App::clear_buffer(const Command&) { state_.clear_buffer(); }
 
-void App::show_help(const Command&) {
-  for (const std::string& line : help_lines()) state_.add_system(line);
+void App::show_help(const Command& cmd) {
+  if (cmd.args.empty()) {
+    for (const std::string& line : help_lines()) state_.add_system(line);
+    return;
+  }
+  const auto lines = help_for(cmd.args[0]);
+  if (lines.empty()) state_.add_error("/help: no command " + cmd.args[0] + " (/help lists them)");
+  for (const std::string& line : lines) state_.add_system(line);
 }
 
 void App::quit_command(const Command&) { quit(""); }

@@ -134,6 +134,19 @@ TEST_CASE("the command table drives parsing, usage errors and /help") {
   CHECK(help_lines()[1] == "/rooms                   list rooms with member counts");
 }
 
+TEST_CASE("/help COMMAND comes from the same table: its line and, for aliases, every name") {
+  CHECK(help_for("part") == std::vector<std::string>{"/leave [ROOM]            leave ROOM (default: the one shown)",
+                                                     "names: /leave /part"});
+  CHECK(help_for("/win") == std::vector<std::string>{
+                                "/buffer N|NAME           show buffer N, #room or @nick (also /win)",
+                                "names: /buffer /win"});
+  CHECK(help_for("query").size() == 1);  // no aliases: no names line
+  CHECK(help_for("nosuch").empty());
+  const auto parsed = parse_command("/help close");
+  REQUIRE(std::holds_alternative<Command>(parsed));
+  CHECK(std::get<Command>(parsed).args == std::vector<std::string>{"close"});
+}
+
 TEST_CASE("word motion stops at word starts and ends, across multi-byte words") {
   LineEditor e;
   type(e, "hi, 안녕 world!");

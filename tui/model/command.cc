@@ -36,7 +36,7 @@ constexpr std::array kSpecs = {
     CommandSpec{"time", CommandKind::time, 0, 0, "/time", "show or hide HH:MM timestamps"},
     CommandSpec{"set", CommandKind::set, 2, 2, "/set timestamps|nicklist on|off", "turn timestamps or the nick list on or off"},
     CommandSpec{"clear", CommandKind::clear, 0, 0, "/clear", "empty the buffer on screen (here only)"},
-    CommandSpec{"help", CommandKind::help, 0, 0, "/help", "this list"},
+    CommandSpec{"help", CommandKind::help, 0, 1, "/help [COMMAND]", "this list, or one command and its aliases"},
     CommandSpec{"quit", CommandKind::quit, 0, 0, "/quit", "leave (Ctrl-C too)"},
     CommandSpec{"exit", CommandKind::quit, 0, 0, "/quit", ""},
 };
@@ -106,6 +106,26 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
 }
 
 std::span<const CommandSpec> command_specs() { return kSpecs; }
+
+std::vector<std::string> help_for(std::string_view name) {
+  if (name.starts_with('/')) name.remove_prefix(1);
+  const CommandSpec* named = nullptr;
+  for (const CommandSpec& spec : kSpecs) {
+    if (spec.name == name) named = &spec;
+  }
+  if (named == nullptr) return {};
+  std::vector<std::string> out;
+  std::string names;
+  int count = 0;
+  for (const CommandSpec& spec : kSpecs) {
+    if (spec.kind != named->kind) continue;
+    if (!spec.help.empty() && out.empty()) out.push_back(help_line(spec.usage, spec.help));
+    names += (names.empty() ? "/" : " /") + std::string(spec.name);
+    ++count;
+  }
+  if (count > 1) out.push_back("names: " + names);
+  return out;
+}
 
 const std::vector<std::string>& help_lines() {
   static const std::vector<std::string> lines = [] {
