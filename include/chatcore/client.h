@@ -16,6 +16,10 @@
 
 namespace chatcore {
 
+// Called on the client's reader thread, in order with the events, for each notice
+// (TopicChanged, PresenceChanged, AwayNotice: the event's `notice`).
+using NoticeHandler = std::function<void(const Event&)>;
+
 struct ClientOptions {
   std::chrono::milliseconds connect_timeout{5000};
   std::string client_name = "chatcore-client";
@@ -43,6 +47,8 @@ struct ClientOptions {
   bool reconnect = false;
   std::chrono::milliseconds reconnect_min{500};
   std::chrono::milliseconds reconnect_max{10000};
+  // Notices about rooms and people; without one they are dropped.
+  NoticeHandler on_notice;
 };
 
 // $XDG_CONFIG_HOME/chatcore/identity, or ~/.config/chatcore/identity.
@@ -125,9 +131,19 @@ class Client {
   // `limit` 0: the server's page size.
   Result<HistoryPage> history(const std::string& room, std::uint64_t before_id = 0,
                               std::uint32_t limit = 0);
-  Result<std::uint64_t> send(const std::string& room, const std::string& text, std::uint64_t client_msg_id = 0);
+  // `kind` action is "/me": the text is what the sender does.
+  Result<std::uint64_t> send(const std::string& room, const std::string& text,
+                             std::uint64_t client_msg_id = 0,
+                             MessageKind kind = MessageKind::normal);
   Result<std::uint64_t> send_direct(const std::string& recipient, const std::string& text,
-                                    std::uint64_t client_msg_id = 0);
+                                    std::uint64_t client_msg_id = 0,
+                                    MessageKind kind = MessageKind::normal);
+  // Sets the topic of a room one is in (empty: clears it); the room as it is then.
+  Result<RoomInfo> set_topic(const std::string& room, const std::string& topic);
+  // Away with `message`, or back with an empty one; whether one is away now.
+  Result<bool> set_away(const std::string& message);
+  // Presence, rooms, away message or last seen of whoever uses or owns `nickname`.
+  Result<UserInfo> whois(const std::string& nickname);
   Result<std::string> change_nick(const std::string& nickname);
   Result<std::vector<UserInfo>> list_users(const std::string& room = {});
   Result<std::vector<FileInfo>> list_files();

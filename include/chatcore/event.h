@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 #include <variant>
@@ -31,6 +32,7 @@ struct RoomMessage {
   std::int64_t sent_unix_ms = 0;
   std::uint64_t room_epoch = 0;  // with message_id, the durable position in the room
   bool missed = false;           // replayed on resume: sent while this client was away
+  MessageKind kind = MessageKind::normal;
 };
 
 struct DirectMessage {
@@ -41,6 +43,7 @@ struct DirectMessage {
   std::uint64_t client_msg_id = 0;
   std::int64_t sent_unix_ms = 0;
   bool missed = false;  // replayed on resume, or stored while the recipient was offline
+  MessageKind kind = MessageKind::normal;
 };
 
 struct MemberJoined {
@@ -90,14 +93,42 @@ struct HistoryGap {
   std::uint64_t first_id = 0;
 };
 
+// A member set the room's topic (empty: cleared it).
+struct TopicChanged {
+  std::string room;
+  std::string topic;
+  std::string by;  // nickname of who set it
+};
+
+// A user went away (with a message) or came back; sent to the members of its rooms.
+struct PresenceChanged {
+  std::string nickname;
+  Presence presence = Presence::online;
+  std::string away_message;
+};
+
+// Answers a DM to someone who is away: sent to its sender, once per away period.
+struct AwayNotice {
+  std::string nickname;
+  std::string away_message;
+};
+
 using EventBody = std::variant<Welcome, RoomMessage, DirectMessage, MemberJoined, MemberLeft,
                                NickChanged, FileNotice, HistoryReplay, ShutdownNotice, CaughtUp,
                                HistoryGap>;
+
+// Notices about rooms and people. They share the session's ordered stream (and its seq) with
+// the events above but are kept out of EventBody, whose visitors are exhaustive: an
+// application takes notices when it asks for them (Client::on_notice), so new kinds of notice
+// never break one written before them.
+using NoticeBody = std::variant<TopicChanged, PresenceChanged, AwayNotice>;
 
 struct Event {
   std::uint64_t seq = 0;  // per session; assigned when the event is written to that session
   std::int64_t time_unix_ms = 0;
   EventBody body;
+  // Set for a notice, which is then all the event says (`body` is left as it was built).
+  std::optional<NoticeBody> notice{};
 };
 
 using EventPtr = std::shared_ptr<const Event>;

@@ -13,7 +13,18 @@ struct Limits {
   std::uint32_t chunk_size = 64 * 1024;
   std::uint32_t max_message_bytes = 4096;
   std::uint32_t history = 100;  // room messages replayed on join
+  // The flood limit on room messages and DMs together (a token bucket): `message_burst` at
+  // once, then `message_rate` a second, so a client can pace a paste. Rate 0: no limit. A
+  // server sets them from Config::message_rate.
+  double message_rate = 0;
+  std::uint32_t message_burst = 0;
 };
+
+// What a message says: text, or an action of its sender ("/me waves": "* ann waves").
+enum class MessageKind : std::uint8_t { normal = 0, action = 1 };
+
+// Whether someone can be reached now: a session (online or away) or an identity without one.
+enum class Presence : std::uint8_t { online = 0, away = 1, offline = 2 };
 
 struct RoomInfo {
   std::string name;  // empty = the lobby
@@ -21,6 +32,9 @@ struct RoomInfo {
   std::uint32_t online = 0;   // members with a session now
   std::uint64_t epoch = 0;    // names the room's life; see RoomPosition
   std::uint64_t last_id = 0;  // newest message id; 0 while it has none
+  std::string topic{};          // empty: none set
+  std::string topic_by{};       // nickname of who set it
+  std::int64_t topic_unix_ms = 0;
 };
 
 // Where a client stopped reading one room: the newest message id it has seen in the room's
@@ -43,6 +57,9 @@ struct UserInfo {
   bool online = true;
   bool guest = false;
   std::vector<std::string> rooms;  // every room the user is a member of, by name
+  Presence presence = Presence::online;
+  std::string away_message{};         // set while away
+  std::int64_t last_seen_unix_ms = 0;  // set while offline: when its last session ended
 };
 
 struct FileInfo {

@@ -229,17 +229,20 @@ std::filesystem::path default_state_dir() { return client::default_state_dir(); 
 namespace {
 RoomInfo room_info(const v1::RoomResponse& r) {
   return RoomInfo{.name = r.room(), .members = r.members(), .online = r.online(), .epoch = r.epoch(),
-                  .last_id = r.last_id()};
+                  .last_id = r.last_id(), .topic = r.topic(), .topic_by = r.topic_by(),
+                  .topic_unix_ms = r.topic_unix_ms()};
 }
 std::uint64_t message_id(const v1::SendResponse& r) { return r.message_id(); }
 constexpr auto no_fields = [](auto&) {};
 // A room message and a DM differ only in where they go: `target` fills that in.
 template <class Target>
-auto text_to(Target target, const std::string& text, std::uint64_t client_msg_id) {
+auto text_to(Target target, const std::string& text, std::uint64_t client_msg_id,
+             MessageKind kind) {
   return [=, &text](auto& r) {
     target(r);
     r.set_text(text);
     r.set_client_msg_id(client_msg_id);
+    r.set_kind(transport::to_proto(kind));
   };
 }
 }  // namespace
@@ -299,15 +302,38 @@ Result<HistoryPage> Client::history(const std::string& room, std::uint64_t befor
 }
 
 Result<std::uint64_t> Client::send(const std::string& room, const std::string& text,
-                                   std::uint64_t client_msg_id) {
+                                   std::uint64_t client_msg_id, MessageKind kind) {
   const auto to = [&](v1::SendMessageRequest& r) { r.set_room(room); };
-  return impl_->call(&v1::Chat::Stub::SendMessage, text_to(to, text, client_msg_id), message_id);
+  return impl_->call(&v1::Chat::Stub::SendMessage, text_to(to, text, client_msg_id, kind),
+                     message_id);
 }
 
 Result<std::uint64_t> Client::send_direct(const std::string& recipient, const std::string& text,
-                                          std::uint64_t client_msg_id) {
+                                          std::uint64_t client_msg_id, MessageKind kind) {
   const auto to = [&](v1::SendDirectRequest& r) { r.set_recipient(recipient); };
-  return impl_->call(&v1::Chat::Stub::SendDirect, text_to(to, text, client_msg_id), message_id);
+  return impl_->call(&v1::Chat::Stub::SendDirect, text_to(to, text, client_msg_id, kind),
+                     message_id);
+}
+
+Result<RoomInfo> Client::set_topic(const std::string& room, const std::string& topic) {
+  return impl_->call(&v1::Chat::Stub::SetTopic,
+                     [&](v1::SetTopicRequest& r) {
+                       r.set_room(room);
+                       r.set_topic(topic);
+                     },
+                     room_info);
+}
+
+Result<bool> Client::set_away(const std::string& message) {
+  return impl_->call(&v1::Chat::Stub::SetAway,
+                     [&](v1::SetAwayRequest& r) { r.set_message(message); },
+                     [](const v1::SetAwayResponse& r) { return r.away(); });
+}
+
+Result<UserInfo> Client::whois(const std::string& nickname) {
+  return impl_->call(&v1::Chat::Stub::Whois,
+                     [&](v1::WhoisRequest& r) { r.set_nickname(nickname); },
+                     [](const v1::WhoisResponse& r) { return transport::from_proto(r.user()); });
 }
 
 Result<std::string> Client::change_nick(const std::string& nickname) {
@@ -322,14 +348,7 @@ Result<std::vector<UserInfo>> Client::list_users(const std::string& room) {
                      [](const v1::ListUsersResponse& r) {
                        std::vector<UserInfo> users;
                        users.reserve(r.users_size());
-                       for (const auto& u : r.users()) {
-                         users.push_back(UserInfo{
-                             .nickname = u.nickname(),
-                             .room = u.room(),
-                             .online = u.online(),
-                             .guest = u.guest(),
-                             .rooms = {u.rooms().begin(), u.rooms().end()}});
-                       }
+                       for (const auto& u : r.users()) users.push_back(transport::from_proto(u));
                        return users;
                      });
 }

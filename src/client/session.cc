@@ -107,6 +107,11 @@ void deliver(Session& s, const v1::EventBatch& batch) {
   for (const auto& proto : batch.events()) {
     const auto event = transport::from_proto(proto);
     if (!event) continue;
+    if (event->notice) {
+      // Only for an application that asked: its event handler need not know the kinds.
+      if (s.options.on_notice) s.options.on_notice(*event);
+      continue;
+    }
     observe(s, *event);
     if (s.on_event) s.on_event(*event);
     s.keeper.note(*event);  // handed over: the next Connect starts after it

@@ -107,6 +107,8 @@ class ChatHub {
   std::vector<std::string> rooms_of(SessionId id) const;  // sorted by name
   std::size_t session_count() const;
   std::size_t room_count() const;
+  std::size_t guest_count() const;  // sessions without an identity
+  std::size_t file_count() const;   // records in the file registry
 
   // Creates the room (its epoch comes from the store) and joins it; `done` runs once both are
   // committed. The Result form is for a hub without a store.
@@ -143,15 +145,34 @@ class ChatHub {
   // `done` (with the id) runs once the message is committed, right after its fan-out; a
   // refused message is answered at once. The Result forms are for a hub without a store.
   void send_room(SessionId id, std::string_view room, std::string_view text,
-                 std::uint64_t client_msg_id, Reply<std::uint64_t> done);
+                 std::uint64_t client_msg_id, Reply<std::uint64_t> done,
+                 MessageKind kind = MessageKind::normal);
   Result<std::uint64_t> send_room(SessionId id, std::string_view room, std::string_view text,
-                                  std::uint64_t client_msg_id);
+                                  std::uint64_t client_msg_id,
+                                  MessageKind kind = MessageKind::normal);
   // Delivered to the recipient and echoed to the sender; kept for an offline identity until
-  // it connects again. NOT_FOUND for a nickname nobody owns and nobody is using.
+  // it connects again. NOT_FOUND for a nickname nobody owns and nobody is using. A recipient
+  // who is away has its sender told so (AwayNotice), once per away period.
   void send_direct(SessionId id, std::string_view recipient, std::string_view text,
-                   std::uint64_t client_msg_id, Reply<std::uint64_t> done);
+                   std::uint64_t client_msg_id, Reply<std::uint64_t> done,
+                   MessageKind kind = MessageKind::normal);
   Result<std::uint64_t> send_direct(SessionId id, std::string_view recipient, std::string_view text,
-                                    std::uint64_t client_msg_id);
+                                    std::uint64_t client_msg_id,
+                                    MessageKind kind = MessageKind::normal);
+  // Sets (empty: clears) the topic of a room the user is a member of, any member may; the
+  // online members see TopicChanged once it is committed. INVALID_ARGUMENT for a topic that
+  // is too long, not UTF-8 or holds a control character; FAILED_PRECONDITION for a
+  // non-member. The Result form is for a hub without a store.
+  void set_topic(SessionId id, std::string_view room, std::string_view topic,
+                 Reply<RoomInfo> done);
+  Result<RoomInfo> set_topic(SessionId id, std::string_view room, std::string_view topic);
+  // Marks the session away with `message`, or back when it is empty; returns whether it is
+  // away now. The online members of its rooms see PresenceChanged. INVALID_ARGUMENT for a
+  // message checked as a topic is.
+  Result<bool> set_away(SessionId id, std::string_view message);
+  // Who uses or owns `nickname`: presence (with the away message, or last seen while
+  // offline) and every room it is a member of. NOT_FOUND for a nickname nobody uses or owns.
+  Result<UserInfo> whois(SessionId id, std::string_view nickname) const;
   // An identity's ownership moves with it: the old nickname is free afterwards.
   Result<std::string> change_nick(SessionId id, std::string_view nickname);
 
@@ -163,8 +184,15 @@ class ChatHub {
   // Registers a completed upload and sends the FileNotice to the room's members at this moment
   // (or to the recipient), and to the uploader. Those sessions may download it.
   // FAILED_PRECONDITION if the destination vanished meanwhile (the caller deletes the file).
+  // With a store, a file any identity may download is registered, announced and `done` only
+  // once its record is committed (a failed commit answers with the store's status). The
+  // Result form is for a hub without a store.
+  void publish_file(SessionId id, const UploadTarget& target, std::string_view file_id,
+                    std::uint64_t size, std::string_view sha256, Reply<FileInfo> done);
   Result<FileInfo> publish_file(SessionId id, const UploadTarget& target, std::string_view file_id,
                                 std::uint64_t size, std::string_view sha256);
+  // Whether the registry knows the file id (start-up cleanup deletes the files it does not).
+  bool has_file(std::string_view file_id) const;
   // NOT_FOUND for an unknown id, PERMISSION_DENIED for a session the file was not sent to.
   Result<FileInfo> authorize_download(SessionId id, std::string_view file_id) const;
   std::vector<FileInfo> list_files(SessionId id) const;  // newest first

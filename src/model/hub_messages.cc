@@ -24,7 +24,8 @@ Result<std::uint64_t> at_once(bool has_store, Start start) {
 }  // namespace
 
 void ChatHub::send_room(SessionId id, std::string_view room, std::string_view text,
-                        std::uint64_t client_msg_id, Reply<std::uint64_t> done) {
+                        std::uint64_t client_msg_id, Reply<std::uint64_t> done,
+                        MessageKind kind) {
   State& st = *state_;
   auto* s = st.session(id);
   if (s == nullptr) return done(unknown_session());
@@ -47,7 +48,8 @@ void ChatHub::send_room(SessionId id, std::string_view room, std::string_view te
                 .client_msg_id = client_msg_id,
                 .sent_unix_ms = now_unix_ms(),
                 .room_epoch = r->epoch,
-                .missed = false};
+                .missed = false,
+                .kind = kind};
   if (st.store == nullptr) {
     m.message_id = ++r->last_id;
     st.publish(*r, std::move(m));
@@ -55,7 +57,7 @@ void ChatHub::send_room(SessionId id, std::string_view room, std::string_view te
   }
   store::StoredMessage stored{.room = r->name, .epoch = 0, .id = 0, .from = m.sender,
                               .text = m.text, .sent_ms = m.sent_unix_ms,
-                              .client_msg_id = client_msg_id};
+                              .client_msg_id = client_msg_id, .kind = kind};
   st.store->append(std::move(stored), [this, m = std::move(m),
                                        done = std::move(done)](Result<store::StoredMessage> c) mutable {
     if (!c.ok()) return done(c.status());
@@ -72,13 +74,16 @@ void ChatHub::send_room(SessionId id, std::string_view room, std::string_view te
 }
 
 Result<std::uint64_t> ChatHub::send_room(SessionId id, std::string_view room,
-                                         std::string_view text, std::uint64_t client_msg_id) {
-  return at_once(state_->store != nullptr,
-                 [&](Reply<std::uint64_t> r) { send_room(id, room, text, client_msg_id, r); });
+                                         std::string_view text, std::uint64_t client_msg_id,
+                                         MessageKind kind) {
+  return at_once(state_->store != nullptr, [&](Reply<std::uint64_t> r) {
+    send_room(id, room, text, client_msg_id, r, kind);
+  });
 }
 
 void ChatHub::send_direct(SessionId id, std::string_view recipient, std::string_view text,
-                          std::uint64_t client_msg_id, Reply<std::uint64_t> done) {
+                          std::uint64_t client_msg_id, Reply<std::uint64_t> done,
+                          MessageKind kind) {
   State& st = *state_;
   auto* s = st.session(id);
   if (s == nullptr) return done(unknown_session());
@@ -102,7 +107,8 @@ void ChatHub::send_direct(SessionId id, std::string_view recipient, std::string_
                    .text = std::string(text),
                    .client_msg_id = client_msg_id,
                    .sent_unix_ms = now_unix_ms(),
-                   .missed = false};
+                   .missed = false,
+                   .kind = kind};
   // The recipient by identity when it has one (it may reconnect meanwhile), else its session.
   const IdentityId to_identity = owner != nullptr ? owner->id : 0;
   const SessionId to_session = to_identity == 0 ? to->id : 0;
@@ -114,7 +120,8 @@ void ChatHub::send_direct(SessionId id, std::string_view recipient, std::string_
   }
   store::StoredDirect stored{.id = 0, .from_identity = s->identity, .from = dm.sender,
                              .to_identity = to_identity, .to = dm.recipient, .text = dm.text,
-                             .sent_ms = dm.sent_unix_ms, .client_msg_id = client_msg_id};
+                             .sent_ms = dm.sent_unix_ms, .client_msg_id = client_msg_id,
+                             .kind = kind};
   st.store->append_direct(std::move(stored),
                           [this, id, to_identity, to_session, dm = std::move(dm),
                            done = std::move(done)](Result<store::StoredDirect> c) mutable {
@@ -127,9 +134,10 @@ void ChatHub::send_direct(SessionId id, std::string_view recipient, std::string_
 }
 
 Result<std::uint64_t> ChatHub::send_direct(SessionId id, std::string_view recipient,
-                                           std::string_view text, std::uint64_t client_msg_id) {
+                                           std::string_view text, std::uint64_t client_msg_id,
+                                           MessageKind kind) {
   return at_once(state_->store != nullptr, [&](Reply<std::uint64_t> r) {
-    send_direct(id, recipient, text, client_msg_id, r);
+    send_direct(id, recipient, text, client_msg_id, r, kind);
   });
 }
 
@@ -165,6 +173,7 @@ void ChatHub::State::deliver_direct(SessionId from, IdentityId to_identity, Sess
   auto event = make_event(std::move(dm));
   if (to != nullptr) to->participant->deliver(event);
   if (sender != nullptr && sender != to) sender->participant->deliver(event);
+  if (to != nullptr && sender != nullptr && sender != to) tell_away(sender, *to);
 }
 
 }  // namespace chatcore::model

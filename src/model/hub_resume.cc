@@ -73,7 +73,8 @@ void ChatHub::State::replay_room(SessionId id, const Room& r, std::uint64_t afte
                                                                .client_msg_id = m.client_msg_id,
                                                                .sent_unix_ms = m.sent_ms,
                                                                .room_epoch = m.epoch,
-                                                               .missed = true}));
+                                                               .missed = true,
+                                                               .kind = m.kind}));
                      ++s->replay->counts.room_messages;
                    }
                    if (!got.empty()) s->replay->room_max[key] = got.back().id;
@@ -106,7 +107,8 @@ void ChatHub::State::replay_directs(SessionId id, IdentityId identity, std::uint
                                                .text = d.text,
                                                .client_msg_id = d.client_msg_id,
                                                .sent_unix_ms = d.sent_ms,
-                                               .missed = true}));
+                                               .missed = true,
+                                               .kind = d.kind}));
                              ++s->replay->counts.direct_messages;
                              s->replay->direct_max = d.id;
                            }

@@ -279,27 +279,29 @@ std::vector<RoomInfo> ChatHub::list_rooms() const {
 Result<std::vector<UserInfo>> ChatHub::list_users(std::string_view room) const {
   std::vector<UserInfo> out;
   const auto user = [this](const std::string& nickname, const std::set<std::string>& keys,
-                           bool online, bool guest) {
-    UserInfo u{.nickname = nickname, .room = {}, .online = online, .guest = guest, .rooms = {}};
+                           const Session* s, const Identity* identity) {
+    UserInfo u{.nickname = nickname, .room = {}, .online = s != nullptr,
+               .guest = identity == nullptr, .rooms = {}};
     for (const auto& key : keys) u.rooms.push_back(state_->rooms.at(key).name);
     std::sort(u.rooms.begin(), u.rooms.end());
     if (!u.rooms.empty()) u.room = u.rooms.front();
+    state_->fill_presence(u, s, identity);
     return u;
   };
   if (room.empty()) {
     for (const auto& [id, s] : state_->sessions) {
-      out.push_back(user(s.nickname, state_->rooms_of(s), true, s.identity == 0));
+      out.push_back(user(s.nickname, state_->rooms_of(s), &s, state_->identity_of(s)));
     }
   } else {
     const auto* r = state_->room(room);
     if (r == nullptr) return no_room(room);
     for (IdentityId iid : r->identities) {
       const Identity& i = state_->identities.at(iid);
-      out.push_back(user(i.nickname, i.rooms, i.session != 0, false));
+      out.push_back(user(i.nickname, i.rooms, state_->session(i.session), &i));
     }
     for (SessionId sid : r->guests) {
       const Session& s = state_->sessions.at(sid);
-      out.push_back(user(s.nickname, s.guest_rooms, true, true));
+      out.push_back(user(s.nickname, s.guest_rooms, &s, nullptr));
     }
   }
   std::sort(out.begin(), out.end(),
@@ -359,7 +361,7 @@ void ChatHub::history(SessionId id, std::string_view room, std::uint64_t before_
                                               .text = m.text, .replay = true,
                                               .client_msg_id = m.client_msg_id,
                                               .sent_unix_ms = m.sent_ms, .room_epoch = m.epoch,
-                                              .missed = false});
+                                              .missed = false, .kind = m.kind});
         }
         done(std::move(page));
       });

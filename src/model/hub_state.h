@@ -24,6 +24,7 @@ inline constexpr std::size_t kMaxNicknameChars = 32;
 std::string fold_case(std::string_view s);
 std::int64_t now_unix_ms();
 EventPtr make_event(EventBody body);
+EventPtr make_notice(NoticeBody notice);
 Status unknown_session();
 
 // Someone who proved a secret: owns a nickname and its memberships, online or not.
@@ -33,6 +34,7 @@ struct Identity {
   std::string nickname;
   std::set<std::string> rooms;  // folded names of the rooms it is a member of
   SessionId session = 0;        // 0 while offline
+  std::int64_t last_seen_ms = 0;  // when its last session ended (or it was restored)
   std::deque<DirectMessage> waiting;  // DMs that arrived while it was offline
 };
 
@@ -59,6 +61,10 @@ struct Session {
   IdentityId identity = 0;  // 0: a guest
   std::set<std::string> guest_rooms;  // a guest's memberships (an identity keeps its own)
   std::vector<std::string> files;  // ids this session may download, in publish order
+  std::optional<std::string> away;  // the away message while away
+  // Senders already told this away period that the user is away: identities by id, guests
+  // by session.
+  std::set<std::pair<IdentityId, SessionId>> away_told;
 };
 
 struct Room {
@@ -69,6 +75,9 @@ struct Room {
   std::set<IdentityId> identities;   // members with an identity, online or not
   std::set<SessionId> guests;        // members without one (always online)
   std::deque<RoomMessage> history;   // stored with replay = false
+  std::string topic;
+  std::string topic_by;
+  std::int64_t topic_ms = 0;
 
   std::uint32_t members() const {
     return static_cast<std::uint32_t>(identities.size() + guests.size());
@@ -76,7 +85,8 @@ struct Room {
   RoomInfo info() const {
     return RoomInfo{.name = name, .members = members(),
                     .online = static_cast<std::uint32_t>(online.size()), .epoch = epoch,
-                    .last_id = last_id};
+                    .last_id = last_id, .topic = topic, .topic_by = topic_by,
+                    .topic_unix_ms = topic_ms};
   }
 };
 
@@ -102,6 +112,7 @@ struct ChatHub::State {
   std::uint64_t next_epoch = 1;
   std::uint64_t next_direct = 1;
   std::unordered_map<SessionId, Session> sessions;
+  std::size_t guest_sessions = 0;  // of `sessions`, those without an identity
   std::unordered_map<std::string, SessionId> by_nick;   // folded nickname -> online session
   std::unordered_map<std::string, SessionId> by_token;
   std::unordered_map<IdentityId, Identity> identities;
@@ -140,6 +151,10 @@ struct ChatHub::State {
   // session) and echoes it to the sender, whichever of them is still online.
   void deliver_direct(SessionId from, IdentityId to_identity, SessionId to_session,
                       DirectMessage dm);
+  // Registers a published file (its rights, the guests' in their sessions) and sends the
+  // FileNotice to the sessions of `audience` still online.
+  void add_file(const FileInfo& info, const std::vector<SessionId>& audience,
+                std::set<IdentityId> rights, bool is_stored);
   // Delivers one shared event to each listed session that is still known.
   template <class Ids>
   void deliver(const Ids& ids, const EventPtr& event) {
@@ -175,6 +190,13 @@ struct ChatHub::State {
   // One store read of the replay is done; the last one ends the replay.
   void replay_read_done(SessionId id, IdentityId identity);
   void go_offline(Session& s, std::string_view reason);
+  // The presence of a user as UserInfo shows it: a session's (online or away), else an
+  // identity's last sighting.
+  void fill_presence(UserInfo& u, const Session* s, const Identity* identity) const;
+  // Delivers one shared event once to every online member of the session's rooms.
+  void deliver_to_rooms(const Session& s, const EventPtr& event);
+  // Tells the sender of a DM to `to` that it is away, once per away period.
+  void tell_away(Session* sender, Session& to);
   // Drops the session's download rights so the registry does not keep dead ids; a record
   // nobody may download any more is dropped too, to bound the registry and its storage.
   void forget_files(const Session& s);

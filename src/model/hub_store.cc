@@ -33,6 +33,7 @@ void ChatHub::attach_store(store::Store* store, const store::Snapshot& snapshot)
     i.id = stored.id;
     i.secret_hash = stored.secret_hash;
     i.nickname = stored.nickname;
+    i.last_seen_ms = stored.last_seen_ms;
     st.by_secret[i.secret_hash] = i.id;
     st.owners[fold_case(i.nickname)] = i.id;
     st.next_identity = std::max(st.next_identity, i.id + 1);
@@ -42,6 +43,9 @@ void ChatHub::attach_store(store::Store* store, const store::Snapshot& snapshot)
     r.name = stored.name;
     r.epoch = stored.epoch;
     r.last_id = stored.last_id;
+    r.topic = stored.topic;
+    r.topic_by = stored.topic_by;
+    r.topic_ms = stored.topic_ms;
   }
   // The store numbers DMs; the hub tracks the next one to tell a position that is ahead.
   st.next_direct = snapshot.last_direct_id + 1;
@@ -66,7 +70,8 @@ void ChatHub::attach_store(store::Store* store, const store::Snapshot& snapshot)
                                   .client_msg_id = m.client_msg_id,
                                   .sent_unix_ms = m.sent_ms,
                                   .room_epoch = m.epoch,
-                                  .missed = false});
+                                  .missed = false,
+                                  .kind = m.kind});
     if (history.size() > keep) history.pop_front();
   }
   st.seed_files(snapshot.files);

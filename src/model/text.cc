@@ -159,6 +159,23 @@ Status check_message(std::string_view text, std::size_t max_bytes) {
   return {};
 }
 
+Status check_line(std::string_view text, std::size_t max_bytes, std::string_view what) {
+  if (text.size() > max_bytes) {
+    return invalid(
+        fmt::format("{} is {} bytes; the limit is {} bytes", what, text.size(), max_bytes));
+  }
+  if (!valid_utf8(text)) return invalid(fmt::format("{} is not valid UTF-8", what));
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t c = 0;
+    next_code_point(text, i, c);
+    if (is_control(c)) {
+      return invalid(fmt::format("{} contains a control character (U+{:04X})", what,
+                                 static_cast<std::uint32_t>(c)));
+    }
+  }
+  return {};
+}
+
 Result<std::string> safe_file_name(std::string_view name) {
   const auto slash = name.find_last_of("/\\");
   if (name.size() > kMaxFilePathBytes) {

@@ -21,6 +21,9 @@ Status check_name(std::string_view name, std::size_t max_chars, std::string_view
 // Message text: valid UTF-8, not blank, at most max_bytes bytes, no control characters
 // other than tab and newline.
 Status check_message(std::string_view text, std::size_t max_bytes);
+// One line of free text that may be empty (a topic, an away message): valid UTF-8, at most
+// max_bytes bytes, no control character at all. `what` names it in the message ("topic").
+Status check_line(std::string_view text, std::size_t max_bytes, std::string_view what);
 // Reduces a client-supplied file name to a safe display base name ("../../etc/passwd" ->
 // "passwd"). INVALID_ARGUMENT when nothing usable is left, it is too long (over 255 bytes),
 // not UTF-8, or holds a NUL or control character.

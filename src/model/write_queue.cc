@@ -10,6 +10,21 @@ constexpr std::size_t kEventOverhead = 32;  // seq, time, tags and lengths
 }
 
 std::size_t approx_bytes(const Event& event) {
+  if (event.notice) {
+    return kEventOverhead +
+           std::visit(Overloaded{
+                          [](const TopicChanged& e) -> std::size_t {
+                            return e.room.size() + e.topic.size() + e.by.size();
+                          },
+                          [](const PresenceChanged& e) -> std::size_t {
+                            return e.nickname.size() + e.away_message.size() + 2;
+                          },
+                          [](const AwayNotice& e) -> std::size_t {
+                            return e.nickname.size() + e.away_message.size();
+                          },
+                      },
+                      *event.notice);
+  }
   return kEventOverhead +
          std::visit(Overloaded{
                         [](const Welcome& e) -> std::size_t {

@@ -7,6 +7,11 @@ namespace chatcore::store {
 namespace {
 std::string text(SQLite::Statement& q, int column) { return q.getColumn(column).getString(); }
 
+// A kind this build does not know (a newer chatd's) reads as a normal message.
+MessageKind kind(SQLite::Statement& q, int column) {
+  return q.getColumn(column).getInt() == 1 ? MessageKind::action : MessageKind::normal;
+}
+
 std::string end_key(std::uint64_t identity, const std::string& nickname) {
   if (identity != 0) return "i" + std::to_string(identity);
   std::string folded = nickname;
@@ -22,7 +27,10 @@ StoredRoom read_room(SQLite::Statement& q) {
                     .epoch = u64(q, 1),
                     .last_id = u64(q, 2),
                     .first_id = u64(q, 3),
-                    .created_ms = q.getColumn(4).getInt64()};
+                    .created_ms = q.getColumn(4).getInt64(),
+                    .topic = text(q, 5),
+                    .topic_by = text(q, 6),
+                    .topic_ms = q.getColumn(7).getInt64()};
 }
 
 StoredMessage read_message(SQLite::Statement& q, const std::string& room, std::uint64_t epoch) {
@@ -32,7 +40,8 @@ StoredMessage read_message(SQLite::Statement& q, const std::string& room, std::u
                        .from = text(q, 1),
                        .text = text(q, 2),
                        .sent_ms = q.getColumn(3).getInt64(),
-                       .client_msg_id = u64(q, 4)};
+                       .client_msg_id = u64(q, 4),
+                       .kind = kind(q, 5)};
 }
 
 StoredDirect read_direct(SQLite::Statement& q) {
@@ -43,7 +52,8 @@ StoredDirect read_direct(SQLite::Statement& q) {
                       .to = text(q, 4),
                       .text = text(q, 5),
                       .sent_ms = q.getColumn(6).getInt64(),
-                      .client_msg_id = u64(q, 7)};
+                      .client_msg_id = u64(q, 7),
+                      .kind = kind(q, 8)};
 }
 
 StoredIdentity read_identity(SQLite::Statement& q) {

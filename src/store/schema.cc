@@ -88,6 +88,13 @@ constexpr Migration kSteps[] = {
      "  recipient TEXT NOT NULL,"
      "  received INTEGER NOT NULL,"
      "  updated_ms INTEGER NOT NULL) WITHOUT ROWID;"},
+    {"message kinds and room topics",
+     // Kinds are MessageKind's values; rows written before are normal messages.
+     "ALTER TABLE messages ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE directs ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;"
+     "ALTER TABLE rooms ADD COLUMN topic TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rooms ADD COLUMN topic_by TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE rooms ADD COLUMN topic_ms INTEGER NOT NULL DEFAULT 0;"},
 };
 }  // namespace
 

@@ -6,10 +6,11 @@ namespace chatcore::store::sql {
 
 // A room row as StoredRoom reads it (see rows.h). Kept ids start after pruned_id.
 #define CHATCORE_ROOM_COLUMNS \
-  "name, epoch, last_id, CASE WHEN last_id = 0 THEN 0 ELSE pruned_id + 1 END, created_ms"
-#define CHATCORE_MESSAGE_COLUMNS "id, sender, body, sent_ms, client_msg_id"
+  "name, epoch, last_id, CASE WHEN last_id = 0 THEN 0 ELSE pruned_id + 1 END, created_ms, " \
+  "topic, topic_by, topic_ms"
+#define CHATCORE_MESSAGE_COLUMNS "id, sender, body, sent_ms, client_msg_id, kind"
 #define CHATCORE_DIRECT_COLUMNS \
-  "id, from_identity, sender, to_identity, recipient, body, sent_ms, client_msg_id"
+  "id, from_identity, sender, to_identity, recipient, body, sent_ms, client_msg_id, kind"
 #define CHATCORE_IDENTITY_COLUMNS "id, secret_hash, nickname, created_ms, last_seen_ms"
 #define CHATCORE_FILE_COLUMNS "id, name, size, sha256, sender, sender_identity, room, recipient, sent_ms"
 #define CHATCORE_UPLOAD_COLUMNS \
@@ -34,8 +35,11 @@ inline constexpr char kNextId[] =
     "UPDATE rooms SET last_id = last_id + 1 WHERE lower(name) = lower(?) "
     "RETURNING epoch, last_id, name";
 inline constexpr char kInsertMessage[] =
-    "INSERT INTO messages(epoch, id, sender, body, sent_ms, client_msg_id) "
-    "VALUES(?, ?, ?, ?, ?, ?)";
+    "INSERT INTO messages(epoch, id, sender, body, sent_ms, client_msg_id, kind) "
+    "VALUES(?, ?, ?, ?, ?, ?, ?)";
+inline constexpr char kSetTopic[] =
+    "UPDATE rooms SET topic = ?, topic_by = ?, topic_ms = ? WHERE lower(name) = lower(?) "
+    "RETURNING " CHATCORE_ROOM_COLUMNS;
 inline constexpr char kHistory[] = "SELECT " CHATCORE_MESSAGE_COLUMNS
                                    " FROM messages WHERE epoch = ? AND id < ? "
                                    "ORDER BY id DESC LIMIT ?";
@@ -66,7 +70,7 @@ inline constexpr char kRemoveMember[] = "DELETE FROM members WHERE identity = ? 
 // Direct messages.
 inline constexpr char kInsertDirect[] =
     "INSERT INTO directs(pair, from_identity, sender, to_identity, recipient, body, sent_ms, "
-    "client_msg_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    "client_msg_id, kind) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 // The two halves each walk their own index from after_id in id order (named: with no
 // statistics the planner would rather range over every conversation's ids); a DM to oneself
 // is in the first half only.

@@ -37,7 +37,7 @@ class SqliteStore final : public Store {
   static Result<std::unique_ptr<SqliteStore>> open(const SqliteOptions& options, Post post);
   ~SqliteStore() override;
 
-  // "SQLite 3.40.1, WAL, synchronous=NORMAL, schema 2" for the start-up log line.
+  // "SQLite 3.40.1, WAL, synchronous=NORMAL, schema 3" for the start-up log line.
   std::string describe() const override { return description_; }
   Result<Snapshot> load(std::size_t recent_per_room) override;
 
@@ -45,6 +45,8 @@ class SqliteStore final : public Store {
   void delete_identity(std::uint64_t id, Done<bool> done) override;
   void create_room(std::string name, std::int64_t now_ms, Done<StoredRoom> done) override;
   void delete_room(std::string name, Done<bool> done) override;
+  void set_topic(std::string room, std::string topic, std::string by, std::int64_t now_ms,
+                 Done<StoredRoom> done) override;
   void add_member(StoredMember member, Done<bool> done) override;
   void remove_member(std::uint64_t identity, std::string room, Done<bool> done) override;
   void append(StoredMessage message, Done<StoredMessage> done) override;

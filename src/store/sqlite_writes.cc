@@ -89,6 +89,21 @@ void SqliteStore::delete_room(std::string name, Done<bool> done) {
   });
 }
 
+void SqliteStore::set_topic(std::string room, std::string topic, std::string by,
+                            std::int64_t now_ms, Done<StoredRoom> done) {
+  submit<StoredRoom>(true, std::move(done),
+                     [room = std::move(room), topic = std::move(topic), by = std::move(by),
+                      now_ms](Connection& c) -> Result<StoredRoom> {
+                       auto q = c.query(sql::kSetTopic);
+                       q->bind(1, topic);
+                       q->bind(2, by);
+                       q->bind(3, now_ms);
+                       q->bind(4, room);
+                       if (!q->executeStep()) return Status(Code::not_found, "no such room");
+                       return read_room(*q);
+                     });
+}
+
 void SqliteStore::add_member(StoredMember member, Done<bool> done) {
   submit<bool>(true, std::move(done), [member = std::move(member)](Connection& c) -> Result<bool> {
     const auto room = find_room(c, member.room);
@@ -134,6 +149,7 @@ void SqliteStore::append(StoredMessage message, Done<StoredMessage> done) {
     insert->bind(4, m.text);
     insert->bind(5, m.sent_ms);
     insert->bind(6, i64(m.client_msg_id));
+    insert->bind(7, static_cast<int>(m.kind));
     insert->exec();
     return m;
   });
@@ -152,6 +168,7 @@ void SqliteStore::append_direct(StoredDirect message, Done<StoredDirect> done) {
     q->bind(6, m.text);
     q->bind(7, m.sent_ms);
     q->bind(8, i64(m.client_msg_id));
+    q->bind(9, static_cast<int>(m.kind));
     q->executeStep();
     m.id = u64(*q, 0);
     return m;

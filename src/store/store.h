@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chatcore/status.h>
+#include <chatcore/types.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -42,6 +43,9 @@ struct StoredRoom {
   // one behind it sees the gap.
   std::uint64_t first_id = 0;
   std::int64_t created_ms = 0;
+  std::string topic{};  // empty: none
+  std::string topic_by{};
+  std::int64_t topic_ms = 0;
 };
 
 // An identity's membership; guests' memberships are never stored.
@@ -59,6 +63,7 @@ struct StoredMessage {
   std::string text{};
   std::int64_t sent_ms = 0;  // Unix time, milliseconds
   std::uint64_t client_msg_id = 0;
+  MessageKind kind = MessageKind::normal;
 };
 
 // A direct message. Its id is one sequence over every conversation, so it orders each one.
@@ -71,6 +76,7 @@ struct StoredDirect {
   std::string text{};
   std::int64_t sent_ms = 0;
   std::uint64_t client_msg_id = 0;
+  MessageKind kind = MessageKind::normal;
 };
 
 // A completed upload: who may download it is a list of identities (a room file: the members
@@ -161,6 +167,10 @@ class Store {
   virtual void create_room(std::string name, std::int64_t now_ms, Done<StoredRoom> done) = 0;
   // Removes the room with its whole history and memberships; NOT_FOUND if there is none.
   virtual void delete_room(std::string name, Done<bool> done) = 0;
+  // Sets the room's topic (empty clears it), who set it and when; the room as it is now, or
+  // NOT_FOUND.
+  virtual void set_topic(std::string room, std::string topic, std::string by,
+                         std::int64_t now_ms, Done<StoredRoom> done) = 0;
   // Rooms are found by name case-insensitively, as the hub finds them.
 
   // True if it was added, false if the identity was a member already; NOT_FOUND for an

@@ -8,9 +8,11 @@
 #include <boost/asio/thread_pool.hpp>
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "chatcore/v1/chat.grpc.pb.h"
 #include "model/hub.h"
@@ -41,7 +43,9 @@ using ChatAsyncService = v1::Chat::WithRawMethod_Connect<
                 v1::Chat::WithRawMethod_ChangeNick<v1::Chat::WithRawMethod_ListUsers<
                     v1::Chat::WithRawMethod_Upload<v1::Chat::WithRawMethod_Download<
                         v1::Chat::WithRawMethod_ListFiles<v1::Chat::WithRawMethod_History<
-                            v1::Chat::WithRawMethod_UploadStatus<v1::Chat::Service>>>>>>>>>>>>>>;
+                            v1::Chat::WithRawMethod_UploadStatus<v1::Chat::WithRawMethod_SetTopic<
+                                v1::Chat::WithRawMethod_SetAway<v1::Chat::WithRawMethod_Whois<
+                                    v1::Chat::Service>>>>>>>>>>>>>>>>>;
 
 struct ServiceContext {
   explicit ServiceContext(Config c);
@@ -55,6 +59,8 @@ struct ServiceContext {
   std::unique_ptr<Waker> waker;  // created once the queue exists
   model::ChatHub hub;
   Metrics metrics;  // read by scrapes from other threads
+  // When each message answered in this loop turn arrived; the turn's flush times them.
+  std::vector<std::chrono::steady_clock::time_point> sent_this_turn;
   boost::asio::thread_pool io_pool;
   Admission admission;
   StorageBudget storage;

@@ -35,6 +35,68 @@ void to_proto(const Limits& l, v1::ServerLimits* out) {
   out->set_chunk_size(l.chunk_size);
   out->set_max_message_bytes(l.max_message_bytes);
   out->set_history(l.history);
+  out->set_message_rate(l.message_rate);
+  out->set_message_burst(l.message_burst);
+}
+
+v1::MessageKind to_proto(MessageKind kind) {
+  return kind == MessageKind::action ? v1::MESSAGE_KIND_ACTION : v1::MESSAGE_KIND_NORMAL;
+}
+
+std::optional<MessageKind> from_proto(v1::MessageKind kind) {
+  switch (kind) {
+    case v1::MESSAGE_KIND_NORMAL:
+      return MessageKind::normal;
+    case v1::MESSAGE_KIND_ACTION:
+      return MessageKind::action;
+    default:
+      return std::nullopt;
+  }
+}
+
+v1::Presence to_proto(Presence presence) {
+  switch (presence) {
+    case Presence::away:
+      return v1::PRESENCE_AWAY;
+    case Presence::offline:
+      return v1::PRESENCE_OFFLINE;
+    case Presence::online:
+      break;
+  }
+  return v1::PRESENCE_ONLINE;
+}
+
+Presence from_proto(v1::Presence presence) {
+  switch (presence) {
+    case v1::PRESENCE_AWAY:
+      return Presence::away;
+    case v1::PRESENCE_OFFLINE:
+      return Presence::offline;
+    default:
+      return Presence::online;
+  }
+}
+
+void to_proto(const UserInfo& u, v1::UserInfo* out) {
+  out->set_nickname(u.nickname);
+  out->set_room(u.room);
+  out->set_online(u.online);
+  out->set_guest(u.guest);
+  for (const auto& room : u.rooms) out->add_rooms(room);
+  out->set_presence(to_proto(u.presence));
+  out->set_away_message(u.away_message);
+  out->set_last_seen_unix_ms(u.last_seen_unix_ms);
+}
+
+UserInfo from_proto(const v1::UserInfo& u) {
+  return UserInfo{.nickname = u.nickname(),
+                  .room = u.room(),
+                  .online = u.online(),
+                  .guest = u.guest(),
+                  .rooms = {u.rooms().begin(), u.rooms().end()},
+                  .presence = from_proto(u.presence()),
+                  .away_message = u.away_message(),
+                  .last_seen_unix_ms = u.last_seen_unix_ms()};
 }
 
 void to_proto(const RoomInfo& r, v1::RoomInfo* out) {
@@ -43,6 +105,9 @@ void to_proto(const RoomInfo& r, v1::RoomInfo* out) {
   out->set_online(r.online);
   out->set_epoch(r.epoch);
   out->set_last_id(r.last_id);
+  out->set_topic(r.topic);
+  out->set_topic_by(r.topic_by);
+  out->set_topic_unix_ms(r.topic_unix_ms);
 }
 
 RoomInfo from_proto(const v1::RoomInfo& r) {
@@ -50,7 +115,10 @@ RoomInfo from_proto(const v1::RoomInfo& r) {
                   .members = r.members(),
                   .online = r.online(),
                   .epoch = r.epoch(),
-                  .last_id = r.last_id()};
+                  .last_id = r.last_id(),
+                  .topic = r.topic(),
+                  .topic_by = r.topic_by(),
+                  .topic_unix_ms = r.topic_unix_ms()};
 }
 
 ResumePosition from_proto(const v1::ResumePosition& resume) {
@@ -67,12 +135,40 @@ Limits from_proto(const v1::ServerLimits& l) {
   return Limits{.max_file_size = l.max_file_size(),
                 .chunk_size = l.chunk_size(),
                 .max_message_bytes = l.max_message_bytes(),
-                .history = l.history()};
+                .history = l.history(),
+                .message_rate = l.message_rate(),
+                .message_burst = l.message_burst()};
 }
+
+namespace {
+void notice_to_proto(const NoticeBody& notice, v1::Event* out) {
+  std::visit(model::Overloaded{
+                 [out](const TopicChanged& e) {
+                   auto* m = out->mutable_topic();
+                   m->set_room(e.room);
+                   m->set_topic(e.topic);
+                   m->set_by(e.by);
+                 },
+                 [out](const PresenceChanged& e) {
+                   auto* m = out->mutable_presence();
+                   m->set_nickname(e.nickname);
+                   m->set_presence(to_proto(e.presence));
+                   m->set_away_message(e.away_message);
+                 },
+                 [out](const AwayNotice& e) {
+                   auto* m = out->mutable_away();
+                   m->set_nickname(e.nickname);
+                   m->set_away_message(e.away_message);
+                 },
+             },
+             notice);
+}
+}  // namespace
 
 void to_proto(const Event& event, std::uint64_t seq, v1::Event* out) {
   out->set_seq(seq);
   out->set_time_unix_ms(event.time_unix_ms);
+  if (event.notice) return notice_to_proto(*event.notice, out);
   std::visit(model::Overloaded{
                  [out](const Welcome& e) {
                    auto* w = out->mutable_welcome();
@@ -94,6 +190,7 @@ void to_proto(const Event& event, std::uint64_t seq, v1::Event* out) {
                    m->set_sent_unix_ms(e.sent_unix_ms);
                    m->set_room_epoch(e.room_epoch);
                    m->set_missed(e.missed);
+                   m->set_kind(to_proto(e.kind));
                  },
                  [out](const DirectMessage& e) {
                    auto* m = out->mutable_direct_message();
@@ -104,6 +201,7 @@ void to_proto(const Event& event, std::uint64_t seq, v1::Event* out) {
                    m->set_client_msg_id(e.client_msg_id);
                    m->set_sent_unix_ms(e.sent_unix_ms);
                    m->set_missed(e.missed);
+                   m->set_kind(to_proto(e.kind));
                  },
                  [out](const MemberJoined& e) {
                    auto* m = out->mutable_joined();
@@ -174,7 +272,8 @@ RoomMessage to_body(const v1::RoomMessage& m) {
                      .client_msg_id = m.client_msg_id(),
                      .sent_unix_ms = m.sent_unix_ms(),
                      .room_epoch = m.room_epoch(),
-                     .missed = m.missed()};
+                     .missed = m.missed(),
+                     .kind = from_proto(m.kind()).value_or(MessageKind::normal)};
 }
 
 DirectMessage to_body(const v1::DirectMessage& m) {
@@ -184,7 +283,8 @@ DirectMessage to_body(const v1::DirectMessage& m) {
                        .text = m.text(),
                        .client_msg_id = m.client_msg_id(),
                        .sent_unix_ms = m.sent_unix_ms(),
-                       .missed = m.missed()};
+                       .missed = m.missed(),
+                       .kind = from_proto(m.kind()).value_or(MessageKind::normal)};
 }
 
 MemberJoined to_body(const v1::MemberJoined& m) {
@@ -199,6 +299,24 @@ MemberLeft to_body(const v1::MemberLeft& m) {
 NickChanged to_body(const v1::NickChanged& m) {
   return NickChanged{
       .old_nickname = m.old_nickname(), .new_nickname = m.new_nickname(), .room = m.room()};
+}
+
+// The notice of a notice kind; nullopt for every other kind.
+std::optional<NoticeBody> notice_of(const v1::Event& in) {
+  switch (in.kind_case()) {
+    case v1::Event::kTopic:
+      return TopicChanged{.room = in.topic().room(), .topic = in.topic().topic(),
+                          .by = in.topic().by()};
+    case v1::Event::kPresence:
+      return PresenceChanged{.nickname = in.presence().nickname(),
+                             .presence = from_proto(in.presence().presence()),
+                             .away_message = in.presence().away_message()};
+    case v1::Event::kAway:
+      return AwayNotice{.nickname = in.away().nickname(),
+                        .away_message = in.away().away_message()};
+    default:
+      return std::nullopt;
+  }
 }
 
 // The body of a known kind; nullopt for a kind this build does not know.
@@ -228,6 +346,9 @@ std::optional<EventBody> body_of(const v1::Event& in) {
     case v1::Event::kGap:
       return HistoryGap{
           .room = in.gap().room(), .epoch = in.gap().epoch(), .first_id = in.gap().first_id()};
+    case v1::Event::kTopic:
+    case v1::Event::kPresence:
+    case v1::Event::kAway:
     case v1::Event::KIND_NOT_SET:
       break;
   }
@@ -236,6 +357,13 @@ std::optional<EventBody> body_of(const v1::Event& in) {
 }  // namespace
 
 std::optional<Event> from_proto(const v1::Event& in) {
+  if (auto notice = notice_of(in)) {
+    Event event;
+    event.seq = in.seq();
+    event.time_unix_ms = in.time_unix_ms();
+    event.notice = std::move(*notice);
+    return event;
+  }
   auto body = body_of(in);
   if (!body) {
     // A newer server's event kind: skipped, so that it is never mistaken for a shutdown.

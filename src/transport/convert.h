@@ -25,6 +25,13 @@ Limits from_proto(const v1::ServerLimits& limits);
 void to_proto(const RoomInfo& room, v1::RoomInfo* out);
 RoomInfo from_proto(const v1::RoomInfo& room);
 ResumePosition from_proto(const v1::ResumePosition& resume);
+void to_proto(const UserInfo& user, v1::UserInfo* out);
+UserInfo from_proto(const v1::UserInfo& user);
+v1::MessageKind to_proto(MessageKind kind);
+// nullopt for a value this build does not know.
+std::optional<MessageKind> from_proto(v1::MessageKind kind);
+v1::Presence to_proto(Presence presence);
+Presence from_proto(v1::Presence presence);
 
 grpc::Status to_grpc(const Status& status);
 Status from_grpc(const grpc::Status& status);

@@ -27,6 +27,7 @@ class UnaryCall final : public CallBase {
 
  private:
   bool on_started() override {
+    if constexpr (is_message) arrived_ = std::chrono::steady_clock::now();
     auto id = admit();
     if (!id.ok()) return respond(id.status(), Response());
     // An operation that writes answers only once the store has committed it: the hub calls
@@ -78,6 +79,8 @@ class UnaryCall final : public CallBase {
       if (status.ok()) {
         (std::string_view(Traits::kName) == "SendDirect" ? ctx_.metrics.direct_messages
                                                          : ctx_.metrics.room_messages).add();
+        // Fanned out in this turn (the answer follows the commit's fan-out): timed at its flush.
+        ctx_.sent_this_turn.push_back(arrived_);
       }
     }
     if (!status.ok()) {
@@ -91,6 +94,7 @@ class UnaryCall final : public CallBase {
 
   grpc::ByteBuffer raw_request_;
   Request request_;
+  std::chrono::steady_clock::time_point arrived_{};
   grpc::ServerAsyncResponseWriter<grpc::ByteBuffer> responder_;
   Op<UnaryCall, &UnaryCall::on_finish> finish_op_{this};
 };
@@ -103,7 +107,17 @@ Status copy_room(const Result<RoomInfo>& r, T& response) {
   response.set_online(r->online);
   response.set_epoch(r->epoch);
   response.set_last_id(r->last_id);
+  response.set_topic(r->topic);
+  response.set_topic_by(r->topic_by);
+  response.set_topic_unix_ms(r->topic_unix_ms);
   return {};
+}
+
+// The kind of a message to send; INVALID_ARGUMENT for one this server does not know.
+Result<MessageKind> kind_of(v1::MessageKind kind) {
+  if (auto known = from_proto(kind)) return *known;
+  return Status{Code::invalid_argument,
+                fmt::format("unknown message kind {}", static_cast<int>(kind))};
 }
 
 // A page of History: the server never sends more than this many messages at once.
@@ -183,7 +197,10 @@ struct SendMessage {
   static constexpr bool kIsMessage = true;  // counted against the message rate
   static void start(model::ChatHub& hub, model::SessionId id, const Request& in,
                     model::Reply<Response> reply) {
-    hub.send_room(id, in.room(), in.text(), in.client_msg_id(), answer_sent(std::move(reply)));
+    auto kind = kind_of(in.kind());
+    if (!kind.ok()) return reply(kind.status());
+    hub.send_room(id, in.room(), in.text(), in.client_msg_id(), answer_sent(std::move(reply)),
+                  *kind);
   }
 };
 
@@ -195,8 +212,10 @@ struct SendDirect {
   static constexpr bool kIsMessage = true;  // counted against the message rate
   static void start(model::ChatHub& hub, model::SessionId id, const Request& in,
                     model::Reply<Response> reply) {
+    auto kind = kind_of(in.kind());
+    if (!kind.ok()) return reply(kind.status());
     hub.send_direct(id, in.recipient(), in.text(), in.client_msg_id(),
-                    answer_sent(std::move(reply)));
+                    answer_sent(std::move(reply)), *kind);
   }
 };
 
@@ -223,14 +242,7 @@ struct ListUsers {
   static Status handle(model::ChatHub& hub, model::SessionId, const Request& in, Response& out) {
     auto users = hub.list_users(in.room());
     if (!users.ok()) return users.status();
-    for (const auto& user : *users) {
-      auto* u = out.add_users();
-      u->set_nickname(user.nickname);
-      u->set_room(user.room);
-      u->set_online(user.online);
-      u->set_guest(user.guest);
-      for (const auto& room : user.rooms) u->add_rooms(room);
-    }
+    for (const auto& user : *users) to_proto(user, out.add_users());
     return {};
   }
 };
@@ -294,6 +306,48 @@ struct UploadStatus {
   }
 };
 
+// Any member may set the topic; it is answered once committed, like a message.
+struct SetTopic {
+  using Request = v1::SetTopicRequest;
+  using Response = v1::RoomResponse;
+  static constexpr auto kRequest = &Service::RequestSetTopic;
+  static constexpr const char* kName = "SetTopic";
+  static void start(model::ChatHub& hub, model::SessionId id, const Request& in,
+                    model::Reply<Response> reply) {
+    hub.set_topic(id, in.room(), in.topic(), [reply = std::move(reply)](Result<RoomInfo> r) {
+      Response out;
+      const Status status = copy_room(r, out);
+      reply(status.ok() ? Result<Response>(std::move(out)) : Result<Response>(status));
+    });
+  }
+};
+
+struct SetAway {
+  using Request = v1::SetAwayRequest;
+  using Response = v1::SetAwayResponse;
+  static constexpr auto kRequest = &Service::RequestSetAway;
+  static constexpr const char* kName = "SetAway";
+  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
+    auto away = hub.set_away(id, in.message());
+    if (!away.ok()) return away.status();
+    out.set_away(*away);
+    return {};
+  }
+};
+
+struct Whois {
+  using Request = v1::WhoisRequest;
+  using Response = v1::WhoisResponse;
+  static constexpr auto kRequest = &Service::RequestWhois;
+  static constexpr const char* kName = "Whois";
+  static Status handle(model::ChatHub& hub, model::SessionId id, const Request& in, Response& out) {
+    auto user = hub.whois(id, in.nickname());
+    if (!user.ok()) return user.status();
+    to_proto(*user, out.mutable_user());
+    return {};
+  }
+};
+
 }  // namespace
 
 void arm_unary_calls(ServiceContext& ctx) {
@@ -308,6 +362,9 @@ void arm_unary_calls(ServiceContext& ctx) {
   new UnaryCall<ListFiles>(ctx);
   new UnaryCall<History>(ctx);
   new UnaryCall<UploadStatus>(ctx);
+  new UnaryCall<SetTopic>(ctx);
+  new UnaryCall<SetAway>(ctx);
+  new UnaryCall<Whois>(ctx);
 }
 
 }  // namespace chatcore::transport

@@ -184,10 +184,39 @@ struct Run {
         break;
       }
       case 10: check_validators(in.ConsumeRandomLengthString(300)); break;
-      case 11: (void)hub.list_users(name(in)); break;
+      case 11: people_and_topics(in, p); break;
       default: (void)hub.list_files(id_of(p)); break;
     }
     check_state();
+  }
+
+  // User lists, whois, away and back, topics and actions: bounded text, never a crash.
+  void people_and_topics(FuzzedDataProvider& in, Person& p) {
+    switch (in.ConsumeIntegralInRange(0, 4)) {
+      case 0: (void)hub.list_users(name(in)); break;
+      case 1: {
+        auto r = hub.whois(id_of(p), name(in));
+        if (r.ok()) EXPECT(p.connected && r->away_message.size() <= 200, r->nickname);
+        break;
+      }
+      case 2: {
+        auto r = hub.set_away(id_of(p), in.ConsumeRandomLengthString(250));
+        if (r.ok()) EXPECT(p.connected, "away without a session");
+        break;
+      }
+      case 3: {
+        const std::string room = p.connected && in.ConsumeBool() ? hub.room_of(p.id) : name(in);
+        auto r = hub.set_topic(id_of(p), room, in.ConsumeRandomLengthString(400));
+        if (r.ok()) EXPECT(p.connected && r->topic.size() <= 390, r->name);
+        break;
+      }
+      default: {
+        const std::string room = p.connected && in.ConsumeBool() ? hub.room_of(p.id) : name(in);
+        auto r = hub.send_room(id_of(p), room, text(in), 8, MessageKind::action);
+        if (r.ok()) check_fanout(room, *r);
+        break;
+      }
+    }
   }
 
   void upload(FuzzedDataProvider& in, Person& p) {

@@ -11,6 +11,22 @@
 namespace chatcore::test {
 
 std::string describe(const Event& event) {
+  if (event.notice) {
+    const std::string notice = std::visit(
+        [](const auto& e) -> std::string {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, TopicChanged>) {
+            return fmt::format("TopicChanged(room={}, topic={:.60}, by={})", e.room, e.topic, e.by);
+          } else if constexpr (std::is_same_v<T, PresenceChanged>) {
+            return fmt::format("PresenceChanged({}, {}, {:.60})", e.nickname,
+                               static_cast<int>(e.presence), e.away_message);
+          } else {
+            return fmt::format("AwayNotice({}, {:.60})", e.nickname, e.away_message);
+          }
+        },
+        *event.notice);
+    return fmt::format("#{} {}", event.seq, notice);
+  }
   const std::string body = std::visit(
       [](const auto& e) -> std::string {
         using T = std::decay_t<decltype(e)>;
@@ -147,10 +163,12 @@ int EventLog::closed_count() const {
 
 TestUser::TestUser(const TestServer& server, const std::string& nickname)
     : nick_(nickname), log_(std::make_unique<EventLog>()) {
-  auto client = Client::open(server.address());
+  EventLog* log = log_.get();
+  ClientOptions options;
+  options.on_notice = [log](const Event& e) { log->push(e); };
+  auto client = Client::open(server.address(), options);
   REQUIRE_MESSAGE(client.ok(), client.status().to_string());
   client_ = std::move(*client);
-  EventLog* log = log_.get();
   auto welcome = client_->login(
       nickname, [log](const Event& e) { log->push(e); },
       [log](const Status& s) { log->closed(s); });

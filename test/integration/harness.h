@@ -75,6 +75,26 @@ class EventLog {
       }
     }
   }
+  // The next event, which must be a notice of kind T.
+  template <class T>
+  T next_notice() {
+    Event event = next();
+    if (!event.notice || !std::holds_alternative<T>(*event.notice)) {
+      FAIL("expected another kind of notice, got " << describe(event));
+    }
+    return std::get<T>(std::move(*event.notice));
+  }
+  // Skips events until a notice T for which `match` holds.
+  template <class T>
+  T wait_notice(const std::function<bool(const T&)>& match = {}) {
+    for (;;) {
+      Event event = next();
+      if (!event.notice) continue;
+      if (const T* e = std::get_if<T>(&*event.notice); e != nullptr && (!match || match(*e))) {
+        return *e;
+      }
+    }
+  }
   // The next event, or nullopt once the stream has ended with nothing more to take; fails the
   // test if neither happens in time.
   std::optional<Event> next_or_end();

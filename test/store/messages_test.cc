@@ -88,5 +88,53 @@ TEST_CASE("DMs share one id sequence; directs_since gives an identity's both way
   CHECK(s->load(0)->last_direct_id == 5);
 }
 
+TEST_CASE("a room's topic and the kinds of messages and DMs are kept across a reopen") {
+  TempDir dir;
+  const auto path = dir.path() / "chatcore.db";
+  {
+    FakeLoop loop;
+    auto s = open_ok(path, loop);
+    REQUIRE(sync<StoredRoom>(loop, [&](auto done) { s->create_room("Go", 1, done); }).ok());
+    auto set = sync<StoredRoom>(loop, [&](auto done) { s->set_topic("go", "gophers only", "ann", 42, done); });
+    REQUIRE_MESSAGE(set.ok(), set.status().to_string());
+    CHECK(set->name == "Go");
+    CHECK(set->topic == "gophers only");
+    CHECK(set->topic_by == "ann");
+    CHECK(set->topic_ms == 42);
+    auto none = sync<StoredRoom>(loop, [&](auto done) { s->set_topic("rust", "x", "ann", 1, done); });
+    CHECK(none.status().code == Code::not_found);
+    REQUIRE(sync<StoredMessage>(loop, [&](auto done) {
+              s->append({.room = "go", .from = "ann", .text = "waves", .kind = MessageKind::action},
+                        done);
+            }).ok());
+    REQUIRE(sync<StoredMessage>(loop, [&](auto done) {
+              s->append({.room = "go", .from = "ann", .text = "plain"}, done);
+            }).ok());
+    REQUIRE(sync<StoredDirect>(loop, [&](auto done) {
+              s->append_direct({.from_identity = 1, .from = "ann", .to_identity = 2, .to = "bob",
+                                .text = "nods", .kind = MessageKind::action},
+                               done);
+            }).ok());
+  }
+  FakeLoop loop;
+  auto s = open_ok(path, loop);
+  auto snap = s->load(10);
+  REQUIRE(snap.ok());
+  REQUIRE(snap->rooms.size() == 1);
+  CHECK(snap->rooms[0].topic == "gophers only");
+  CHECK(snap->rooms[0].topic_by == "ann");
+  CHECK(snap->rooms[0].topic_ms == 42);
+  REQUIRE(snap->recent.size() == 2);
+  CHECK(snap->recent[0].kind == MessageKind::action);
+  CHECK(snap->recent[1].kind == MessageKind::normal);
+  auto since = sync<Messages>(loop, [&](auto done) { s->since("go", 0, 10, done); });
+  REQUIRE(since.ok());
+  CHECK((*since)[0].kind == MessageKind::action);
+  auto dms = sync<Directs>(loop, [&](auto done) { s->directs_since(2, 0, 10, done); });
+  REQUIRE(dms.ok());
+  REQUIRE(dms->size() == 1);
+  CHECK((*dms)[0].kind == MessageKind::action);
+}
+
 }  // namespace
 }  // namespace chatcore::store::test

@@ -83,6 +83,56 @@ TEST_CASE("a schema 1 database with rooms and history upgrades to the release sc
   CHECK(sync<bool>(loop, [&](auto done) { s->add_member({ann->id, "go", 1}, done); }).ok());
 }
 
+TEST_CASE("a schema 2 database upgrades to 3: messages and DMs become normal, rooms get no topic") {
+  TempDir dir;
+  const auto path = dir.path() / "chatcore.db";
+  {
+    FakeLoop loop;
+    REQUIRE(SqliteStore::open({.path = path, .schema = schema_migrations().first(2)}, loop.post())
+                .ok());
+    // Rows with the columns schema 2 has, and nothing else.
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO rooms(name, created_ms, last_id) VALUES('go', 5, 1);"
+            "INSERT INTO messages(epoch, id, sender, body, sent_ms, client_msg_id) VALUES"
+            " (1, 1, 'ann', 'hello', 10, 3);"
+            "INSERT INTO identities(secret_hash, nickname, created_ms, last_seen_ms) VALUES"
+            " ('aa', 'ann', 1, 1), ('bb', 'bob', 1, 1);"
+            "INSERT INTO directs(pair, from_identity, sender, to_identity, recipient, body,"
+            " sent_ms) VALUES('i1\ni2', 1, 'ann', 2, 'bob', 'psst', 12);");
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == 2);
+  }
+  FakeLoop loop;
+  auto s = open_ok(path, loop);
+  CHECK(s->describe().find("schema 3") != std::string::npos);
+  auto snap = s->load(10);
+  REQUIRE_MESSAGE(snap.ok(), snap.status().to_string());
+  REQUIRE(snap->rooms.size() == 1);
+  CHECK(snap->rooms[0].topic.empty());
+  CHECK(snap->rooms[0].topic_ms == 0);
+  REQUIRE(snap->recent.size() == 1);
+  CHECK(snap->recent[0].text == "hello");
+  CHECK(snap->recent[0].client_msg_id == 3);
+  CHECK(snap->recent[0].kind == MessageKind::normal);
+  auto dms = sync<std::vector<StoredDirect>>(loop, [&](auto done) { s->directs_since(2, 0, 10, done); });
+  REQUIRE(dms.ok());
+  REQUIRE(dms->size() == 1);
+  CHECK((*dms)[0].text == "psst");
+  CHECK((*dms)[0].kind == MessageKind::normal);
+  // The new columns take new rows.
+  auto topic = sync<StoredRoom>(loop, [&](auto done) { s->set_topic("GO", "gophers", "ann", 20, done); });
+  REQUIRE_MESSAGE(topic.ok(), topic.status().to_string());
+  CHECK(topic->topic == "gophers");
+  auto m = sync<StoredMessage>(loop, [&](auto done) {
+    s->append({.room = "go", .text = "waves", .kind = MessageKind::action}, done);
+  });
+  REQUIRE(m.ok());
+  CHECK(m->id == 2);
+  auto page = sync<std::vector<StoredMessage>>(loop, [&](auto done) { s->history("go", 0, 10, done); });
+  REQUIRE(page.ok());
+  REQUIRE(page->size() == 2);
+  CHECK((*page)[1].kind == MessageKind::action);
+}
+
 TEST_CASE("a database from a newer chatd is refused, untouched, with both versions named") {
   TempDir dir;
   const auto path = dir.path() / "chatcore.db";
