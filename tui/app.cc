@@ -20,6 +20,12 @@ App::App(asio::io_context& io, Terminal& terminal, AppOptions options)
   signals_.add(SIGTERM);
   signals_.add(SIGHUP);
   state_.show_time = true;  // HH:MM by default, as IRC clients do; /set timestamps off
+  options_.client.on_notice = [this](const chatcore::Event& event) {
+    asio::post(io_, [this, event] {
+      state_.notice(event);
+      request_redraw();
+    });
+  };
 }
 
 App::~App() { shutdown(); }

@@ -383,3 +383,19 @@ TEST_CASE("nick colours: a stable hash of the name, on others' names only, past 
   for (int c = 19; c < 60; ++c) CHECK(f.grid.at(13, c).colour == 0);  // one's own: plain, bold
   CHECK((f.grid.at(13, at).attr & attr_bold) != 0);
 }
+
+TEST_CASE("the title shows the room's topic; the nick list marks who is away") {
+  ChatState s = sample();
+  chatcore::Event topic;
+  topic.notice = chatcore::TopicChanged{"general", "release on friday", "bob"};
+  s.notice(topic);
+  chatcore::Event away;
+  away.notice = chatcore::PresenceChanged{"bob", chatcore::Presence::away, "lunch"};
+  s.notice(away);
+  LineEditor e;
+  const Frame f = render_chat(s, e, nullptr, 16, 80);
+  const auto rows = rows_of(f);
+  CHECK(rows[0] == " chatcore | #general (3 members) | release on friday");
+  CHECK(rows[3].ends_with("│ bob (away)"));
+  CHECK((f.grid.at(3, 63).attr & attr_dim) != 0);
+}

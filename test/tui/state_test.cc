@@ -246,3 +246,30 @@ TEST_CASE("/set timestamps and nicklist on or off; anything else is refused with
   CHECK(std::get<Command>(parse_command("/set timestamps off")).args == std::vector<std::string>{"timestamps", "off"});
   CHECK(std::get<CommandError>(parse_command("/set timestamps")).message == "usage: /set timestamps|nicklist on|off");
 }
+
+TEST_CASE("notices: a topic goes to its room's title and buffer, away shows in the nick list, an away reply in the DM buffer") {
+  ChatState s = in_room("general");
+  chatcore::UserInfo bob;
+  bob.nickname = "bob";
+  s.set_nicks("general", {bob});
+  chatcore::Event topic;
+  topic.notice = chatcore::TopicChanged{"general", "release on friday", "bob"};
+  s.notice(topic);
+  CHECK(s.current().topic == "release on friday");
+  CHECK(last(s) == "-- bob set the topic: release on friday");
+  chatcore::Event away;
+  away.notice = chatcore::PresenceChanged{"bob", chatcore::Presence::away, "lunch"};
+  s.notice(away);
+  REQUIRE(s.current().nicks.size() == 1);
+  CHECK(s.current().nicks[0].away);
+  chatcore::Event reply;
+  reply.notice = chatcore::AwayNotice{"bob", "lunch"};
+  s.notice(reply);
+  REQUIRE(s.buffers().find(BufferId::dm("bob")) != nullptr);
+  CHECK(format_line(s.buffers().find(BufferId::dm("bob"))->lines.back(), false) == "-- bob is away: lunch");
+  chatcore::Event cleared;
+  cleared.notice = chatcore::TopicChanged{"general", "", "carol"};
+  s.notice(cleared);
+  CHECK(s.current().topic.empty());
+  CHECK(last(s) == "-- carol cleared the topic");
+}

@@ -32,6 +32,7 @@ struct BufferId {
 struct Member {
   std::string nick;
   bool online = true;
+  bool away = false;
 };
 
 struct Buffer {
@@ -45,7 +46,7 @@ struct Buffer {
   int unread = 0;   // lines that arrived while another buffer was on screen
   bool highlight = false;  // among them a mention or a DM
   std::uint32_t members = 0;  // rooms
-  std::string topic;          // rooms; set once the server tells topics
+  std::string topic;          // rooms; "" when none is set
   std::vector<Member> nicks;  // rooms: online first, by name
   std::uint64_t touched = 0;  // DMs: when last written or read, for the newest-first list
 };

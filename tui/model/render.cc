@@ -53,8 +53,8 @@ void draw_nicks(TextGrid& g, const Rect& r, const Buffer& room) {
   int row = r.row + 1;
   for (const Member& m : room.nicks) {
     if (row >= r.row + r.rows) break;
-    const std::string text = " " + sanitize(m.nick) + (m.online ? "" : " (off)");
-    g.put(row++, r.col, pad_to_width(text, r.cols), m.online ? 0u : unsigned{attr_dim});
+    const std::string text = " " + sanitize(m.nick) + (!m.online ? " (off)" : m.away ? " (away)" : "");
+    g.put(row++, r.col, pad_to_width(text, r.cols), m.online && !m.away ? 0u : unsigned{attr_dim});
   }
 }
 

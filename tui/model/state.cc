@@ -40,6 +40,7 @@ std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
     const bool known = is_member(r.name);
     Buffer& buf = room_entry(r.name);
     buf.members = r.members;
+    buf.topic = r.topic;
     if (!known) push(buf, make_line(LineKind::system, 0, {}, "you are in " + room_label(r.name) + " (restored)"));
   }
   const auto& all = buffers_.all();
@@ -109,6 +110,7 @@ void ChatState::left_room(const std::string& name) {
 void ChatState::entered_room(const chatcore::RoomInfo& info) {
   Buffer& buf = room_entry(info.name);
   buf.members = info.members;
+  buf.topic = info.topic;
   focus(info.name);
   // The replayed history may already be here (events and the join reply race): the note goes
   // above it, so the history stays in one piece.
@@ -124,7 +126,10 @@ void ChatState::entered_room(const chatcore::RoomInfo& info) {
 
 void ChatState::set_rooms(const std::vector<chatcore::RoomInfo>& rooms) {
   for (const auto& r : rooms) {
-    if (Buffer* b = buffers_.find(BufferId::room(r.name))) b->members = r.members;
+    if (Buffer* b = buffers_.find(BufferId::room(r.name))) {
+      b->members = r.members;
+      b->topic = r.topic;
+    }
   }
 }
 
@@ -132,7 +137,7 @@ void ChatState::set_nicks(const std::string& room, const std::vector<chatcore::U
   Buffer* b = buffers_.find(BufferId::room(room));
   if (b == nullptr) return;
   b->nicks.clear();
-  for (const auto& u : users) b->nicks.push_back({u.nickname, u.online});
+  for (const auto& u : users) b->nicks.push_back({u.nickname, u.online, u.presence == chatcore::Presence::away});
   std::sort(b->nicks.begin(), b->nicks.end(),
             [](auto& x, auto& y) { return std::pair(!x.online, x.nick) < std::pair(!y.online, y.nick); });
 }

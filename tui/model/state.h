@@ -47,6 +47,8 @@ class ChatState {
     std::vector<std::string> rejoin;
   };
   Effect apply(const chatcore::Event& event);
+  // A notice (the event's `notice`): a topic set, someone away or back, an away reply.
+  void notice(const chatcore::Event& event);
 
   // Identity and connection.
   std::string nick;
@@ -137,6 +139,10 @@ class ChatState {
   void on(const chatcore::ShutdownNotice& s, std::int64_t at, Effect& effect);
   void on(const chatcore::CaughtUp& c, std::int64_t at, Effect& effect);
   void on(const chatcore::HistoryGap& g, std::int64_t at, Effect& effect);
+  // state_notices.cc
+  void on_notice(const chatcore::TopicChanged& t, std::int64_t at);
+  void on_notice(const chatcore::PresenceChanged& p, std::int64_t at);
+  void on_notice(const chatcore::AwayNotice& a, std::int64_t at);
 
   // A room's buffer if one is in it, else where its events wait for the join reply.
   Buffer& room_buffer(const std::string& room);
