@@ -91,7 +91,15 @@ class App {
   void query(const Command& cmd);
   void show_buffer(const Command& cmd);
   void close_buffer(const Command& cmd);
-  void send_dm_text(const std::string& to, const std::string& text);
+  void send_dm_text(const std::string& to, const std::string& text,
+                    chatcore::MessageKind kind = chatcore::MessageKind::normal);
+  // To the buffer on screen: its room, or its DM partner.
+  void send_text(const std::string& text, chatcore::MessageKind kind);
+  // social_commands.cc
+  void action(const Command& cmd);  // /me
+  void topic(const Command& cmd);
+  void away(const Command& cmd);
+  void whois(const Command& cmd);
   // The nick list of the room on screen, fetched when it comes on screen and every few seconds.
   void refresh_nicks();
   void toggle_time(const Command& cmd);

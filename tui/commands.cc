@@ -18,6 +18,10 @@ App::CommandHandler App::handler(CommandKind kind) {
   using K = CommandKind;
   switch (kind) {
     case K::say: return &App::say;
+    case K::me: return &App::action;
+    case K::topic: return &App::topic;
+    case K::away: return &App::away;
+    case K::whois: return &App::whois;
     case K::rooms: return &App::list_rooms;
     case K::create: return &App::enter_room;
     case K::join: return &App::enter_room;
@@ -44,11 +48,12 @@ App::CommandHandler App::handler(CommandKind kind) {
 
 void App::run(const Command& cmd) { (this->*handler(cmd.kind))(cmd); }
 
-void App::say(const Command& cmd) {
+void App::say(const Command& cmd) { send_text(cmd.args[0], chatcore::MessageKind::normal); }
+
+void App::send_text(const std::string& text, chatcore::MessageKind kind) {
   const std::string room = state_.room();
-  const std::string& text = cmd.args[0];
   if (state_.current().id.kind == BufferKind::dm) {
-    send_dm_text(state_.current().id.name, text);
+    send_dm_text(state_.current().id.name, text, kind);
     return;
   }
   if (room.empty()) {
@@ -65,8 +70,8 @@ void App::say(const Command& cmd) {
     return;
   }
   const std::uint64_t id = ++next_client_msg_id_;
-  state_.add_own_message(text, id);
-  call([room, text, id](chatcore::Client& c) { return c.send(room, text, id); },
+  state_.add_own_message(text, id, kind == chatcore::MessageKind::action);
+  call([room, text, id, kind](chatcore::Client& c) { return c.send(room, text, id, kind); },
        [this, id](const chatcore::Result<std::uint64_t>& r) {
          if (r.ok()) return;
          state_.mark_not_sent(id);
@@ -154,12 +159,12 @@ void App::list_users(const Command& cmd) {
 
 void App::send_dm(const Command& cmd) { send_dm_text(cmd.args[0], cmd.args[1]); }
 
-void App::send_dm_text(const std::string& to, const std::string& text) {
+void App::send_dm_text(const std::string& to, const std::string& text, chatcore::MessageKind kind) {
   const std::uint64_t id = ++next_client_msg_id_;
-  call([to, text, id](chatcore::Client& c) { return c.send_direct(to, text, id); },
-       [this, to, text, id](const chatcore::Result<std::uint64_t>& r) {
+  call([to, text, id, kind](chatcore::Client& c) { return c.send_direct(to, text, id, kind); },
+       [this, to, text, id, kind](const chatcore::Result<std::uint64_t>& r) {
          if (!r.ok()) state_.add_error("DM to " + to + " not sent: " + r.status().message);
-         else state_.add_own_dm(to, text, id);
+         else state_.add_own_dm(to, text, id, kind == chatcore::MessageKind::action);
        });
 }
 

@@ -237,6 +237,23 @@ tm send-keys -t bob Tab
 wait_for bob "[#general] /who"
 tm send-keys -t bob C-u
 
+# /me, /topic, /away and /whois, kept by the server and shown by both.
+type_line alice "/me waves"
+wait_for bob "* alice waves"
+type_line bob "/topic release on friday"
+wait_for alice "chatcore | #general (2 members) | release on friday"
+wait_for alice "bob set the topic: release on friday"
+type_line bob "/away lunch"
+wait_for bob "you are away: lunch"
+wait_re alice '│ bob \(away\)$'
+type_line alice "/whois bob"
+wait_for alice "bob (guest): away: lunch; in #general"
+type_line alice "/dm bob are you there?"
+wait_for alice "bob is away: lunch"
+type_line bob "/away"
+wait_for bob "you are back"
+wait_re alice '│ bob$'
+
 # Ctrl-C leaves; the terminal is restored.
 for who in alice bob; do
   tm send-keys -t $who C-c

@@ -132,6 +132,11 @@ TEST_CASE("the command table drives parsing, usage errors and /help") {
   }
   CHECK(help_lines().front().starts_with("TEXT "));
   CHECK(help_lines()[1] == "/rooms                   list rooms with member counts");
+  CHECK(std::get<Command>(parse_command("/topic release on friday")).args ==
+        std::vector<std::string>{"release on friday"});
+  CHECK(std::get<Command>(parse_command("/topic")).args.empty());
+  CHECK(std::get<Command>(parse_command("/me waves  at everyone")).args ==
+        std::vector<std::string>{"waves  at everyone"});
 }
 
 TEST_CASE("/help COMMAND comes from the same table: its line and, for aliases, every name") {

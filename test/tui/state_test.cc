@@ -267,9 +267,30 @@ TEST_CASE("notices: a topic goes to its room's title and buffer, away shows in t
   s.notice(reply);
   REQUIRE(s.buffers().find(BufferId::dm("bob")) != nullptr);
   CHECK(format_line(s.buffers().find(BufferId::dm("bob"))->lines.back(), false) == "-- bob is away: lunch");
+  CHECK(last(s) == "-- bob is away: lunch");  // where the DM was sent from, too
   chatcore::Event cleared;
   cleared.notice = chatcore::TopicChanged{"general", "", "carol"};
   s.notice(cleared);
   CHECK(s.current().topic.empty());
   CHECK(last(s) == "-- carol cleared the topic");
+}
+
+TEST_CASE("/me: an action is shown as '* nick does', in a room and in a DM, its echo once") {
+  ChatState s = in_room("general");
+  chatcore::RoomMessage m = std::get<chatcore::RoomMessage>(room_msg(1, "general", "bob", "waves").body);
+  m.kind = chatcore::MessageKind::action;
+  s.apply(ev(m));
+  CHECK(last(s) == "* bob waves");
+  CHECK(nick_span(s.lines().back(), true) == std::pair{6 + 2, 3});  // HH:MM, "* "
+  s.add_own_message("nods", 4, true);
+  CHECK(last(s) == "* alice nods");
+  const auto n = s.lines().size();
+  chatcore::RoomMessage echo = std::get<chatcore::RoomMessage>(room_msg(2, "general", "alice", "nods", false, 4).body);
+  echo.kind = chatcore::MessageKind::action;
+  s.apply(ev(echo));
+  CHECK(s.lines().size() == n);
+  chatcore::DirectMessage d{3, "bob", "alice", "shrugs", 0};
+  d.kind = chatcore::MessageKind::action;
+  s.apply(ev(d));
+  CHECK(format_line(s.buffers().find(BufferId::dm("bob"))->lines.back(), false) == "[DM] * bob shrugs");
 }

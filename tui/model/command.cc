@@ -1,5 +1,6 @@
 #include "command.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -10,6 +11,10 @@ namespace {
 // each kind with its own handler). An alias has no help text of its own.
 constexpr std::array kSpecs = {
     CommandSpec{"rooms", CommandKind::rooms, 0, 0, "/rooms", "list rooms with member counts"},
+    CommandSpec{"me", CommandKind::me, 1, -1, "/me ACTION", "say what you do: * alice waves"},
+    CommandSpec{"topic", CommandKind::topic, 0, -1, "/topic [TEXT]", "show or set the topic of this room (any member may)"},
+    CommandSpec{"away", CommandKind::away, 0, -1, "/away [MESSAGE]", "away with MESSAGE, or back without one"},
+    CommandSpec{"whois", CommandKind::whois, 1, 1, "/whois NICK", "presence, rooms and away message of NICK"},
     CommandSpec{"list", CommandKind::rooms, 0, 0, "/rooms", ""},
     CommandSpec{"create", CommandKind::create, 1, 1, "/create NAME", "create a room and join it"},
     CommandSpec{"join", CommandKind::join, 1, 1, "/join NAME", "join a room too and show it (or show one you are in)"},
@@ -85,7 +90,7 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
       }
     } else {
       while (!trim(rest).empty()) {
-        if (spec.max_args < 0 && static_cast<int>(cmd.args.size()) + 1 == spec.min_args) {
+        if (spec.max_args < 0 && static_cast<int>(cmd.args.size()) + 1 == std::max(spec.min_args, 1)) {
           cmd.args.emplace_back(trim(rest));
           break;
         }

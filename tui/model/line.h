@@ -33,6 +33,7 @@ struct Line {
   bool mention = false;      // mentions the user's nickname
   bool own = false;          // written by the user
   bool failed = false;       // the user's message the server refused
+  bool action = false;       // "/me": shown as "* alice waves"
   std::uint64_t message_id = 0;
   std::uint64_t client_msg_id = 0;
   mutable WrapCache wrapped;

@@ -209,9 +209,10 @@ Buffer& ChatState::on_screen() { return buffers_.focused(); }
 void ChatState::add_system(std::string text) { push(on_screen(), make_line(LineKind::system, 0, {}, std::move(text))); }
 void ChatState::add_error(std::string text) { push(on_screen(), make_line(LineKind::error, 0, {}, std::move(text))); }
 
-void ChatState::add_own_message(const std::string& text, std::uint64_t client_msg_id) {
+void ChatState::add_own_message(const std::string& text, std::uint64_t client_msg_id, bool action) {
   Line l = make_line(LineKind::message, 0, nick, text);
   l.own = true;
+  l.action = action;
   l.client_msg_id = client_msg_id;
   to_live();
   push(on_screen(), std::move(l));
@@ -228,11 +229,13 @@ void ChatState::mark_not_sent(std::uint64_t client_msg_id) {
   }
 }
 
-void ChatState::add_own_dm(const std::string& to, const std::string& text, std::uint64_t client_msg_id) {
+void ChatState::add_own_dm(const std::string& to, const std::string& text, std::uint64_t client_msg_id,
+                           bool action) {
   Buffer& buf = dm_buffer(to);
   buffers_.touch(buf);
   Line l = make_line(LineKind::dm_out, 0, to, text);
   l.own = true;
+  l.action = action;
   l.client_msg_id = client_msg_id;
   // Sent from another buffer, it shows there too, as irssi does, so /dm is never silent. Its
   // echo may have come first: each buffer gets it once.

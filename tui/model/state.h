@@ -98,10 +98,11 @@ class ChatState {
   // Lines the user caused, added to the buffer on screen.
   void add_system(std::string text);
   void add_error(std::string text);
-  void add_own_message(const std::string& text, std::uint64_t client_msg_id);
+  void add_own_message(const std::string& text, std::uint64_t client_msg_id, bool action = false);
   // The server refused the message sent with this id: it stays, marked "(not sent)".
   void mark_not_sent(std::uint64_t client_msg_id);
-  void add_own_dm(const std::string& to, const std::string& text, std::uint64_t client_msg_id);
+  void add_own_dm(const std::string& to, const std::string& text, std::uint64_t client_msg_id,
+                  bool action = false);
 
   const std::deque<Line>& lines() const;  // the buffer on screen
 

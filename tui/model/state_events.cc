@@ -28,6 +28,7 @@ void ChatState::on(const chatcore::RoomMessage& m, std::int64_t at, Effect& effe
     }
   }
   Line l = make_line(LineKind::message, when, m.sender, m.text);
+  l.action = m.kind == chatcore::MessageKind::action;
   l.replay = m.replay;
   l.missed = m.missed;
   l.own = m.sender == nick;
@@ -49,6 +50,7 @@ void ChatState::on(const chatcore::DirectMessage& d, std::int64_t at, Effect& ef
   Line l = make_line(outgoing ? LineKind::dm_out : LineKind::dm_in, d.sent_unix_ms ? d.sent_unix_ms : at,
                      outgoing ? d.recipient : d.sender, d.text);
   l.own = outgoing;
+  l.action = d.kind == chatcore::MessageKind::action;
   l.missed = d.missed;
   l.message_id = d.message_id;
   l.client_msg_id = d.client_msg_id;

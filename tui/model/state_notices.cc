@@ -27,10 +27,13 @@ void ChatState::on_notice(const chatcore::PresenceChanged& p, std::int64_t) {
   }
 }
 
+// The reply to a DM just sent: in the partner's buffer, and where it was sent from.
 void ChatState::on_notice(const chatcore::AwayNotice& a, std::int64_t at) {
-  push(dm_buffer(a.nickname), make_line(LineKind::system, at, {},
-                                        a.nickname + " is away" +
-                                            (a.away_message.empty() ? "" : ": " + a.away_message)));
+  Buffer& dm = dm_buffer(a.nickname);
+  const Line line = make_line(LineKind::system, at, {},
+                              a.nickname + " is away" + (a.away_message.empty() ? "" : ": " + a.away_message));
+  if (current().id != dm.id) push(on_screen(), line);
+  push(dm, line);
 }
 
 }  // namespace chat
