@@ -117,6 +117,7 @@ Snapshot read_snapshot(Connection& c, std::size_t recent_per_room) {
     q->executeStep();
     s.last_direct_id = u64(*q, 0);
   }
+  read_moderation(c, s);
   return s;
 }
 

@@ -95,6 +95,22 @@ constexpr Migration kSteps[] = {
      "ALTER TABLE rooms ADD COLUMN topic TEXT NOT NULL DEFAULT '';"
      "ALTER TABLE rooms ADD COLUMN topic_by TEXT NOT NULL DEFAULT '';"
      "ALTER TABLE rooms ADD COLUMN topic_ms INTEGER NOT NULL DEFAULT 0;"},
+    {"room creators, bans and mutes, and the message of the day",
+     // A room's creator is its operator; the row goes with the room's life.
+     "CREATE TABLE room_creators ("
+     "  epoch INTEGER PRIMARY KEY REFERENCES rooms(epoch) ON DELETE CASCADE,"
+     "  identity INTEGER NOT NULL REFERENCES identities(id) ON DELETE CASCADE);"
+     // kind is SanctionKind; room is the folded name ('' server-wide), so a room ban holds
+     // for a room of that name created again; until_ms 0 lasts until lifted.
+     "CREATE TABLE sanctions ("
+     "  kind INTEGER NOT NULL,"
+     "  identity INTEGER NOT NULL REFERENCES identities(id) ON DELETE CASCADE,"
+     "  room TEXT NOT NULL,"
+     "  until_ms INTEGER NOT NULL,"
+     "  reason TEXT NOT NULL,"
+     "  by TEXT NOT NULL,"
+     "  PRIMARY KEY (kind, identity, room)) WITHOUT ROWID;"
+     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"},
 };
 }  // namespace
 

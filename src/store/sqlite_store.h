@@ -66,6 +66,12 @@ class SqliteStore final : public Store {
   void directs_since(std::uint64_t identity, std::uint64_t after_id, std::size_t limit,
                      Done<std::vector<StoredDirect>> done) override;
 
+  void set_room_creator(std::string room, std::uint64_t identity, Done<bool> done) override;
+  void put_sanction(StoredSanction sanction, Done<bool> done) override;
+  void remove_sanction(SanctionKind kind, std::uint64_t identity, std::string room,
+                       Done<bool> done) override;
+  void set_motd(std::string motd, Done<bool> done) override;
+
   void close() override;
 
   // Transactions the writer has run, one per batch of writes (see Writer).

@@ -108,6 +108,24 @@ struct StoredUpload {
   std::int64_t updated_ms = 0;
 };
 
+// A ban or mute of an identity, server-wide (room empty) or in one room (by folded name, so
+// it outlives the room's life). Guests are never sanctioned in the store.
+enum class SanctionKind : std::uint8_t { ban = 1, mute = 2 };
+struct StoredSanction {
+  SanctionKind kind = SanctionKind::ban;
+  std::uint64_t identity = 0;
+  std::string room{};
+  std::int64_t until_ms = 0;  // 0: until lifted
+  std::string reason{};
+  std::string by{};  // the operator's nickname then
+};
+
+// Who created a room (an identity): that room's operator.
+struct StoredCreator {
+  std::string room{};
+  std::uint64_t identity = 0;
+};
+
 // Everything the hub keeps in memory, read once at start-up.
 struct Snapshot {
   std::vector<StoredIdentity> identities{};
@@ -117,6 +135,9 @@ struct Snapshot {
   std::vector<StoredUpload> uploads{};
   std::vector<StoredMessage> recent{};  // up to `recent_per_room` per room, oldest first
   std::uint64_t last_direct_id = 0;
+  std::vector<StoredSanction> sanctions{};  // lifted and expired ones are not kept
+  std::vector<StoredCreator> creators{};
+  std::string motd{};
 };
 
 // What retention keeps; a zero duration or count keeps everything of that kind.
@@ -216,6 +237,17 @@ class Store {
   // Up to `limit` DMs to or from the identity with id > after_id, oldest first.
   virtual void directs_since(std::uint64_t identity, std::uint64_t after_id, std::size_t limit,
                              Done<std::vector<StoredDirect>> done) = 0;
+
+  // Moderation (sqlite_moderation.cc). Records the room's creator; NOT_FOUND for an unknown
+  // room.
+  virtual void set_room_creator(std::string room, std::uint64_t identity, Done<bool> done) = 0;
+  // Inserts or replaces the sanction of that kind on that identity in that room.
+  virtual void put_sanction(StoredSanction sanction, Done<bool> done) = 0;
+  // Whether there was one to lift.
+  virtual void remove_sanction(SanctionKind kind, std::uint64_t identity, std::string room,
+                               Done<bool> done) = 0;
+  // Empty: none.
+  virtual void set_motd(std::string motd, Done<bool> done) = 0;
 
   // Finishes the work already queued (its completions are still posted), then stops; later
   // operations fail with UNAVAILABLE. Idempotent.

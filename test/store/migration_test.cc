@@ -103,7 +103,9 @@ TEST_CASE("a schema 2 database upgrades to 3: messages and DMs become normal, ro
   }
   FakeLoop loop;
   auto s = open_ok(path, loop);
-  CHECK(s->describe().find("schema 3") != std::string::npos);
+  // Upgraded through 3 to the release schema.
+  CHECK(s->describe().find("schema " + std::to_string(schema_migrations().size())) !=
+        std::string::npos);
   auto snap = s->load(10);
   REQUIRE_MESSAGE(snap.ok(), snap.status().to_string());
   REQUIRE(snap->rooms.size() == 1);
