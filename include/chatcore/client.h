@@ -49,6 +49,10 @@ struct ClientOptions {
   std::chrono::milliseconds reconnect_max{10000};
   // Notices about rooms and people; without one they are dropped.
   NoticeHandler on_notice;
+  // Moderation actions shown to this user (an event whose `moderation` is set): someone was
+  // kicked, banned, unbanned, muted or unmuted, or the MOTD changed. Called on the reader
+  // thread in order with the events; without one they are dropped.
+  NoticeHandler on_moderation;
 };
 
 // $XDG_CONFIG_HOME/chatcore/identity, or ~/.config/chatcore/identity.
@@ -147,6 +151,23 @@ class Client {
   Result<std::string> change_nick(const std::string& nickname);
   Result<std::vector<UserInfo>> list_users(const std::string& room = {});
   Result<std::vector<FileInfo>> list_files();
+
+  // Moderation (operators only: PERMISSION_DENIED otherwise). `room` empty acts server-wide,
+  // which only a server operator may; a room's creator may act in that room. A ban or mute
+  // with `duration` 0 lasts until lifted; the result is when it ends (0: never).
+  Result<std::int64_t> moderate(ModerationAction action, const std::string& nickname,
+                                const std::string& room, std::chrono::seconds duration,
+                                const std::string& reason);
+  Result<std::int64_t> kick(const std::string& nickname, const std::string& room = {},
+                            const std::string& reason = {});
+  Result<std::int64_t> ban(const std::string& nickname, const std::string& room = {},
+                           std::chrono::seconds duration = {}, const std::string& reason = {});
+  Result<std::int64_t> unban(const std::string& nickname, const std::string& room = {});
+  Result<std::int64_t> mute(const std::string& nickname, const std::string& room = {},
+                            std::chrono::seconds duration = {}, const std::string& reason = {});
+  Result<std::int64_t> unmute(const std::string& nickname, const std::string& room = {});
+  // Server operators only; empty clears it. Every session sees it, later ones in Welcome.
+  Result<std::int64_t> set_motd(const std::string& motd);
 
   // Streams the file at `path` in chunks of the server's chunk size, sending its sha256.
   Result<FileInfo> upload(const std::filesystem::path& path, const Destination& to,

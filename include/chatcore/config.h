@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace chatcore {
 
@@ -85,6 +86,10 @@ struct Config {
   // this long after its last byte, so that its sender can resume it.
   std::chrono::minutes resume_keep{60};
   std::string server_name = "chatd";
+  // Server operators: identities named by their fingerprint (the hex SHA-256 of the identity
+  // secret) or a prefix of it of at least 16 hex digits. They may kick, ban and mute anyone,
+  // anywhere, and set the MOTD.
+  std::vector<std::string> operators{};
 };
 
 // The directory that holds uploaded files under this config.

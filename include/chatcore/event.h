@@ -20,6 +20,9 @@ struct Welcome {
   std::string server;
   bool guest = true;  // no identity: nothing of this session outlives it
   std::vector<RoomInfo> rooms;  // the identity's memberships, restored
+  std::string fingerprint{};  // hex SHA-256 of the identity secret; empty for a guest
+  std::string motd{};         // the server's message of the day; empty: none
+  bool server_operator = false;
 };
 
 struct RoomMessage {
@@ -113,6 +116,16 @@ struct AwayNotice {
   std::string away_message;
 };
 
+// An operator kicked, banned, unbanned, muted or unmuted someone (room empty: server-wide).
+struct Moderated {
+  ModerationAction action = ModerationAction::kick;
+  std::string room{};
+  std::string nickname{};  // the target
+  std::string by{};        // the operator
+  std::string reason{};
+  std::int64_t until_unix_ms = 0;  // a ban or mute ends then; 0: never
+};
+
 using EventBody = std::variant<Welcome, RoomMessage, DirectMessage, MemberJoined, MemberLeft,
                                NickChanged, FileNotice, HistoryReplay, ShutdownNotice, CaughtUp,
                                HistoryGap>;
@@ -129,6 +142,9 @@ struct Event {
   EventBody body;
   // Set for a notice, which is then all the event says (`body` is left as it was built).
   std::optional<NoticeBody> notice{};
+  // Set for a moderation action, which is then all the event says. Kept apart from the
+  // notices so that handlers written before moderation existed stay exhaustive.
+  std::optional<Moderated> moderation{};
 };
 
 using EventPtr = std::shared_ptr<const Event>;

@@ -60,7 +60,12 @@ struct UserInfo {
   Presence presence = Presence::online;
   std::string away_message{};         // set while away
   std::int64_t last_seen_unix_ms = 0;  // set while offline: when its last session ended
+  bool server_operator = false;  // named by the server's --operator
+  bool room_operator = false;    // in a listing of a room's members: its creator
 };
+
+// What an operator may do to someone (see docs/protocol.md, Moderate).
+enum class ModerationAction : std::uint8_t { kick = 1, ban, unban, mute, unmute, motd };
 
 struct FileInfo {
   std::string id;

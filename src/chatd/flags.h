@@ -27,5 +27,7 @@ void add_storage_flags(CLI::App& app, Settings& settings);
 void add_limit_flags(CLI::App& app, Settings& settings);
 // The process itself: logging, shutdown, metrics, --config, --print-config, --version.
 void add_service_flags(CLI::App& app, Settings& settings);
+// Server operators (moderation_flags.cc).
+void add_moderation_flags(CLI::App& app, Settings& settings);
 
 }  // namespace chatd

@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   chatd::add_storage_flags(app, settings);
   chatd::add_limit_flags(app, settings);
   chatd::add_service_flags(app, settings);
+  chatd::add_moderation_flags(app, settings);
   chatd::HardeningFlags hardening;
   chatd::add_hardening_flags(app, settings.config, hardening);
   CLI11_PARSE(app, argc, argv);

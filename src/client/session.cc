@@ -107,6 +107,10 @@ void deliver(Session& s, const v1::EventBatch& batch) {
   for (const auto& proto : batch.events()) {
     const auto event = transport::from_proto(proto);
     if (!event) continue;
+    if (event->moderation) {
+      if (s.options.on_moderation) s.options.on_moderation(*event);
+      continue;
+    }
     if (event->notice) {
       // Only for an application that asked: its event handler need not know the kinds.
       if (s.options.on_notice) s.options.on_notice(*event);

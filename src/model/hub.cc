@@ -123,6 +123,9 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
       !free.ok()) {
     return free;
   }
+  if (identity != nullptr) {
+    if (auto banned = st.check_ban(identity->id, {}); !banned.ok()) return banned;
+  }
   auto token = util::random_hex(kTokenBytes);
   // A collision is astronomically unlikely, but two sessions sharing a token would be fatal.
   while (token && st.by_token.contains(*token)) token = util::random_hex(kTokenBytes);
@@ -169,7 +172,10 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
                   .limits = st.config.limits,
                   .server = st.config.server_name,
                   .guest = identity == nullptr,
-                  .rooms = {}};
+                  .rooms = {},
+                  .fingerprint = identity ? identity->secret_hash : std::string(),
+                  .motd = st.motd,
+                  .server_operator = identity != nullptr && st.is_server_operator(*identity)};
   if (identity != nullptr) {
     identity->session = id;
     st.save_identity(*identity);

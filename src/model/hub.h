@@ -43,6 +43,17 @@ struct HubConfig {
   // Files one user (by nickname) may have in the registry at once; 0 means no cap.
   std::size_t max_files_per_user = 100;
   std::string server_name = "chatd";
+  // Fingerprints (or prefixes of 16+ hex digits) of the server operators' identities.
+  std::vector<std::string> operators{};
+};
+
+// One moderation request (see ChatHub::moderate).
+struct ModerationRequest {
+  ModerationAction action = ModerationAction::kick;
+  std::string nickname{};  // the target; unused for the MOTD
+  std::string room{};      // empty: server-wide
+  std::uint64_t duration_s = 0;  // a ban or mute: 0 lasts until lifted
+  std::string reason{};    // for the MOTD: the MOTD
 };
 
 // Where an upload goes: exactly one of room / recipient is set.
@@ -202,6 +213,19 @@ class ChatHub {
   // Drops the records whose file `on_disk` says is gone (a crash, a hand-cleaned dir): nobody
   // could download them. Called once at start-up, after the store's completions can run.
   void drop_missing_files(const std::function<bool(const std::string& file_id)>& on_disk);
+
+  // Moderation (hub_moderation.cc). Server operators may do anything anywhere; a room's
+  // creator may kick, ban, unban, mute and unmute in that room. Each action is committed,
+  // then shown to the room (or, server-wide, the target's rooms), the target and the actor
+  // as a Moderated event, logged, and enforced: a kick or ban ends the membership (a
+  // server-wide one the session), a ban refuses Connect or JoinRoom and a mute SendMessage
+  // and SendDirect with PERMISSION_DENIED, the reason and the end. Guests may be kicked,
+  // never banned or muted (FAILED_PRECONDITION): they have no identity to hold it. `done`
+  // gets when the ban or mute ends (0: never).
+  void moderate(SessionId id, const ModerationRequest& request, Reply<std::int64_t> done);
+  Result<std::int64_t> moderate(SessionId id, const ModerationRequest& request);
+  // Whether the session's identity is a server operator.
+  bool is_server_operator(SessionId id) const;
 
   // Delivers a ShutdownNotice to every session.
   void shutdown(std::string_view reason);

@@ -40,6 +40,7 @@ void ChatHub::send_room(SessionId id, std::string_view room, std::string_view te
     return done(Status{Code::failed_precondition,
                        fmt::format("you are not in room '{}'", r->name)});
   }
+  if (auto muted = st.check_mute(*s, fold_case(room)); !muted.ok()) return done(muted);
   RoomMessage m{.message_id = 0,
                 .room = r->name,
                 .sender = s->nickname,
@@ -90,6 +91,7 @@ void ChatHub::send_direct(SessionId id, std::string_view recipient, std::string_
   if (auto bad = check_message(text, st.config.limits.max_message_bytes); !bad.ok()) {
     return done(bad);
   }
+  if (auto muted = st.check_mute(*s, {}); !muted.ok()) return done(muted);
   auto* to = st.session_named(recipient);
   Identity* owner = to != nullptr ? st.identity_of(*to) : nullptr;
   if (to == nullptr) {

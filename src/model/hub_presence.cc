@@ -86,6 +86,7 @@ Result<UserInfo> ChatHub::whois(SessionId id, std::string_view nickname) const {
   std::sort(u.rooms.begin(), u.rooms.end());
   if (!u.rooms.empty()) u.room = u.rooms.front();
   st.fill_presence(u, s, identity);
+  u.server_operator = identity != nullptr && st.is_server_operator(*identity);
   return u;
 }
 

@@ -156,6 +156,7 @@ void ChatHub::create_room(SessionId id, std::string_view name, Reply<RoomInfo> d
     r.epoch = epoch;
     log::debug("room '{}' created", util::escape(canonical));
     auto joined = join_room(id, canonical);
+    if (joined.ok()) state_->set_creator(r, identity(id));
     // The creator's session ended while the store created the room: nobody is in it.
     if (!joined.ok()) {
       if (state_->store != nullptr) {
@@ -211,6 +212,7 @@ Result<RoomInfo> ChatHub::join_room(SessionId id, std::string_view name) {
   Room& r = it->second;
   auto& mine = state_->rooms_of(*s);
   if (mine.contains(key)) return r.info();
+  if (auto banned = state_->check_ban(s->identity, key); !banned.ok()) return banned;
   if (r.members() >= state_->config.max_room_members) {
     return Status{Code::resource_exhausted,
                   fmt::format("room '{}' is full ({} members)", r.name,
@@ -282,6 +284,7 @@ Result<std::vector<UserInfo>> ChatHub::list_users(std::string_view room) const {
                            const Session* s, const Identity* identity) {
     UserInfo u{.nickname = nickname, .room = {}, .online = s != nullptr,
                .guest = identity == nullptr, .rooms = {}};
+    u.server_operator = identity != nullptr && state_->is_server_operator(*identity);
     for (const auto& key : keys) u.rooms.push_back(state_->rooms.at(key).name);
     std::sort(u.rooms.begin(), u.rooms.end());
     if (!u.rooms.empty()) u.room = u.rooms.front();
@@ -298,6 +301,7 @@ Result<std::vector<UserInfo>> ChatHub::list_users(std::string_view room) const {
     for (IdentityId iid : r->identities) {
       const Identity& i = state_->identities.at(iid);
       out.push_back(user(i.nickname, i.rooms, state_->session(i.session), &i));
+      out.back().room_operator = iid == r->creator;
     }
     for (SessionId sid : r->guests) {
       const Session& s = state_->sessions.at(sid);

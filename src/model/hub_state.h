@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -78,6 +79,7 @@ struct Room {
   std::string topic;
   std::string topic_by;
   std::int64_t topic_ms = 0;
+  IdentityId creator = 0;  // its operator; 0: a guest's room, or created before it was kept
 
   std::uint32_t members() const {
     return static_cast<std::uint32_t>(identities.size() + guests.size());
@@ -96,6 +98,13 @@ struct FileRecord {
   std::set<IdentityId> identities;        // stored rights: they outlive sessions and restarts
   bool stored = false;                    // written through the store
   std::uint64_t order = 0;                // publish order: ListFiles shows newest first
+};
+
+// A ban or mute in force (see ChatHub::State::sanctions).
+struct Sanction {
+  std::int64_t until_ms = 0;  // 0: until lifted
+  std::string reason;
+  std::string by;
 };
 
 struct ChatHub::State {
@@ -210,6 +219,27 @@ struct ChatHub::State {
   void drop_file(std::unordered_map<std::string, FileRecord>::iterator it);
   // RESOURCE_EXHAUSTED when the session's user already has max_files_per_user records.
   Status check_file_cap(const Session& s) const;
+
+  // Moderation (hub_moderation.cc): bans and mutes by (kind, identity, folded room or "").
+  using SanctionKey = std::tuple<store::SanctionKind, IdentityId, std::string>;
+  std::map<SanctionKey, Sanction> sanctions;
+  std::string motd;
+  bool is_server_operator(const Identity& identity) const;
+  bool is_server_operator(const Session& s) const;
+  // PERMISSION_DENIED with the reason and the end when the identity is banned from the
+  // server (room empty) or the room `key`.
+  Status check_ban(IdentityId identity, const std::string& key) const;
+  // PERMISSION_DENIED when the session may not send in room `key` (empty: a DM).
+  Status check_mute(const Session& s, const std::string& key) const;
+  void seed_moderation(const store::Snapshot& snapshot);
+  // The room creator is remembered (and stored) as the room's operator.
+  void set_creator(Room& r, IdentityId identity);
+  // Shows an action to the room `key` (empty: the target's rooms), the target and the actor.
+  void announce(const Moderated& m, const std::string& key, IdentityId target_identity,
+                SessionId target_session, SessionId actor);
+  // Ends the membership of the identity (online or not) or guest session in room `key`.
+  void end_membership(IdentityId identity, SessionId session, const std::string& key,
+                      const std::string& reason);
 };
 
 }  // namespace chatcore::model

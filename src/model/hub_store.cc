@@ -75,6 +75,7 @@ void ChatHub::attach_store(store::Store* store, const store::Snapshot& snapshot)
     if (history.size() > keep) history.pop_front();
   }
   st.seed_files(snapshot.files);
+  st.seed_moderation(snapshot);
   // A room left without members (a crash between the last leave and its deletion) goes now.
   for (auto it = st.rooms.begin(); it != st.rooms.end();) {
     if (it->second.members() != 0) {

@@ -45,7 +45,8 @@ using ChatAsyncService = v1::Chat::WithRawMethod_Connect<
                         v1::Chat::WithRawMethod_ListFiles<v1::Chat::WithRawMethod_History<
                             v1::Chat::WithRawMethod_UploadStatus<v1::Chat::WithRawMethod_SetTopic<
                                 v1::Chat::WithRawMethod_SetAway<v1::Chat::WithRawMethod_Whois<
-                                    v1::Chat::Service>>>>>>>>>>>>>>>>>;
+                                    v1::Chat::WithRawMethod_Moderate<
+                                        v1::Chat::Service>>>>>>>>>>>>>>>>>>;
 
 struct ServiceContext {
   explicit ServiceContext(Config c);

@@ -86,6 +86,8 @@ void to_proto(const UserInfo& u, v1::UserInfo* out) {
   out->set_presence(to_proto(u.presence));
   out->set_away_message(u.away_message);
   out->set_last_seen_unix_ms(u.last_seen_unix_ms);
+  out->set_server_operator(u.server_operator);
+  out->set_room_operator(u.room_operator);
 }
 
 UserInfo from_proto(const v1::UserInfo& u) {
@@ -96,7 +98,9 @@ UserInfo from_proto(const v1::UserInfo& u) {
                   .rooms = {u.rooms().begin(), u.rooms().end()},
                   .presence = from_proto(u.presence()),
                   .away_message = u.away_message(),
-                  .last_seen_unix_ms = u.last_seen_unix_ms()};
+                  .last_seen_unix_ms = u.last_seen_unix_ms(),
+                  .server_operator = u.server_operator(),
+                  .room_operator = u.room_operator()};
 }
 
 void to_proto(const RoomInfo& r, v1::RoomInfo* out) {
@@ -169,6 +173,7 @@ void to_proto(const Event& event, std::uint64_t seq, v1::Event* out) {
   out->set_seq(seq);
   out->set_time_unix_ms(event.time_unix_ms);
   if (event.notice) return notice_to_proto(*event.notice, out);
+  if (event.moderation) return to_proto(*event.moderation, out->mutable_moderated());
   std::visit(model::Overloaded{
                  [out](const Welcome& e) {
                    auto* w = out->mutable_welcome();
@@ -178,6 +183,9 @@ void to_proto(const Event& event, std::uint64_t seq, v1::Event* out) {
                    w->set_server(e.server);
                    w->set_guest(e.guest);
                    for (const auto& room : e.rooms) to_proto(room, w->add_rooms());
+                   w->set_fingerprint(e.fingerprint);
+                   w->set_motd(e.motd);
+                   w->set_server_operator(e.server_operator);
                  },
                  [out](const RoomMessage& e) {
                    auto* m = out->mutable_room_message();
@@ -260,7 +268,10 @@ Welcome to_body(const v1::Welcome& w) {
                    std::vector<RoomInfo> rooms;
                    for (const auto& r : w.rooms()) rooms.push_back(from_proto(r));
                    return rooms;
-                 }()};
+                 }(),
+                 .fingerprint = w.fingerprint(),
+                 .motd = w.motd(),
+                 .server_operator = w.server_operator()};
 }
 
 RoomMessage to_body(const v1::RoomMessage& m) {
@@ -349,6 +360,7 @@ std::optional<EventBody> body_of(const v1::Event& in) {
     case v1::Event::kTopic:
     case v1::Event::kPresence:
     case v1::Event::kAway:
+    case v1::Event::kModerated:
     case v1::Event::KIND_NOT_SET:
       break;
   }
@@ -362,6 +374,18 @@ std::optional<Event> from_proto(const v1::Event& in) {
     event.seq = in.seq();
     event.time_unix_ms = in.time_unix_ms();
     event.notice = std::move(*notice);
+    return event;
+  }
+  if (in.kind_case() == v1::Event::kModerated) {
+    auto moderated = from_proto(in.moderated());
+    if (!moderated) {
+      log::info("skipping event {}: a moderation action this client does not know", in.seq());
+      return std::nullopt;
+    }
+    Event event;
+    event.seq = in.seq();
+    event.time_unix_ms = in.time_unix_ms();
+    event.moderation = std::move(*moderated);
     return event;
   }
   auto body = body_of(in);

@@ -33,6 +33,12 @@ std::optional<MessageKind> from_proto(v1::MessageKind kind);
 v1::Presence to_proto(Presence presence);
 Presence from_proto(v1::Presence presence);
 
+// Moderation (convert_moderation.cc). nullopt for an action this build does not know.
+void to_proto(const Moderated& moderated, v1::Moderated* out);
+std::optional<Moderated> from_proto(const v1::Moderated& moderated);
+v1::ModerationAction to_proto(ModerationAction action);
+std::optional<ModerationAction> from_proto(v1::ModerationAction action);
+
 grpc::Status to_grpc(const Status& status);
 Status from_grpc(const grpc::Status& status);
 

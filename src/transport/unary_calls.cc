@@ -348,6 +348,32 @@ struct Whois {
   }
 };
 
+// Operators' actions; answered once a ban or mute is committed.
+struct Moderate {
+  using Request = v1::ModerateRequest;
+  using Response = v1::ModerateResponse;
+  static constexpr auto kRequest = &Service::RequestModerate;
+  static constexpr const char* kName = "Moderate";
+  static void start(model::ChatHub& hub, model::SessionId id, const Request& in,
+                    model::Reply<Response> reply) {
+    auto action = from_proto(in.action());
+    if (!action) {
+      return reply(Status{Code::invalid_argument,
+                          fmt::format("unknown moderation action {}", static_cast<int>(in.action()))});
+    }
+    hub.moderate(id,
+                 model::ModerationRequest{.action = *action, .nickname = in.nickname(),
+                                          .room = in.room(), .duration_s = in.duration_s(),
+                                          .reason = in.reason()},
+                 [reply = std::move(reply)](Result<std::int64_t> r) {
+                   if (!r.ok()) return reply(r.status());
+                   Response out;
+                   out.set_until_unix_ms(*r);
+                   reply(std::move(out));
+                 });
+  }
+};
+
 }  // namespace
 
 void arm_unary_calls(ServiceContext& ctx) {
@@ -365,6 +391,7 @@ void arm_unary_calls(ServiceContext& ctx) {
   new UnaryCall<SetTopic>(ctx);
   new UnaryCall<SetAway>(ctx);
   new UnaryCall<Whois>(ctx);
+  new UnaryCall<Moderate>(ctx);
 }
 
 }  // namespace chatcore::transport

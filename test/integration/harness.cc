@@ -11,6 +11,11 @@
 namespace chatcore::test {
 
 std::string describe(const Event& event) {
+  if (event.moderation) {
+    const auto& m = *event.moderation;
+    return fmt::format("#{} Moderated({}, room={}, {} by {}: {:.60})", event.seq,
+                       static_cast<int>(m.action), m.room, m.nickname, m.by, m.reason);
+  }
   if (event.notice) {
     const std::string notice = std::visit(
         [](const auto& e) -> std::string {
