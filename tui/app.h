@@ -29,6 +29,7 @@ struct AppOptions {
   std::string server;  // empty: ask
   std::string nick;    // empty: ask
   chatcore::ClientOptions client;  // TLS, identity, reconnects
+  std::string identity_note;  // how the identity was chosen, said once connected
 };
 
 class App {

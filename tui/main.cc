@@ -2,11 +2,13 @@
 // the terminal, runs the app, and prints why it ended once the terminal is restored.
 #include "app.h"
 #include "curses/terminal.h"
+#include "ssh_identity.h"
 
 #include <CLI/CLI.hpp>
 
 #include <clocale>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 
@@ -24,7 +26,9 @@ int main(int argc, char** argv) {
   std::string identity;
   bool guest = false;
   auto* identity_opt = cli.add_option(
-      "--identity", identity, "file with the secret that owns your nickname (default ~/.config/chatcore/identity)");
+      "--identity", identity,
+      "file with the secret that owns your nickname (default ~/.config/chatcore/identity, or "
+      "one per ssh key when sshd exposes the key in $SSH_USER_AUTH)");
   cli.add_flag("--guest", guest, "connect without an identity: nickname and rooms last for this session only")
       ->excludes(identity_opt);
   cli.set_version_flag("--version", std::string("chat ") + CHATCORE_VERSION);
@@ -34,7 +38,10 @@ int main(int argc, char** argv) {
   options.client.cert_file = cert;
   options.client.key_file = key;
   if (!ca.empty() || !cert.empty()) options.client.tls = true;
-  if (!guest) options.client.identity_file = identity.empty() ? chatcore::default_identity_file() : std::filesystem::path(identity);
+  const auto chosen = chat::choose_identity(guest, identity, std::getenv("SSH_USER_AUTH"),
+                                            chatcore::default_identity_file());
+  options.client.identity_file = chosen.file;
+  options.identity_note = chosen.note;
   options.client.reconnect = true;
 
   std::setlocale(LC_ALL, "");

@@ -2,6 +2,7 @@
 // the client's events and connection changes into state changes on the loop, and joining
 // again the rooms a reconnect did not restore (the client itself reconnects and resumes).
 #include "app.h"
+#include "ssh_identity.h"
 
 #include <cstdlib>
 
@@ -31,8 +32,11 @@ void App::try_server(const std::string& address) {
       } else {
         mode_ = Mode::ask_nick;
         login_.label = "Nickname";
+        // The nickname this identity had last time, else the login name.
+        std::string last = remembered_nickname(options_.client.identity_file);
         const char* user = std::getenv("USER");
-        login_field_.set_text(user != nullptr ? user : "");
+        if (last.empty() && user != nullptr) last = user;
+        login_field_.set_text(last);
       }
       request_redraw();
     });
@@ -79,6 +83,10 @@ void App::logged_in(ClientPtr client, const chatcore::Welcome& welcome) {
   const auto rejoin = state_.welcome(welcome);
   state_.add_system("connected to " + state_.server + " as " + welcome.nickname +
                     (welcome.guest ? " (guest)" : "") + "; /help lists the commands");
+  if (!welcome.guest) {
+    if (!options_.identity_note.empty()) state_.add_system(options_.identity_note);
+    remember_nickname(options_.client.identity_file, welcome.nickname);
+  }
   if (state_.room().empty()) state_.entered_room({"", 0});
   rejoin_rooms(rejoin);
   refresh_rooms(false);

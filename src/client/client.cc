@@ -229,7 +229,7 @@ std::filesystem::path default_state_dir() { return client::default_state_dir(); 
 namespace {
 RoomInfo room_info(const v1::RoomResponse& r) {
   return RoomInfo{.name = r.room(), .members = r.members(), .online = r.online(), .epoch = r.epoch(),
-                  .last_id = 0, .topic = r.topic(), .topic_by = r.topic_by(),
+                  .last_id = r.last_id(), .topic = r.topic(), .topic_by = r.topic_by(),
                   .topic_unix_ms = r.topic_unix_ms()};
 }
 std::uint64_t message_id(const v1::SendResponse& r) { return r.message_id(); }
@@ -257,13 +257,17 @@ Result<std::vector<RoomInfo>> Client::list_rooms() {
 }
 
 Result<RoomInfo> Client::create_room(const std::string& name) {
-  return impl_->call(&v1::Chat::Stub::CreateRoom,
-                     [&](v1::CreateRoomRequest& r) { r.set_name(name); }, room_info);
+  auto room = impl_->call(&v1::Chat::Stub::CreateRoom,
+                          [&](v1::CreateRoomRequest& r) { r.set_name(name); }, room_info);
+  if (room.ok()) impl_->entered(*room);
+  return room;
 }
 
 Result<RoomInfo> Client::join_room(const std::string& name) {
-  return impl_->call(&v1::Chat::Stub::JoinRoom,
-                     [&](v1::JoinRoomRequest& r) { r.set_name(name); }, room_info);
+  auto room = impl_->call(&v1::Chat::Stub::JoinRoom,
+                          [&](v1::JoinRoomRequest& r) { r.set_name(name); }, room_info);
+  if (room.ok()) impl_->entered(*room);
+  return room;
 }
 
 Result<RoomInfo> Client::leave_room(const std::string& room) {

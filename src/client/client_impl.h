@@ -100,6 +100,14 @@ struct Client::Impl {
     return s->token(out);
   }
 
+  // A room joined or created: the resume position starts at its newest message, so what is
+  // written to it while this client is away comes back marked missed, not as history.
+  void entered(const RoomInfo& room) const {
+    if (auto s = current()) {
+      if (s->keeper.enter_room(room)) (void)s->keeper.save();
+    }
+  }
+
   Limits limits() const {
     if (auto s = current()) {
       std::lock_guard lock(s->mu);

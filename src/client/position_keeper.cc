@@ -182,6 +182,22 @@ bool PositionKeeper::note(const Event& event) {
       at->last_id = m->message_id;
       moved = true;
     }
+  } else if (const auto* g = std::get_if<HistoryGap>(&event.body)) {
+    // What follows starts at first_id. A position past it names messages the server no
+    // longer has (it lost them, and gives their ids again): start over just before it.
+    const std::uint64_t before = g->first_id == 0 ? 0 : g->first_id - 1;
+    if (g->room.empty()) {
+      if (position_.last_direct_id > before) {
+        position_.last_direct_id = before;
+        moved = true;
+      }
+    } else if (RoomPosition* at = find_room(position_, g->room); at == nullptr) {
+      position_.rooms.push_back(RoomPosition{g->room, g->epoch, before});
+      moved = true;
+    } else if (at->epoch != g->epoch || at->last_id > before) {
+      *at = RoomPosition{g->room, g->epoch, before};
+      moved = true;
+    }
   } else if (const auto* d = std::get_if<DirectMessage>(&event.body);
              d != nullptr && d->message_id > position_.last_direct_id) {
     position_.last_direct_id = d->message_id;
@@ -198,6 +214,23 @@ void PositionKeeper::forget_room(const std::string& room) {
   dirty_ = dirty_ || position_.rooms.size() != before;
 }
 
+bool PositionKeeper::enter_room(const RoomInfo& room) {
+  std::lock_guard lock(mu_);
+  return enter_locked(room);
+}
+
+bool PositionKeeper::enter_locked(const RoomInfo& room) {
+  RoomPosition* at = find_room(position_, room.name);
+  if (at != nullptr && at->epoch == room.epoch) return false;
+  if (at == nullptr) {
+    position_.rooms.push_back(RoomPosition{room.name, room.epoch, room.last_id});
+  } else {
+    *at = RoomPosition{room.name, room.epoch, room.last_id};
+  }
+  dirty_ = true;
+  return true;
+}
+
 void PositionKeeper::keep_rooms(const std::vector<RoomInfo>& rooms) {
   std::lock_guard lock(mu_);
   const auto before = position_.rooms.size();
@@ -205,6 +238,7 @@ void PositionKeeper::keep_rooms(const std::vector<RoomInfo>& rooms) {
     return std::none_of(rooms.begin(), rooms.end(), [&](auto& in) { return in.name == r.room; });
   });
   dirty_ = dirty_ || position_.rooms.size() != before;
+  for (const auto& room : rooms) enter_locked(room);
 }
 
 }  // namespace chatcore::client

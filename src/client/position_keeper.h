@@ -36,13 +36,19 @@ class PositionKeeper {
   ResumePosition position() const;
   // Counts an event that was handed to the user; true when the position moved.
   bool note(const Event& event);
+  // The user is in `room` (it joined, or a Welcome lists it): a room without a position gets
+  // one at the room's newest message, which the history sent with the join ends at. True
+  // when the position moved.
+  bool enter_room(const RoomInfo& room);
   // The user left `room`: its position is of no further use.
   void forget_room(const std::string& room);
-  // An identity's Welcome names every room it is in; positions of others are of no use.
+  // An identity's Welcome names every room it is in; positions of others are of no use, and
+  // rooms without one get one (as enter_room).
   void keep_rooms(const std::vector<RoomInfo>& rooms);
 
  private:
   Status write_locked();
+  bool enter_locked(const RoomInfo& room);
 
   mutable std::mutex mu_;
   std::filesystem::path file_;

@@ -127,6 +127,7 @@ void ChatHub::send_direct(SessionId id, std::string_view recipient, std::string_
                            done = std::move(done)](Result<store::StoredDirect> c) mutable {
                             if (!c.ok()) return done(c.status());
                             dm.message_id = c->id;
+                            state_->next_direct = std::max(state_->next_direct, c->id + 1);
                             state_->deliver_direct(id, to_identity, to_session, std::move(dm));
                             done(c->id);
                           });

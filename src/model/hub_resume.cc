@@ -29,10 +29,19 @@ void ChatHub::State::start_replay(Session& s, const Identity& identity,
       continue;
     }
     const bool same_life = named->epoch == r.epoch;
+    // Past the room's last_id: the server lost messages the client saw (a power cut took
+    // the newest commits) and gives their ids again; the gap tells the client to take them.
+    const bool ahead = same_life && named->last_id > r.last_id;
     // The hub's last_id counts only commits whose completion ran: the read below sees them.
-    replay_room(s.id, r, same_life ? named->last_id : 0, !same_life, r.last_id);
+    replay_room(s.id, r, !same_life ? 0 : ahead ? r.last_id : named->last_id,
+                !same_life || ahead, r.last_id);
   }
-  replay_directs(s.id, identity.id, resume.last_direct_id);
+  std::uint64_t direct_after = resume.last_direct_id;
+  if (direct_after >= next_direct) {  // the same for DMs: the client saw ids given again
+    s.client->deliver(make_event(HistoryGap{.room = {}, .epoch = 0, .first_id = next_direct}));
+    direct_after = next_direct - 1;
+  }
+  replay_directs(s.id, identity.id, direct_after);
   replay_read_done(s.id, identity.id);
 }
 

@@ -89,10 +89,13 @@ std::uint32_t ChatHub::State::resume_room(const Session& s, const Room& r,
   const std::uint64_t first_kept = r.history.empty() ? r.last_id + 1
                                                      : r.history.front().message_id;
   const bool same_life = position.epoch == r.epoch;
-  const std::uint64_t after = same_life ? position.last_id : 0;
-  if (!same_life || after + 1 < first_kept) {
+  // Past last_id: ids the client saw were lost and are given again (see start_replay).
+  const bool ahead = same_life && position.last_id > r.last_id;
+  const std::uint64_t after = !same_life ? 0 : ahead ? r.last_id : position.last_id;
+  if (!same_life || ahead || after + 1 < first_kept) {
     s.client->deliver(
-        make_event(HistoryGap{.room = r.name, .epoch = r.epoch, .first_id = first_kept}));
+        make_event(HistoryGap{.room = r.name, .epoch = r.epoch,
+                              .first_id = ahead ? r.last_id + 1 : first_kept}));
   }
   std::uint32_t sent = 0;
   for (const RoomMessage& kept : r.history) {

@@ -47,6 +47,8 @@ void ChatHub::attach_store(store::Store* store, const store::Snapshot& snapshot)
     r.topic_by = stored.topic_by;
     r.topic_ms = stored.topic_ms;
   }
+  // The store numbers DMs; the hub tracks the next one to tell a position that is ahead.
+  st.next_direct = snapshot.last_direct_id + 1;
   for (const auto& member : snapshot.members) {
     const auto key = fold_case(member.room);
     auto room = st.rooms.find(key);

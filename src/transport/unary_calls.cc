@@ -102,6 +102,7 @@ Status copy_room(const Result<RoomInfo>& r, T& response) {
   response.set_members(r->members);
   response.set_online(r->online);
   response.set_epoch(r->epoch);
+  response.set_last_id(r->last_id);
   response.set_topic(r->topic);
   response.set_topic_by(r->topic_by);
   response.set_topic_unix_ms(r->topic_unix_ms);

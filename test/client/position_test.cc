@@ -58,6 +58,48 @@ TEST_CASE("the position follows the newest message per room and epoch, and the n
   CHECK(keeper.position().rooms[0].room == "random");
 }
 
+TEST_CASE("a gap puts a position that is ahead of the server back before its first id") {
+  PositionKeeper keeper;
+  keeper.note(room_msg("general", 1, 9));
+  keeper.note(direct(12));
+  auto gap = [](const std::string& room, std::uint64_t epoch, std::uint64_t first) {
+    return Event{1, 0, HistoryGap{.room = room, .epoch = epoch, .first_id = first}};
+  };
+  // Retention: the kept history starts after the position; nothing to undo.
+  CHECK_FALSE(keeper.note(gap("general", 1, 20)));
+  CHECK(last_of(keeper.position(), "general") == 9);
+  // The server lost 7..9 (and DMs from 10) and gives those ids again: they count as new.
+  CHECK(keeper.note(gap("general", 1, 7)));
+  CHECK(last_of(keeper.position(), "general") == 6);
+  CHECK(keeper.note(room_msg("general", 1, 7)));
+  CHECK(keeper.note(gap("", 0, 10)));
+  CHECK(keeper.position().last_direct_id == 9);
+  CHECK(keeper.note(direct(10)));
+  // Another life of the room: its position starts just before the first id kept.
+  CHECK(keeper.note(gap("general", 4, 3)));
+  CHECK(keeper.position().rooms.at(0).epoch == 4);
+  CHECK(last_of(keeper.position(), "general") == 2);
+}
+
+TEST_CASE("a room joined, or named by a Welcome, starts at its newest message") {
+  PositionKeeper keeper;
+  CHECK(keeper.enter_room(RoomInfo{.name = "quiet", .epoch = 3, .last_id = 0}));
+  CHECK(keeper.enter_room(RoomInfo{.name = "busy", .epoch = 4, .last_id = 50}));
+  CHECK(last_of(keeper.position(), "busy") == 50);
+  // The join's history (up to 50) moves nothing; a live message does.
+  CHECK_FALSE(keeper.note(room_msg("busy", 4, 48)));
+  CHECK(keeper.note(room_msg("busy", 4, 51)));
+  // Known rooms keep their position; a Welcome adds the one it names that was missing and
+  // drops the one it does not name.
+  CHECK_FALSE(keeper.enter_room(RoomInfo{.name = "busy", .epoch = 4, .last_id = 60}));
+  keeper.keep_rooms({RoomInfo{.name = "busy", .epoch = 4, .last_id = 60},
+                     RoomInfo{.name = "new", .epoch = 7, .last_id = 9}});
+  const auto p = keeper.position();
+  REQUIRE(p.rooms.size() == 2);
+  CHECK(last_of(p, "busy") == 51);
+  CHECK(last_of(p, "new") == 9);
+}
+
 TEST_CASE("the position file survives a new process, whatever the room names hold") {
   TempDir dir;
   const fs::path file = PositionKeeper::file_for(dir.path(), "127.0.0.1:5000", "Alice");

@@ -1,6 +1,7 @@
 // The hardening tests' main. Two extra modes:
 //   --needs-openssl      exit 77 (skipped) when the openssl command is missing
 //   --needs-strace       exit 77 (skipped) when strace is missing or cannot trace here
+//   --needs-mount        exit 77 (skipped) when no tmpfs can be mounted in a mount namespace
 //   --crash-child ADDRESS NICK ROOM exit|kill
 //                        the child process of the client-crash test: logs in with
 //                        chatcore::Client, joins ROOM, prints "ready", then _exits (exit) or
@@ -72,6 +73,15 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--needs-strace") == 0) {
       if (std::system("strace -f -qq -o /dev/null true >/dev/null 2>&1") != 0) {
         std::fputs("strace cannot trace here; skipping\n", stderr);
+        return 77;
+      }
+      continue;
+    }
+    if (std::strcmp(argv[i], "--needs-mount") == 0) {
+      // Mounted over /tmp inside a namespace that ends with the shell: nothing outside sees it.
+      if (std::system("unshare -m sh -c 'mount --make-rprivate / &&"
+                      " mount -t tmpfs -o size=1m tmpfs /tmp' >/dev/null 2>&1") != 0) {
+        std::fputs("no tmpfs can be mounted in a mount namespace here; skipping\n", stderr);
         return 77;
       }
       continue;

@@ -1,6 +1,10 @@
 // State that outlives chatd: the real binary on a data dir, stopped or killed and started
 // again on the same dir. Memberships, rooms with only offline members, their history and DMs
 // kept for an offline owner are all there afterwards; a room its last member left is not.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <array>
+
 #include "../hardening/chatd_process.h"
 #include "identity_user.h"
 
@@ -142,6 +146,60 @@ TEST_CASE("restart: retention removes old history, and a resume behind it is tol
   CHECK(alice->log().next_of<RoomMessage>().text == "m4");
   CHECK(alice->log().next_of<RoomMessage>().text == "m5");
   CHECK(alice->log().next_of<CaughtUp>().room_messages == 2);
+}
+
+TEST_CASE("restart: a position past what a power cut left is told of the gap, and loses nothing") {
+  TempDir dir;
+  std::uint64_t epoch = 0;
+  {
+    ChatdProcess chatd(dir.path(), 0);
+    auto alice = sign_in(chatd, "alice", 'a');
+    auto bob = sign_in(chatd, "bob", 'b');
+    epoch = room_call(*alice, "create", "r").epoch();
+    room_call(*bob, "join", "r");
+    for (int i = 1; i <= 3; ++i) REQUIRE(say(*alice, "r", "m" + std::to_string(i)).ok());
+    REQUIRE(tell(*bob, "alice", "d1").ok());
+    REQUIRE(tell(*bob, "alice", "d2").ok());
+    alice->close();
+    bob->close();
+    chatd.stop();
+  }
+  {
+    // What a power cut does to the newest batch: rolled back whole, ids free again.
+    SQLite::Database db((dir.path() / "db" / "chatcore.db").string(), SQLite::OPEN_READWRITE);
+    SQLite::Transaction tx(db);
+    db.exec("DELETE FROM messages WHERE id = 3");
+    db.exec("UPDATE rooms SET last_id = 2");
+    db.exec("DELETE FROM directs WHERE id = 2");
+    db.exec("UPDATE sqlite_sequence SET seq = 1 WHERE name = 'directs'");
+    tx.commit();
+  }
+  ChatdProcess chatd(dir.path(), 0);
+  // Alice saw m3 and d2 before the cut.
+  auto alice = sign_in(chatd, "alice", 'a', {.rooms = {{"r", epoch, 3}}, .last_direct_id = 2});
+  // One gap for the room, one for the DMs (room empty), in either order.
+  auto gaps = std::array{alice->log().next_of<HistoryGap>(), alice->log().next_of<HistoryGap>()};
+  if (gaps[0].room.empty()) std::swap(gaps[0], gaps[1]);
+  CHECK(gaps[0].room == "r");
+  CHECK(gaps[0].first_id == 3);
+  CHECK(gaps[1].room.empty());
+  CHECK(gaps[1].first_id == 2);
+  CHECK(alice->log().next_of<CaughtUp>().room_messages == 0);
+  // The ids given again arrive, live and on the next resume from the gap's position.
+  auto bob = sign_in(chatd, "bob", 'b');
+  std::uint64_t id = 0;
+  std::uint64_t dm = 0;
+  REQUIRE(say(*bob, "r", "new m3", &id).ok());
+  REQUIRE(tell(*bob, "alice", "new d2", &dm).ok());
+  CHECK(id == 3);
+  CHECK(dm == 2);
+  CHECK(alice->log().wait_for<RoomMessage>().text == "new m3");
+  CHECK(alice->log().wait_for<DirectMessage>().text == "new d2");
+  alice->close();
+  auto again = sign_in(chatd, "alice", 'a', {.rooms = {{"r", epoch, 2}}, .last_direct_id = 1});
+  CHECK(again->log().next_of<RoomMessage>().text == "new m3");
+  CHECK(again->log().next_of<DirectMessage>().text == "new d2");
+  CHECK(again->log().next_of<CaughtUp>().room_messages == 1);
 }
 
 }  // TEST_SUITE

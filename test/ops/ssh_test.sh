@@ -25,7 +25,7 @@ trap cleanup EXIT
 tm() { tmux -L "$sock" "$@"; }
 fail() {
   echo "FAIL: $*"
-  for s in remote local; do echo "----- screen of $s -----"; tm capture-pane -p -t "$s" 2>/dev/null; done
+  for s in remote other local; do echo "----- screen of $s -----"; tm capture-pane -p -t "$s" 2>/dev/null; done
   echo "----- sshd log -----"; cat "$tmp/sshd.log"
   exit 1
 }
@@ -55,7 +55,8 @@ addr=$(grep -o 'listening on [0-9.]*:[0-9]*' "$tmp/chatd.log" | head -1 | sed 's
 
 ssh-keygen -q -t ed25519 -N '' -f "$tmp/host_key"
 ssh-keygen -q -t ed25519 -N '' -f "$tmp/user_key"
-cp "$tmp/user_key.pub" "$tmp/authorized_keys"
+ssh-keygen -q -t ed25519 -N '' -f "$tmp/other_key"
+cat "$tmp/user_key.pub" "$tmp/other_key.pub" >"$tmp/authorized_keys"
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p /run/sshd
 # The shipped snippet, for this user, this chat binary and this chatd.
@@ -79,8 +80,11 @@ pids+=($!)
 wait_log "$tmp/sshd.log" "Server listening on 127.0.0.1 port $port"
 
 # The remote user asks for a shell command; ForceCommand gives chat instead.
-tm new-session -d -s remote -x 100 -y 30 \
-  "ssh -tt -i '$tmp/user_key' -p $port -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR $me@127.0.0.1 'echo SHELL-ACCESS'; echo '[ssh exited]'; sleep 600"
+ssh_in() {  # SESSION KEY
+  tm new-session -d -s "$1" -x 100 -y 30 \
+    "ssh -tt -i '$2' -p $port -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR $me@127.0.0.1 'echo SHELL-ACCESS'; echo '[ssh exited]'; sleep 600"
+}
+ssh_in remote "$tmp/user_key"
 tm new-session -d -s local -x 100 -y 30 \
   "XDG_CONFIG_HOME='$tmp/local/config' XDG_STATE_HOME='$tmp/local/state' LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick local; sleep 600"
 wait_for remote "viassh @ $addr (chatd) | connected | lobby"
@@ -88,9 +92,14 @@ wait_for local "local @ $addr (chatd) | connected | lobby"
 tm capture-pane -p -t remote | grep -q SHELL-ACCESS && fail "the forced command was bypassed"
 grep -q "Accepted publickey for $me" "$tmp/sshd.log" || fail "sshd did not log the key login"
 # Each side keeps its own identity (they are one Unix user here, which would otherwise be one
-# identity, and the second sign-in would take the first one's session over).
-[ -s "$tmp/remote/config/chatcore/identity" ] || fail "the ssh session's identity is not where SetEnv put it"
+# identity, and the second sign-in would take the first one's session over). The ssh session's
+# is the key's own (ExposeAuthInfo), named by the key's fingerprint.
+fingerprint=$(ssh-keygen -lf "$tmp/user_key.pub" | awk '{print $2}')
+wait_for remote "your identity is your ssh key"
+wait_for remote "$fingerprint)"
+[ "$(ls "$tmp/remote/config/chatcore/ssh"/*.identity | wc -l)" = 1 ] || fail "not one identity per ssh key"
 [ -s "$tmp/local/config/chatcore/identity" ] || fail "the local identity is not in its own config dir"
+[ -e "$tmp/remote/config/chatcore/identity" ] && fail "the ssh session used the account's identity"
 
 type_line remote "/create porch"
 wait_for remote "| connected | #porch"
@@ -102,6 +111,22 @@ type_line local "hello back"
 wait_for remote "hello back"
 
 # Quitting chat ends the ssh session: there is no shell behind it.
+type_line remote "/quit"
+wait_for remote "[ssh exited]"
+tm kill-session -t remote
+type_line local "while you were gone"
+wait_for local "[local]: while you were gone"
+
+# Another key on the same account is another person: the nickname is not theirs.
+ssh_in other "$tmp/other_key"
+wait_for other "nickname taken"
+tm send-keys -t other C-c
+# The first key again: the same identity, so the nickname, the room and what was missed.
+ssh_in remote "$tmp/user_key"
+wait_for remote "viassh @ $addr (chatd) | connected"
+wait_for remote "#porch"
+type_line remote "/join porch"
+wait_for remote "(missed) [local]: while you were gone"
 type_line remote "/quit"
 wait_for remote "[ssh exited]"
 echo ok
