@@ -136,6 +136,7 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
   s.client = participant;
   s.participant = participant;
   s.identity = identity ? identity->id : 0;
+  if (s.identity == 0) ++st.guest_sessions;
   st.by_token.emplace(*token, id);
 
   Session* old = identity ? st.session(identity->session) : nullptr;
@@ -229,6 +230,7 @@ void ChatHub::disconnect(SessionId id, std::string_view reason) {
     for (const auto& key : rooms) state_->leave(*s, key, reason, false);
   }
   state_->forget_files(*s);
+  if (s->identity == 0) --state_->guest_sessions;
   state_->by_nick.erase(fold_case(s->nickname));
   state_->by_token.erase(s->token);
   state_->sessions.erase(id);
@@ -251,6 +253,8 @@ IdentityId ChatHub::identity(SessionId id) const {
 
 std::size_t ChatHub::session_count() const { return state_->sessions.size(); }
 std::size_t ChatHub::room_count() const { return state_->rooms.size(); }
+std::size_t ChatHub::guest_count() const { return state_->guest_sessions; }
+std::size_t ChatHub::file_count() const { return state_->files.size(); }
 
 Result<std::string> ChatHub::change_nick(SessionId id, std::string_view nickname) {
   auto* s = state_->session(id);

@@ -107,6 +107,8 @@ class ChatHub {
   std::vector<std::string> rooms_of(SessionId id) const;  // sorted by name
   std::size_t session_count() const;
   std::size_t room_count() const;
+  std::size_t guest_count() const;  // sessions without an identity
+  std::size_t file_count() const;   // records in the file registry
 
   // Creates the room (its epoch comes from the store) and joins it; `done` runs once both are
   // committed. The Result form is for a hub without a store.
@@ -182,8 +184,15 @@ class ChatHub {
   // Registers a completed upload and sends the FileNotice to the room's members at this moment
   // (or to the recipient), and to the uploader. Those sessions may download it.
   // FAILED_PRECONDITION if the destination vanished meanwhile (the caller deletes the file).
+  // With a store, a file any identity may download is registered, announced and `done` only
+  // once its record is committed (a failed commit answers with the store's status). The
+  // Result form is for a hub without a store.
+  void publish_file(SessionId id, const UploadTarget& target, std::string_view file_id,
+                    std::uint64_t size, std::string_view sha256, Reply<FileInfo> done);
   Result<FileInfo> publish_file(SessionId id, const UploadTarget& target, std::string_view file_id,
                                 std::uint64_t size, std::string_view sha256);
+  // Whether the registry knows the file id (start-up cleanup deletes the files it does not).
+  bool has_file(std::string_view file_id) const;
   // NOT_FOUND for an unknown id, PERMISSION_DENIED for a session the file was not sent to.
   Result<FileInfo> authorize_download(SessionId id, std::string_view file_id) const;
   std::vector<FileInfo> list_files(SessionId id) const;  // newest first

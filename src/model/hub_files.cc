@@ -158,19 +158,18 @@ std::string ChatHub::new_file_id() {
   return *id;
 }
 
-Result<FileInfo> ChatHub::publish_file(SessionId id, const UploadTarget& target,
-                                       std::string_view file_id, std::uint64_t size,
-                                       std::string_view sha256) {
+void ChatHub::publish_file(SessionId id, const UploadTarget& target, std::string_view file_id,
+                           std::uint64_t size, std::string_view sha256, Reply<FileInfo> done) {
   auto* s = state_->session(id);
-  if (s == nullptr) return unknown_session();
+  if (s == nullptr) return done(unknown_session());
   if (target.room.empty() == target.recipient.empty()) {
-    return Status{Code::invalid_argument, "a file goes to exactly one room or one user"};
+    return done(Status{Code::invalid_argument, "a file goes to exactly one room or one user"});
   }
   if (file_id.empty() || state_->files.contains(std::string(file_id))) {
-    return Status{Code::invalid_argument, "the file id is empty or already in use"};
+    return done(Status{Code::invalid_argument, "the file id is empty or already in use"});
   }
   // Checked again: other uploads of the same user may have been published meanwhile.
-  if (auto cap = state_->check_file_cap(*s); !cap.ok()) return cap;
+  if (auto cap = state_->check_file_cap(*s); !cap.ok()) return done(cap);
 
   FileInfo info{.id = std::string(file_id),
                 .name = target.safe_name,
@@ -181,69 +180,100 @@ Result<FileInfo> ChatHub::publish_file(SessionId id, const UploadTarget& target,
                 .recipient = {},
                 .sent_unix_ms = now_unix_ms()};
   std::vector<SessionId> audience;
-  if (!target.room.empty()) {
-    const auto* r = state_->room(target.room);
-    if (r == nullptr) {
-      return Status{Code::failed_precondition,
-                    fmt::format("room '{}' no longer exists", target.room)};
-    }
-    if (!r->online.contains(id)) {
-      return Status{Code::failed_precondition,
-                    fmt::format("you are no longer in room '{}'", r->name)};
-    }
-    info.room = r->name;
-    audience.assign(r->online.begin(), r->online.end());
-  } else {
-    auto* to = state_->session(target.recipient_id);
-    if (to == nullptr) {
-      return Status{Code::failed_precondition,
-                    fmt::format("'{}' is no longer online", target.recipient)};
-    }
-    info.recipient = to->nickname;
-    audience.push_back(to->id);
-    if (to->id != id) audience.push_back(id);
-  }
-
   // Members with an identity get a stored right (offline members of the room too); guests'
   // rights follow their session.
   std::set<IdentityId> identities;
   if (!target.room.empty()) {
     const auto* r = state_->room(target.room);
-    identities.insert(r->identities.begin(), r->identities.end());
-  }
-  auto& record = state_->files[info.id];
-  record.info = info;
-  record.order = state_->next_file_order++;
-  ++state_->files_by_sender[fold_case(info.sender)];
-  for (SessionId member : audience) {
-    auto& session = state_->sessions.at(member);
-    if (session.identity != 0) {
-      identities.insert(session.identity);
-      continue;
+    if (r == nullptr) {
+      return done(Status{Code::failed_precondition,
+                         fmt::format("room '{}' no longer exists", target.room)});
     }
+    if (!r->online.contains(id)) {
+      return done(Status{Code::failed_precondition,
+                         fmt::format("you are no longer in room '{}'", r->name)});
+    }
+    info.room = r->name;
+    audience.assign(r->online.begin(), r->online.end());
+    identities.insert(r->identities.begin(), r->identities.end());
+  } else {
+    auto* to = state_->session(target.recipient_id);
+    if (to == nullptr) {
+      return done(Status{Code::failed_precondition,
+                         fmt::format("'{}' is no longer online", target.recipient)});
+    }
+    info.recipient = to->nickname;
+    audience.push_back(to->id);
+    if (to->id != id) audience.push_back(id);
+  }
+  for (SessionId member : audience) {
+    if (const auto identity = state_->sessions.at(member).identity; identity != 0) {
+      identities.insert(identity);
+    }
+  }
+  // Counted from now: a second upload of the same user meets the cap while this one commits.
+  const auto sender_key = fold_case(info.sender);
+  ++state_->files_by_sender[sender_key];
+  if (state_->store == nullptr || identities.empty()) {
+    state_->add_file(info, audience, std::move(identities), false);
+    return done(std::move(info));
+  }
+  // The answer and the notice wait for the commit: an acknowledged file is listed after any
+  // crash.
+  store::StoredFile stored{.id = info.id,
+                           .name = info.name,
+                           .size = info.size,
+                           .sha256 = info.sha256,
+                           .sender = info.sender,
+                           .sender_identity = s->identity,
+                           .room = info.room,
+                           .recipient = info.recipient,
+                           .sent_ms = info.sent_unix_ms,
+                           .allowed = {identities.begin(), identities.end()}};
+  state_->store->put_file(
+      std::move(stored), [this, info = std::move(info), audience = std::move(audience),
+                          identities = std::move(identities), sender_key,
+                          done = std::move(done)](Result<bool> committed) mutable {
+        State& st = *state_;
+        if (!committed.ok()) {
+          if (auto it = st.files_by_sender.find(sender_key);
+              it != st.files_by_sender.end() && --it->second == 0) {
+            st.files_by_sender.erase(it);
+          }
+          return done(committed.status());
+        }
+        st.add_file(info, audience, std::move(identities), true);
+        done(std::move(info));
+      });
+}
+
+Result<FileInfo> ChatHub::publish_file(SessionId id, const UploadTarget& target,
+                                       std::string_view file_id, std::uint64_t size,
+                                       std::string_view sha256) {
+  Result<FileInfo> out = Status{Code::internal, "the store answers later"};
+  publish_file(id, target, file_id, size, sha256, [&out](Result<FileInfo> r) { out = std::move(r); });
+  return out;
+}
+
+void ChatHub::State::add_file(const FileInfo& info, const std::vector<SessionId>& audience,
+                              std::set<IdentityId> rights, bool is_stored) {
+  auto& record = files[info.id];
+  record.info = info;
+  record.order = next_file_order++;
+  record.identities = std::move(rights);
+  record.stored = is_stored;
+  // Sessions that ended while the record was committing get no notice and no guest right.
+  for (SessionId member : audience) {
+    auto* session = this->session(member);
+    if (session == nullptr || session->identity != 0) continue;
     record.allowed.insert(member);
-    session.files.push_back(info.id);
+    session->files.push_back(info.id);
   }
-  record.identities = identities;
-  if (state_->store != nullptr && !identities.empty()) {
-    record.stored = true;
-    // Not waited on: the answer and the notice go out now, so a crash before the commit
-    // loses this record (its file stays on disk, unknown to the registry).
-    state_->store->put_file(
-        store::StoredFile{.id = info.id,
-                          .name = info.name,
-                          .size = info.size,
-                          .sha256 = info.sha256,
-                          .sender = info.sender,
-                          .sender_identity = s->identity,
-                          .room = info.room,
-                          .recipient = info.recipient,
-                          .sent_ms = info.sent_unix_ms,
-                          .allowed = {identities.begin(), identities.end()}},
-        state_->logged<bool>("storing file " + info.id));
-  }
-  state_->deliver(audience, make_event(FileNotice{.file = info}));
-  return info;
+  deliver(audience, make_event(FileNotice{.file = info}));
+}
+
+bool ChatHub::has_file(std::string_view file_id) const {
+  return state_->files.contains(std::string(file_id));
 }
 
 Result<FileInfo> ChatHub::authorize_download(SessionId id, std::string_view file_id) const {

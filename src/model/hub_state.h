@@ -112,6 +112,7 @@ struct ChatHub::State {
   std::uint64_t next_epoch = 1;
   std::uint64_t next_direct = 1;
   std::unordered_map<SessionId, Session> sessions;
+  std::size_t guest_sessions = 0;  // of `sessions`, those without an identity
   std::unordered_map<std::string, SessionId> by_nick;   // folded nickname -> online session
   std::unordered_map<std::string, SessionId> by_token;
   std::unordered_map<IdentityId, Identity> identities;
@@ -150,6 +151,10 @@ struct ChatHub::State {
   // session) and echoes it to the sender, whichever of them is still online.
   void deliver_direct(SessionId from, IdentityId to_identity, SessionId to_session,
                       DirectMessage dm);
+  // Registers a published file (its rights, the guests' in their sessions) and sends the
+  // FileNotice to the sessions of `audience` still online.
+  void add_file(const FileInfo& info, const std::vector<SessionId>& audience,
+                std::set<IdentityId> rights, bool is_stored);
   // Delivers one shared event to each listed session that is still known.
   template <class Ids>
   void deliver(const Ids& ids, const EventPtr& event) {

@@ -1,6 +1,7 @@
 #include "transport/context.h"
 
 #include "transport/dropped_files.h"
+#include "transport/partial_uploads.h"
 
 #include <algorithm>
 
@@ -24,6 +25,8 @@ store::Retention retention_of(const Config& c) {
   r.history_ms = c.history_days * kDayMs;
   r.nick_ms = c.nick_days * kDayMs;
   r.file_ms = c.file_days * kDayMs;
+  // upload_ms stays 0: interrupted uploads expire by ResumableUploads (expire_resumable runs
+  // after each prune), which also deletes their parts and frees their quota.
   return r;
 }
 }  // namespace
@@ -42,6 +45,9 @@ ServiceContext::ServiceContext(Config c)
       transfers(config.max_transfers),
       transfer_memory(config.transfer_memory, config.limits.chunk_size),
       resumable(config.resume_keep),
-      retention(hub, retention_of(config), [this] { delete_dropped_files(*this); }) {}
+      retention(hub, retention_of(config), [this] {
+        delete_dropped_files(*this);
+        expire_resumable(*this);
+      }) {}
 
 }  // namespace chatcore::transport

@@ -8,9 +8,11 @@
 #include <boost/asio/thread_pool.hpp>
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "chatcore/v1/chat.grpc.pb.h"
 #include "model/hub.h"
@@ -57,6 +59,8 @@ struct ServiceContext {
   std::unique_ptr<Waker> waker;  // created once the queue exists
   model::ChatHub hub;
   Metrics metrics;  // read by scrapes from other threads
+  // When each message answered in this loop turn arrived; the turn's flush times them.
+  std::vector<std::chrono::steady_clock::time_point> sent_this_turn;
   boost::asio::thread_pool io_pool;
   Admission admission;
   StorageBudget storage;

@@ -9,8 +9,9 @@ namespace chatcore::transport {
 
 void delete_dropped_files(ServiceContext& ctx) {
   auto dropped = ctx.hub.take_dropped_files();
-  // Sessions end because the server stops, not because their users left: stored files
-  // outlive a restart (start-up counts them against the quota again).
+  // Sessions end because the server stops, not because their users left: the registry's
+  // files outlive a restart (start-up counts them against the quota again and deletes the
+  // ones only guests could download, which the registry does not keep).
   if (ctx.calls.shutting_down()) return;
   for (const auto& file : dropped) {
     // Freed before the unlink: an open download keeps its data readable on POSIX anyway.

@@ -58,8 +58,12 @@ std::string Metrics::render() const {
   single(out, "chatcore_transfer_buffered_bytes",
          "File bytes transfers hold in memory now (read ahead, or received and not yet stored).",
          "gauge", transfer_buffered_bytes);
-  single(out, "chatcore_stored_bytes", "Bytes of completed files in the storage dir.", "gauge",
-         stored_bytes);
+  single(out, "chatcore_stored_bytes",
+         "Bytes of stored files and of kept interrupted uploads (what the storage quota counts).",
+         "gauge", stored_bytes);
+  single(out, "chatcore_guest_sessions", "Sessions logged in now without an identity.",
+         "gauge", guest_sessions);
+  single(out, "chatcore_stored_files", "Files in the registry now.", "gauge", stored_files);
   single(out, "chatcore_sessions_opened_total", "Sessions that logged in.", "counter",
          sessions_opened);
   single(out, "chatcore_room_messages_total", "Room messages accepted.", "counter",
@@ -81,6 +85,9 @@ std::string Metrics::render() const {
   }
   loop_turn.render(out, "chatcore_loop_turn_seconds",
                    "Time of one loop turn: its completion-queue events and the flush of their writes.");
+  send_to_write.render(out, "chatcore_send_to_write_seconds",
+                       "From a room message or DM arriving to the start of the writes that "
+                       "carry it to its recipients (commit and fan-out included).");
   return out;
 }
 

@@ -31,10 +31,13 @@ class Metrics {
     std::atomic<std::int64_t> value_{0};
   };
 
-  // Cumulative buckets in seconds, from 10 µs to 1 s; the sum is kept in nanoseconds.
+  // Cumulative buckets in seconds, from 10 µs to 1 s (finer around the milliseconds a
+  // message's latency is judged by); the sum is kept in nanoseconds.
   class Histogram {
    public:
-    static constexpr std::array<double, 6> kBounds{1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0};
+    static constexpr std::array<double, 13> kBounds{1e-5,   5e-5, 1e-4, 2.5e-4, 5e-4,
+                                                    1e-3,   2.5e-3, 5e-3, 1e-2, 2.5e-2,
+                                                    5e-2,   1e-1, 1.0};
     void observe_ns(std::uint64_t ns);
     void render(std::string& out, const char* name, const char* help) const;
 
@@ -55,6 +58,8 @@ class Metrics {
   Gauge transfers_in_flight;
   Gauge transfer_buffered_bytes;
   Gauge stored_bytes;
+  Gauge stored_files;
+  Gauge guest_sessions;
   // Counted where they happen.
   Counter sessions_opened;
   Counter room_messages;
@@ -63,6 +68,9 @@ class Metrics {
   Counter bytes_uploaded;
   Counter bytes_downloaded;
   Histogram loop_turn;
+  // From a room message or DM arriving to the end of the flush that started the writes
+  // carrying it to its recipients: the store's commit, the fan-out and the turn included.
+  Histogram send_to_write;
 
   // The text exposition format (version 0.0.4).
   std::string render() const;

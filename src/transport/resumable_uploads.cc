@@ -15,6 +15,11 @@ ResumableUpload* ResumableUploads::find(const std::string& key, const std::strin
   return it == uploads_.end() || it->second.owner != owner ? nullptr : &it->second;
 }
 
+ResumableUpload* ResumableUploads::get(const std::string& key) {
+  const auto it = uploads_.find(key);
+  return it == uploads_.end() ? nullptr : &it->second;
+}
+
 ResumableUpload& ResumableUploads::put(ResumableUpload upload) {
   std::string key = upload.key;
   return uploads_.insert_or_assign(std::move(key), std::move(upload)).first->second;
@@ -22,12 +27,12 @@ ResumableUpload& ResumableUploads::put(ResumableUpload upload) {
 
 void ResumableUploads::remove(const std::string& key) { uploads_.erase(key); }
 
-std::vector<std::string> ResumableUploads::expire(std::chrono::steady_clock::time_point now) {
-  std::vector<std::string> gone;
+std::vector<ResumableUpload> ResumableUploads::expire(std::chrono::steady_clock::time_point now) {
+  std::vector<ResumableUpload> gone;
   std::erase_if(uploads_, [&](const auto& entry) {
     const ResumableUpload& u = entry.second;
     if (u.running || now - u.updated < keep_) return false;
-    gone.push_back(u.file_id);
+    gone.push_back(u);
     return true;
   });
   return gone;

@@ -15,7 +15,8 @@ namespace chatcore::transport {
 
 struct ResumableUpload {
   std::string key;
-  std::string owner;    // folded nickname of the sender
+  std::string owner;    // resumable_owner() of the sender
+  std::uint64_t identity = 0;  // the sender's identity; 0: a guest, whose upload is not stored
   std::string file_id;  // the partial file's name on disk
   std::string name;
   std::uint64_t size = 0;
@@ -25,6 +26,7 @@ struct ResumableUpload {
   std::uint64_t received = 0;  // bytes on disk and synced
   std::chrono::steady_clock::time_point updated;
   bool running = false;  // an Upload call holds it now
+  bool stored = false;   // written through the store (an identity's, once it was cut off)
 };
 
 class ResumableUploads {
@@ -38,11 +40,14 @@ class ResumableUploads {
   // unknown, so keys cannot be probed).
   ResumableUpload* find(const std::string& key, const std::string& owner);
   bool taken(const std::string& key) const { return uploads_.contains(key); }
+  // Whoever sent it.
+  ResumableUpload* get(const std::string& key);
   ResumableUpload& put(ResumableUpload upload);
   void remove(const std::string& key);
-  // Removes the uploads not running and not continued for the keep time; their file ids, so
-  // the caller deletes the partial files.
-  std::vector<std::string> expire(std::chrono::steady_clock::time_point now);
+  // Removes the uploads not running and not continued for the keep time and returns them, so
+  // the caller deletes their partial files and records.
+  std::vector<ResumableUpload> expire(std::chrono::steady_clock::time_point now);
+  std::chrono::minutes keep() const { return keep_; }
   std::size_t size() const { return uploads_.size(); }
 
  private:

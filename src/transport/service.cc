@@ -15,6 +15,7 @@
 
 #include "transport/context.h"
 #include "transport/session_call.h"
+#include "transport/startup_sweep.h"
 #include "util/fd_limit.h"
 #include "util/files.h"
 #include "util/log.h"
@@ -33,44 +34,9 @@ class WithoutReflection final : public grpc::ServerBuilderOption {
   }
 };
 
-// Removes what a crash left behind: temporary files of uploads that never completed.
-Status prepare_storage(const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    return Status(Code::failed_precondition,
-                  fmt::format("cannot create storage dir {}: {}", dir.string(), ec.message()));
-  }
-  int removed = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".part") {
-      std::filesystem::remove(entry.path(), ec);
-      ++removed;
-    }
-  }
-  if (removed > 0) log::info("removed {} partial upload(s) left in {}", removed, dir.string());
-  // Interrupted resumable uploads: their registry lives in memory so far, so none of them can
-  // be continued after a restart.
-  const auto partial = dir / "partial";
-  std::filesystem::create_directories(partial, ec);
-  if (ec) {
-    return Status(Code::failed_precondition,
-                  fmt::format("cannot create {}: {}", partial.string(), ec.message()));
-  }
-  removed = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(partial, ec)) {
-    log::info("removed interrupted upload {} ({})", entry.path().filename().string(),
-              util::human_bytes(entry.is_regular_file(ec) ? entry.file_size(ec) : 0));
-    std::filesystem::remove_all(entry.path(), ec);
-    ++removed;
-  }
-  if (removed > 0) log::info("removed {} interrupted upload(s) from {}", removed, partial.string());
-  return {};
-}
-
 // The database is opened (created, upgraded) before anything is served, so a store that
 // cannot be used stops the start with its reason instead of failing the first message.
-Status open_store(ServiceContext& ctx) {
+Status open_store(ServiceContext& ctx, std::vector<store::StoredUpload>& uploads) {
   std::error_code ec;
   std::filesystem::create_directories(ctx.config.data_dir, ec);
   if (ec) {
@@ -88,6 +54,7 @@ Status open_store(ServiceContext& ctx) {
   auto snapshot = ctx.store->load(ctx.config.limits.history);
   if (!snapshot.ok()) return snapshot.status();
   ctx.hub.attach_store(ctx.store.get(), *snapshot);
+  uploads = std::move(snapshot->uploads);
   return {};
 }
 }  // namespace
@@ -102,6 +69,8 @@ void publish_metrics(ServiceContext& ctx) {
       static_cast<std::int64_t>(ctx.calls.active("Upload") + ctx.calls.active("Download")));
   m.transfer_buffered_bytes.set(static_cast<std::int64_t>(ctx.transfer_memory.held()));
   m.stored_bytes.set(static_cast<std::int64_t>(ctx.storage.stored()));
+  m.stored_files.set(static_cast<std::int64_t>(ctx.hub.file_count()));
+  m.guest_sessions.set(static_cast<std::int64_t>(ctx.hub.guest_count()));
 }
 
 }  // namespace transport
@@ -122,11 +91,8 @@ ChatService::~ChatService() = default;
 
 Status ChatService::attach(grpc::ServerBuilder& builder) {
   auto& ctx = impl_->ctx;
-  if (auto status = transport::open_store(ctx); !status.ok()) return status;
-  if (auto status = transport::prepare_storage(ctx.config.storage_dir); !status.ok()) {
-    return status;
-  }
-  ctx.storage.set_stored(util::stored_size(ctx.config.storage_dir));
+  std::vector<store::StoredUpload> uploads;
+  if (auto status = transport::open_store(ctx, uploads); !status.ok()) return status;
   ctx.max_sessions = ctx.config.max_sessions != 0 ? ctx.config.max_sessions
                                                   : util::sessions_for_fd_limit();
   builder.RegisterService(&ctx.service);
@@ -156,6 +122,7 @@ Status ChatService::attach(grpc::ServerBuilder& builder) {
     std::error_code ec;
     return std::filesystem::is_regular_file(ctx.file_path(id), ec);
   });
+  if (auto status = transport::sweep_storage(ctx, uploads); !status.ok()) return status;
   impl_->attached = true;
   return {};
 }
@@ -187,6 +154,14 @@ void ChatService::run() {
       if (++handled < kTurn) continue;
     }
     ctx.flush.run();
+    if (!ctx.sent_this_turn.empty()) {
+      const auto flushed = std::chrono::steady_clock::now();
+      for (const auto& arrived : ctx.sent_this_turn) {
+        ctx.metrics.send_to_write.observe_ns(static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(flushed - arrived).count()));
+      }
+      ctx.sent_this_turn.clear();
+    }
     // A turn: from its first event to the end of its flush (an idle wait is not counted).
     if (handled > 0) {
       ctx.metrics.loop_turn.observe_ns(static_cast<std::uint64_t>(

@@ -1,5 +1,6 @@
-// StorageBudget keeps the server's file storage within its quota: bytes of stored files plus
-// bytes declared by uploads still in flight, which count from the moment an upload starts.
+// StorageBudget keeps the server's file storage within its quota: bytes of stored files and of
+// interrupted uploads kept for resuming, plus bytes declared by uploads still in flight, which
+// count from the moment an upload starts.
 #pragma once
 
 #include <chatcore/status.h>
@@ -38,7 +39,9 @@ class StorageBudget {
   explicit StorageBudget(std::uint64_t quota) : quota_(quota) {}
 
   void set_stored(std::uint64_t bytes) { stored_ = bytes; }
-  // A stored file was deleted: its bytes count no more.
+  // Bytes kept on disk outside an upload in flight (an interrupted upload's part).
+  void added(std::uint64_t bytes) { stored_ += bytes; }
+  // A stored file (or a kept part) was deleted: its bytes count no more.
   void freed(std::uint64_t bytes) { stored_ -= bytes < stored_ ? bytes : stored_; }
   // RESOURCE_EXHAUSTED with what is left when `bytes` does not fit in the quota.
   Result<Reservation> reserve(std::uint64_t bytes);

@@ -27,6 +27,7 @@ class UnaryCall final : public CallBase {
 
  private:
   bool on_started() override {
+    if constexpr (is_message) arrived_ = std::chrono::steady_clock::now();
     auto id = admit();
     if (!id.ok()) return respond(id.status(), Response());
     // An operation that writes answers only once the store has committed it: the hub calls
@@ -78,6 +79,8 @@ class UnaryCall final : public CallBase {
       if (status.ok()) {
         (std::string_view(Traits::kName) == "SendDirect" ? ctx_.metrics.direct_messages
                                                          : ctx_.metrics.room_messages).add();
+        // Fanned out in this turn (the answer follows the commit's fan-out): timed at its flush.
+        ctx_.sent_this_turn.push_back(arrived_);
       }
     }
     if (!status.ok()) {
@@ -91,6 +94,7 @@ class UnaryCall final : public CallBase {
 
   grpc::ByteBuffer raw_request_;
   Request request_;
+  std::chrono::steady_clock::time_point arrived_{};
   grpc::ServerAsyncResponseWriter<grpc::ByteBuffer> responder_;
   Op<UnaryCall, &UnaryCall::on_finish> finish_op_{this};
 };

@@ -24,6 +24,9 @@ namespace {
 // Chunks received but not yet on disk, or on disk but not yet hashed; past this, or past the
 // call's share of the transfer-memory budget, the call stops reading (backpressure).
 constexpr std::size_t kMaxQueuedChunks = 64;
+// How often an identity's resumable upload syncs what it has and records it in the store, so
+// that even a crash of the server leaves it resumable from there: one flush a second at most.
+constexpr auto kCheckpointEvery = std::chrono::seconds(1);
 
 using Batch = std::shared_ptr<const std::vector<std::string>>;
 
@@ -47,6 +50,7 @@ class UploadCall final : public CallBase {
     meta,       // waiting for the metadata message
     receiving,  // chunks flow to disk
     storing,    // all bytes on disk; closing, checking and renaming on the pool
+    publishing,  // stored; the registry commits its record before anyone hears of it
     failing,    // removing the partial file before telling the client
     finishing,  // Finish issued
     finished,   // Finish completed
@@ -197,9 +201,10 @@ class UploadCall final : public CallBase {
         return;
       }
     }
-    // Uploads in flight count against the quota and free space from the start, not as they grow.
+    // Uploads in flight count against the quota and free space from the start, not as they
+    // grow; a resumed one's kept part counts already.
     const std::uint64_t in_flight = ctx_.storage.reserved();
-    auto reservation = ctx_.storage.reserve(declared_);
+    auto reservation = ctx_.storage.reserve(declared_ - received_);
     if (!reservation.ok()) {
       fail(reservation.status());
       return;
@@ -250,13 +255,26 @@ class UploadCall final : public CallBase {
     unhashed_chunks_ += batch->size();
     hash_next();
     writing_batch_ = true;
-    on_disk([file = file_, batch] {
+    checkpoint_ = checkpoint_due() ? std::make_shared<std::uint64_t>(0) : nullptr;
+    on_disk([file = file_, batch, synced = checkpoint_] {
       for (const auto& chunk : *batch) {
         Status status = file->write_unhashed(chunk);
         if (!status.ok()) return status;
       }
+      if (synced) {
+        if (auto status = file->sync(); !status.ok()) return status;
+        *synced = file->written();
+      }
       return Status{};
     });
+  }
+
+  bool checkpoint_due() {
+    if (!claimed_ || identity_ == 0) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_checkpoint_ < kCheckpointEvery) return false;
+    last_checkpoint_ = now;
+    return true;
   }
 
   // An upload with an upload_key may be continued later: it is written under a name in
@@ -269,6 +287,7 @@ class UploadCall final : public CallBase {
     }
     expire_resumable(ctx_);
     owner_ = resumable_owner(ctx_, session_);
+    identity_ = ctx_.hub.identity(session_);
     ResumableUpload* held = ctx_.resumable.find(key_, owner_);
     if (held != nullptr && held->running) {
       return {Code::failed_precondition,
@@ -301,14 +320,14 @@ class UploadCall final : public CallBase {
     }
     if (held != nullptr) {
       // A fresh start under a known key replaces what the server held.
-      remove_partial(ctx_, held->file_id);
-      ctx_.resumable.remove(key_);
+      forget_resumable(ctx_, key_);
     } else if (ctx_.resumable.taken(key_)) {
       return {Code::already_exists, "that upload_key is in use; choose another"};
     }
     file_id_ = ctx_.hub.new_file_id();
     ctx_.resumable.put({.key = key_,
                         .owner = owner_,
+                        .identity = identity_,
                         .file_id = file_id_,
                         .name = meta.name(),
                         .size = meta.size(),
@@ -317,7 +336,8 @@ class UploadCall final : public CallBase {
                         .recipient = meta.recipient(),
                         .received = 0,
                         .updated = std::chrono::steady_clock::now(),
-                        .running = true});
+                        .running = true,
+                        .stored = false});
     claimed_ = true;
     return {};
   }
@@ -333,14 +353,17 @@ class UploadCall final : public CallBase {
     held->running = false;
     held->updated = std::chrono::steady_clock::now();
     if (kept_) {
+      // The kept part counts against the quota until it is continued, published or expired.
+      ctx_.storage.freed(held->received);
       held->received = *kept_;
+      ctx_.storage.added(held->received);
+      save_resumable(ctx_, *held);
       log::info("upload by {} at {} of {} kept for resuming at {} of {} bytes", nickname_,
                 peer(), util::escape(held->name), held->received, held->size);
     } else if (!opened_ && held->received > 0 && error_.code != Code::data_loss) {
       // A resume refused before it touched the partial file: that stays as it was.
     } else {
-      remove_partial(ctx_, held->file_id);
-      ctx_.resumable.remove(key_);
+      forget_resumable(ctx_, key_);
     }
   }
 
@@ -390,6 +413,9 @@ class UploadCall final : public CallBase {
           return;
         }
         if (!std::exchange(opened_, true)) hash_next();
+        if (auto synced = std::exchange(checkpoint_, nullptr); synced && *synced > 0) {
+          checkpoint_resumable(ctx_, key_, owner_, *synced);
+        }
         write_queued();
         maybe_read();
         maybe_store();
@@ -402,6 +428,8 @@ class UploadCall final : public CallBase {
           return;
         }
         publish();
+        return;
+      case State::publishing:
         return;
       case State::failing:
         finish_error(error_);
@@ -456,9 +484,20 @@ class UploadCall final : public CallBase {
 
   void publish() {
     file_.reset();
-    auto info = ctx_.hub.publish_file(session_, target_, file_id_, declared_, sha256_);
+    state_ = State::publishing;
+    ctx_.hub.publish_file(session_, target_, file_id_, declared_, sha256_,
+                          later([this](Result<FileInfo> info) {
+                            published(std::move(info));
+                            return !done();
+                          }));
+  }
+
+  // The record is committed (or refused): only now the client hears of it.
+  void published(Result<FileInfo> info) {
     if (!info.ok()) {
       error_ = info.status();
+      ctx_.metrics.refused(error_.code);
+      log::info("upload by {} at {} failed: {}", nickname_, peer(), error_.to_string());
       state_ = State::failing;
       on_disk([path = ctx_.file_path(file_id_)] {
         util::remove_quietly(path);
@@ -466,7 +505,7 @@ class UploadCall final : public CallBase {
       });
       return;
     }
-    if (std::exchange(claimed_, false)) ctx_.resumable.remove(key_);
+    if (std::exchange(claimed_, false)) forget_resumable(ctx_, key_, true);
     log::info("user {} at {} uploaded {} ({}) to {} as {}", nickname_, peer(), info->name,
               util::human_bytes(info->size),
               info->room.empty() ? "user " + info->recipient : "room " + info->room, info->id);
@@ -482,7 +521,9 @@ class UploadCall final : public CallBase {
   // Any failure: remember why, remove the partial file (after a disk task in flight), then
   // tell the client.
   void fail(Status status) {
-    if (state_ == State::failing || state_ == State::finishing || state_ == State::finished) {
+    // While publishing, the commit's completion finishes the call either way.
+    if (state_ == State::publishing || state_ == State::failing || state_ == State::finishing ||
+        state_ == State::finished) {
       return;
     }
     if (status.code != Code::cancelled) {
@@ -603,7 +644,11 @@ class UploadCall final : public CallBase {
   // Resumable uploads (an upload_key): this call holds the key's entry in ctx_.resumable.
   std::string key_;
   std::string owner_;
+  model::IdentityId identity_ = 0;
   bool claimed_ = false;
+  // The first batch written is checkpointed at once, then one a kCheckpointEvery.
+  std::chrono::steady_clock::time_point last_checkpoint_{};
+  std::shared_ptr<std::uint64_t> checkpoint_;  // bytes synced by the write in flight
   bool cut_off_ = false;  // the stream ended short: the client stopped or went away
   std::shared_ptr<std::uint64_t> kept_;  // bytes left on disk for a resume, once cut off
   bool opened_ = false;  // the open task is done (a resume's first part hashed)

@@ -248,17 +248,6 @@ Status check_free_space(const std::filesystem::path& dir, std::uint64_t needed,
   return check_space(free_bytes, total, needed, reserved);
 }
 
-std::uint64_t stored_size(const std::filesystem::path& dir) {
-  std::uint64_t total = 0;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file(ec) && entry.path().extension() != ".part") {
-      total += entry.file_size(ec);
-    }
-  }
-  return total;
-}
-
 Result<std::string> read_small_file(const std::filesystem::path& path) {
   FileReader reader;
   if (auto status = reader.open(path); !status.ok()) {

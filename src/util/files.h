@@ -112,8 +112,6 @@ Status check_space(std::uint64_t free_bytes, std::uint64_t total, std::uint64_t 
 // check_space() for the file system holding `dir`; OK when it cannot be told.
 Status check_free_space(const std::filesystem::path& dir, std::uint64_t needed,
                         std::uint64_t reserved);
-// Total size of the regular files in `dir` whose name does not end in ".part".
-std::uint64_t stored_size(const std::filesystem::path& dir);
 // A whole small file (certificates, keys). FAILED_PRECONDITION naming the path if unreadable.
 Result<std::string> read_small_file(const std::filesystem::path& path);
 // Removes a file, ignoring a missing one.

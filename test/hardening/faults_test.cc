@@ -11,6 +11,7 @@
 #include <atomic>
 #include <thread>
 
+#include "../integration/identity_client.h"
 #include "raw.h"
 
 using namespace chatcore;
@@ -244,7 +245,23 @@ TEST_CASE("a connection that never logs in is closed once idle; a logged-in one 
 TEST_CASE("start-up removes the partial uploads a crash left, and keeps stored files") {
   test::TempDir dir;
   const auto storage = dir.path() / "files";
-  std::filesystem::create_directories(storage);
+  Config config;
+  config.listen = "127.0.0.1:0";
+  config.data_dir = dir.path() / "data";
+  config.storage_dir = storage;
+  std::string stored_id;
+  {
+    // A file in the registry: an identity's, sent to itself.
+    Server server(config);
+    REQUIRE(server.start().ok());
+    auto alice = test::identity_client("127.0.0.1:" + std::to_string(server.port()), dir, "alice");
+    const auto sent = alice->upload(make_file(dir, "kept.bin", 1000),
+                                    {.room = {}, .recipient = "alice"});
+    REQUIRE_MESSAGE(sent.ok(), sent.status().to_string());
+    stored_id = sent->id;
+    alice->close();
+    server.shutdown("done");
+  }
   const auto write = [](const std::filesystem::path& path, const std::string& text) {
     std::FILE* f = std::fopen(path.c_str(), "wb");
     REQUIRE(f != nullptr);
@@ -252,16 +269,13 @@ TEST_CASE("start-up removes the partial uploads a crash left, and keeps stored f
     std::fclose(f);
   };
   write(storage / "0123456789abcdef0123456789abcdef.part", "half an upload");
-  write(storage / "fedcba9876543210fedcba9876543210", "a completed file");
+  write(storage / "fedcba9876543210fedcba9876543210", "a file the registry never knew");
 
-  Config config;
-  config.listen = "127.0.0.1:0";
-  config.data_dir = dir.path() / "data";
-  config.storage_dir = storage;
   Server server(config);
   REQUIRE(server.start().ok());
   CHECK_FALSE(std::filesystem::exists(storage / "0123456789abcdef0123456789abcdef.part"));
-  CHECK(std::filesystem::exists(storage / "fedcba9876543210fedcba9876543210"));
+  CHECK_FALSE(std::filesystem::exists(storage / "fedcba9876543210fedcba9876543210"));
+  CHECK(std::filesystem::exists(storage / stored_id));
   server.shutdown("done");
 }
 

@@ -1,6 +1,7 @@
 // Server::metrics_text after a scripted session over real gRPC: the counts are exact, and
 // the text is well-formed Prometheus exposition (every sample declared by a TYPE line).
 #include "harness.h"
+#include "identity_user.h"
 
 #include <map>
 #include <regex>
@@ -63,6 +64,7 @@ TEST_CASE("metrics count sessions, rooms, messages, deliveries, bytes and refusa
     const auto joined = parse(server.server().metrics_text());
     CHECK(joined.at("chatcore_sessions") == 3);
     CHECK(joined.at("chatcore_sessions_opened_total") == 3);
+    CHECK(joined.at("chatcore_guest_sessions") == 3);  // test users sign in without identity
     CHECK(joined.at("chatcore_rooms") == 1);
 
     // Two room messages to two members, one DM (to its recipient and echoed to its sender).
@@ -86,6 +88,11 @@ TEST_CASE("metrics count sessions, rooms, messages, deliveries, bytes and refusa
     CHECK(after.at("chatcore_deliveries_total") - joined.at("chatcore_deliveries_total") == 6);
     CHECK(after.at("chatcore_refusals_total{reason=\"validation\"}") == 3);
     CHECK(after.at("chatcore_refusals_total{reason=\"flood\"}") == 0);
+    // Each accepted message, timed to the flush that carried it (the refused ones are not).
+    CHECK(after.at("chatcore_send_to_write_seconds_count") == 3);
+    CHECK(after.at("chatcore_send_to_write_seconds_bucket{le=\"+Inf\"}") == 3);
+    CHECK(after.at("chatcore_send_to_write_seconds_sum") > 0);
+    CHECK(after.at("chatcore_send_to_write_seconds_sum") < 3 * 10.0);
 
     // A 100 KiB upload to the room and its download by bob count their bytes.
     const auto path = server.storage().parent_path() / "metrics-upload.bin";
@@ -100,6 +107,14 @@ TEST_CASE("metrics count sessions, rooms, messages, deliveries, bytes and refusa
     CHECK(after.at("chatcore_uploaded_bytes_total") == 100 * 1024);
     CHECK(after.at("chatcore_downloaded_bytes_total") == 100 * 1024);
     CHECK(after.at("chatcore_stored_bytes") == 100 * 1024);
+    CHECK(after.at("chatcore_stored_files") == 1);
+    {
+      auto ida = test::sign_in(server, "ida", 'i');  // one with an identity
+      const auto with_ida = parse(server.server().metrics_text());
+      CHECK(with_ida.at("chatcore_sessions") == 4);
+      CHECK(with_ida.at("chatcore_guest_sessions") == 3);
+      ida->close();
+    }
     CHECK(after.at("chatcore_transfers_in_flight") == 0);
     CHECK(after.at("chatcore_loop_turn_seconds_count") > 0);
     CHECK(after.at("chatcore_loop_turn_seconds_bucket{le=\"+Inf\"}") ==
@@ -108,6 +123,7 @@ TEST_CASE("metrics count sessions, rooms, messages, deliveries, bytes and refusa
   server.round_trip();
   const auto gone = parse(server.server().metrics_text());
   CHECK(gone.at("chatcore_sessions") == 1);  // only the fence user of round_trip() is left
+  CHECK(gone.at("chatcore_guest_sessions") == 1);
   CHECK(gone.at("chatcore_rooms") == 0);
 }
 

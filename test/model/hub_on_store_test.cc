@@ -96,3 +96,73 @@ TEST_CASE_FIXTURE(OnStore, "a join of a room whose creation is still being commi
   CHECK(j->members == 2);
   CHECK(pa.last<MemberJoined>().nickname == "bob");
 }
+
+namespace {
+
+constexpr std::string_view kSha = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+// alice and bob, each with an identity the store has committed.
+struct TwoIdentities : OnStore {
+  TwoIdentities() {
+    for (const auto& [nick, hash] : {std::pair{"alice", "hash-a"}, std::pair{"bob", "hash-b"}}) {
+      std::optional<Result<bool>> registered;
+      hub.register_identity(nick, hash, [&](Result<bool> r) { registered = std::move(r); });
+      REQUIRE(completions.await(registered).ok());
+    }
+    a = sign_in("alice", "hash-a", pa);
+    b = sign_in("bob", "hash-b", pb);
+    // Their replays (read from the store) hold live events back until they are caught up.
+    for (int round = 0; round < 100 && (pa.count<CaughtUp>() == 0 || pb.count<CaughtUp>() == 0);
+         ++round) {
+      std::optional<bool> fence;
+      db->rooms([&](Result<std::vector<store::StoredRoom>>) { fence = true; });
+      completions.await(fence);
+    }
+    REQUIRE(pa.count<CaughtUp>() == 1);
+    REQUIRE(pb.count<CaughtUp>() == 1);
+  }
+  model::SessionId a = 0;
+  model::SessionId b = 0;
+};
+
+}  // namespace
+
+TEST_CASE_FIXTURE(TwoIdentities, "a file is announced and answered only once its record is committed") {
+  const auto target = hub.check_upload(a, "report.txt", 12, "", "bob");
+  REQUIRE(target.ok());
+  const auto id = hub.new_file_id();
+  std::optional<Result<FileInfo>> published;
+  hub.publish_file(a, *target, id, 12, kSha, [&](Result<FileInfo> r) { published = std::move(r); });
+  CHECK_FALSE(published.has_value());
+  CHECK(pb.count<FileNotice>() == 0);
+  CHECK(hub.list_files(b).empty());
+  const auto info = completions.await(published);
+  REQUIRE_MESSAGE(info.ok(), info.status().to_string());
+  CHECK(pb.last<FileNotice>().file.id == id);
+  CHECK(pa.last<FileNotice>().file.id == id);
+  REQUIRE(hub.list_files(b).size() == 1);
+  CHECK(hub.authorize_download(b, id).ok());
+}
+
+TEST_CASE_FIXTURE(TwoIdentities, "a file whose record the store refuses is neither announced nor listed") {
+  const auto id = hub.new_file_id();
+  {
+    // The id is taken in the store behind the hub's back, so its commit fails.
+    std::optional<Result<bool>> put;
+    db->put_file(store::StoredFile{.id = id, .name = "other", .size = 1, .sha256 = std::string(kSha),
+                                   .sender = "alice", .sender_identity = 0, .room = {},
+                                   .recipient = "bob", .sent_ms = 0, .allowed = {}},
+                 [&](Result<bool> r) { put = std::move(r); });
+    REQUIRE(completions.await(put).ok());
+  }
+  const auto target = hub.check_upload(a, "report.txt", 12, "", "bob");
+  REQUIRE(target.ok());
+  std::optional<Result<FileInfo>> published;
+  hub.publish_file(a, *target, id, 12, kSha, [&](Result<FileInfo> r) { published = std::move(r); });
+  CHECK(completions.await(published).status().code == Code::already_exists);
+  CHECK(pa.count<FileNotice>() == 0);
+  CHECK(pb.count<FileNotice>() == 0);
+  CHECK_FALSE(hub.has_file(id));
+  CHECK(hub.list_files(a).empty());
+  CHECK(hub.list_files(b).empty());
+}

@@ -47,6 +47,6 @@ TEST_CASE("uploads not continued for the keep time expire, running ones never") 
   uploads.put(upload("run", "a", "f-run", now - 90min, true));
   const auto gone = uploads.expire(now);
   REQUIRE(gone.size() == 1);
-  CHECK(gone[0] == "f-old");
+  CHECK(gone[0].file_id == "f-old");
   CHECK(uploads.size() == 2);
 }
