@@ -1,6 +1,6 @@
 // The private state behind ChatHub, shared by hub.cc (sessions and identities), hub_rooms.cc
-// (rooms and memberships), hub_messages.cc (room messages and DMs) and hub_files.cc (the file
-// registry). Not part of any interface.
+// (rooms and memberships), hub_messages.cc (room messages and DMs), hub_files.cc (the file
+// registry), hub_topic.cc and hub_presence.cc (topics, away, Whois). Not part of any interface.
 #pragma once
 
 #include "model/hub.h"
