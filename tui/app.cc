@@ -19,6 +19,13 @@ App::App(asio::io_context& io, Terminal& terminal, AppOptions options)
   signals_.add(SIGINT);
   signals_.add(SIGTERM);
   signals_.add(SIGHUP);
+  state_.show_time = true;  // HH:MM by default, as IRC clients do; /set timestamps off
+  options_.client.on_notice = [this](const chatcore::Event& event) {
+    asio::post(io_, [this, event] {
+      state_.notice(event);
+      request_redraw();
+    });
+  };
 }
 
 App::~App() { shutdown(); }
@@ -100,13 +107,17 @@ void App::act(const KeyEffect& effect) {
 }
 
 Layout App::layout() const {
-  return compute_layout(term_.rows(), term_.cols(), static_cast<int>(state_.transfers.size()));
+  return chat_layout(state_, term_.rows(), term_.cols());
 }
 
 void App::tick() {
   ++ticks_;
-  if (mode_ == Mode::chat && state_.connection == Connection::connected && ticks_ % 5 == 0) refresh_rooms(false);
-  if (!state_.transfers.empty()) request_redraw();  // rate and ETA move on
+  if (mode_ == Mode::chat && state_.connection == Connection::connected && ticks_ % 5 == 0) {
+    refresh_rooms(false);
+    refresh_nicks();
+  }
+  // rate and ETA move on; so does the retry countdown
+  if (!state_.transfers.empty() || state_.connection == Connection::reconnecting) request_redraw();
   tick_timer_.expires_after(std::chrono::seconds(1));
   tick_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) tick();
@@ -130,9 +141,14 @@ void App::draw() {
     term_.draw(render_login(login_, login_field_, rows, cols));
     return;
   }
+  state_.clock = now_s();
   const Layout layout = this->layout();
   state_.set_message_width(layout.messages.cols);
   state_.clamp_scroll(max_scroll(state_, layout));
+  if (state_.current().id != shown_) {
+    shown_ = state_.current().id;
+    refresh_nicks();
+  }
   term_.draw(render_chat(state_, input_, prompt_ ? &*prompt_ : nullptr, rows, cols));
 }
 

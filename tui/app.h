@@ -87,7 +87,24 @@ class App {
   void change_nick(const Command& cmd);
   void list_users(const Command& cmd);  // users or who
   void send_dm(const Command& cmd);
+  // buffer_commands.cc
+  void query(const Command& cmd);
+  void show_buffer(const Command& cmd);
+  void close_buffer(const Command& cmd);
+  void send_dm_text(const std::string& to, const std::string& text,
+                    chatcore::MessageKind kind = chatcore::MessageKind::normal);
+  // To the buffer on screen: its room, or its DM partner.
+  void send_text(const std::string& text, chatcore::MessageKind kind);
+  // social_commands.cc
+  void action(const Command& cmd);  // /me
+  void topic(const Command& cmd);
+  void away(const Command& cmd);
+  void whois(const Command& cmd);
+  // The nick list of the room on screen, fetched when it comes on screen and every few seconds.
+  void refresh_nicks();
   void toggle_time(const Command& cmd);
+  void set_option(const Command& cmd);
+  void clear_buffer(const Command& cmd);
   void show_help(const Command& cmd);
   void quit_command(const Command& cmd);
   // file_commands.cc
@@ -121,6 +138,7 @@ class App {
   int ticks_ = 0;
 
   ChatState state_;
+  BufferId shown_;  // the buffer of the last frame, so a switch fetches its nick list
   LineEditor input_;
   Completer completer_;  // the Tab cycle on input_
   std::optional<PathPrompt> prompt_;

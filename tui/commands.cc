@@ -18,6 +18,10 @@ App::CommandHandler App::handler(CommandKind kind) {
   using K = CommandKind;
   switch (kind) {
     case K::say: return &App::say;
+    case K::me: return &App::action;
+    case K::topic: return &App::topic;
+    case K::away: return &App::away;
+    case K::whois: return &App::whois;
     case K::rooms: return &App::list_rooms;
     case K::create: return &App::enter_room;
     case K::join: return &App::enter_room;
@@ -26,11 +30,16 @@ App::CommandHandler App::handler(CommandKind kind) {
     case K::users: return &App::list_users;
     case K::who: return &App::list_users;
     case K::dm: return &App::send_dm;
+    case K::query: return &App::query;
+    case K::buffer: return &App::show_buffer;
+    case K::close: return &App::close_buffer;
     case K::upload: return &App::send_file;
     case K::sendfile: return &App::send_file;
     case K::files: return &App::list_files;
     case K::download: return &App::download;
     case K::time: return &App::toggle_time;
+    case K::set: return &App::set_option;
+    case K::clear: return &App::clear_buffer;
     case K::help: return &App::show_help;
     case K::quit: return &App::quit_command;
   }
@@ -39,9 +48,14 @@ App::CommandHandler App::handler(CommandKind kind) {
 
 void App::run(const Command& cmd) { (this->*handler(cmd.kind))(cmd); }
 
-void App::say(const Command& cmd) {
+void App::say(const Command& cmd) { send_text(cmd.args[0], chatcore::MessageKind::normal); }
+
+void App::send_text(const std::string& text, chatcore::MessageKind kind) {
   const std::string room = state_.room();
-  const std::string& text = cmd.args[0];
+  if (state_.current().id.kind == BufferKind::dm) {
+    send_dm_text(state_.current().id.name, text, kind);
+    return;
+  }
   if (room.empty()) {
     state_.add_error("you are in the lobby: /join NAME or /create NAME first (/rooms lists them)");
     return;
@@ -56,8 +70,8 @@ void App::say(const Command& cmd) {
     return;
   }
   const std::uint64_t id = ++next_client_msg_id_;
-  state_.add_own_message(text, id);
-  call([room, text, id](chatcore::Client& c) { return c.send(room, text, id); },
+  state_.add_own_message(text, id, kind == chatcore::MessageKind::action);
+  call([room, text, id, kind](chatcore::Client& c) { return c.send(room, text, id, kind); },
        [this, id](const chatcore::Result<std::uint64_t>& r) {
          if (r.ok()) return;
          state_.mark_not_sent(id);
@@ -143,14 +157,14 @@ void App::list_users(const Command& cmd) {
        });
 }
 
-void App::send_dm(const Command& cmd) {
-  const std::string to = cmd.args[0];
-  const std::string text = cmd.args[1];
+void App::send_dm(const Command& cmd) { send_dm_text(cmd.args[0], cmd.args[1]); }
+
+void App::send_dm_text(const std::string& to, const std::string& text, chatcore::MessageKind kind) {
   const std::uint64_t id = ++next_client_msg_id_;
-  call([to, text, id](chatcore::Client& c) { return c.send_direct(to, text, id); },
-       [this, to, text, id](const chatcore::Result<std::uint64_t>& r) {
+  call([to, text, id, kind](chatcore::Client& c) { return c.send_direct(to, text, id, kind); },
+       [this, to, text, id, kind](const chatcore::Result<std::uint64_t>& r) {
          if (!r.ok()) state_.add_error("DM to " + to + " not sent: " + r.status().message);
-         else state_.add_own_dm(to, text, id);
+         else state_.add_own_dm(to, text, id, kind == chatcore::MessageKind::action);
        });
 }
 
@@ -159,8 +173,21 @@ void App::toggle_time(const Command&) {
   state_.add_system(state_.show_time ? "timestamps on" : "timestamps off");
 }
 
-void App::show_help(const Command&) {
-  for (const std::string& line : help_lines()) state_.add_system(line);
+void App::set_option(const Command& cmd) {
+  const std::string error = state_.set_option(cmd.args[0], cmd.args[1]);
+  if (!error.empty()) state_.add_error(error);
+}
+
+void App::clear_buffer(const Command&) { state_.clear_buffer(); }
+
+void App::show_help(const Command& cmd) {
+  if (cmd.args.empty()) {
+    for (const std::string& line : help_lines()) state_.add_system(line);
+    return;
+  }
+  const auto lines = help_for(cmd.args[0]);
+  if (lines.empty()) state_.add_error("/help: no command " + cmd.args[0] + " (/help lists them)");
+  for (const std::string& line : lines) state_.add_system(line);
 }
 
 void App::quit_command(const Command&) { quit(""); }

@@ -11,7 +11,9 @@ namespace fs = std::filesystem;
 void App::send_file(const Command& cmd) {
   const bool upload = cmd.kind == CommandKind::upload;
   chatcore::Destination to;
-  if (upload) {
+  if (upload && state_.current().id.kind == BufferKind::dm) {
+    to.recipient = state_.current().id.name;  // in a DM buffer, to the partner
+  } else if (upload) {
     if (state_.room().empty()) {
       state_.add_error("you are in the lobby: join a room to upload, or /sendfile NICK to send to one user");
       return;

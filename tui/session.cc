@@ -112,9 +112,9 @@ chatcore::ConnectionHandler App::connection_handler(std::uint64_t generation) {
       if (change.state == chatcore::ConnectionChange::State::resumed) return;  // its Welcome follows
       if (change.attempt == 1) state_.add_error("connection lost (" + change.cause.to_string() + "); reconnecting");
       state_.connection = Connection::reconnecting;
-      const auto seconds = (change.retry_in.count() + 999) / 1000;
-      state_.connection_note = "retry in " + std::to_string(seconds) + "s" +
-                               (change.attempt > 1 ? ": " + change.cause.message : std::string());
+      state_.clock = now_s();
+      state_.retry_at = state_.clock + static_cast<double>(change.retry_in.count()) / 1000.0;
+      state_.connection_note = change.attempt > 1 ? change.cause.message : std::string();
       request_redraw();
     });
   };
@@ -157,7 +157,7 @@ void App::rejoin_rooms(const std::vector<std::string>& rooms) {
             state_.add_error("could not rejoin #" + room + ": " + r.status().message);
             return;
           }
-          const std::string focused = state_.room();
+          const BufferId focused = state_.current().id;
           state_.entered_room(r.value());
           state_.focus(focused);  // rejoining does not move the focus
           state_.add_system("back in #" + room);

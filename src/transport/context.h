@@ -70,7 +70,7 @@ struct ServiceContext {
   CallRegistry calls;
   FlushList flush;
   DelayedFlush delayed_flush;  // presence output, flushed together a little later
-  MemoryTrim memory_trim{io_pool};  // gives a burst's freed queues back after sessions end
+  MemoryTrim memory_trim{io_pool, metrics.deliveries};  // freed heap back after a burst
   RetentionTimer retention;         // prunes the store by the retention flags
   // Sessions on the whole server (Config::max_sessions, or derived from the fd limit).
   std::size_t max_sessions = 0;

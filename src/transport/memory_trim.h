@@ -1,14 +1,14 @@
-// MemoryTrim hands freed heap back to the kernel a little after sessions end. glibc returns
-// only the top of the heap by itself, so the queues of a burst of slow readers that were cut
-// off would otherwise stay in the process's RSS for good.
+// MemoryTrim hands freed heap back to the kernel once a burst is over. glibc returns only the
+// top of each arena by itself, so the queues and gRPC buffers of a burst (a room seated, slow
+// readers cut off) would otherwise stay in the process's RSS for good.
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
 #include <grpcpp/alarm.h>
 
-#include <chrono>
-
+#include "transport/metrics.h"
 #include "transport/tag.h"
+#include "transport/trim_policy.h"
 
 namespace chatcore::transport {
 
@@ -16,20 +16,26 @@ class Waker;
 
 class MemoryTrim final : public Tag {
  public:
-  // Sessions that end together (a burst cut off, a mass reconnect) share one trim.
-  static constexpr std::chrono::seconds kDelay{1};
+  // `deliveries` counts the events queued for sessions: the loop's measure of churn.
+  MemoryTrim(boost::asio::thread_pool& pool, const Metrics::Counter& deliveries)
+      : pool_(pool), deliveries_(deliveries) {}
 
-  explicit MemoryTrim(boost::asio::thread_pool& pool) : pool_(pool) {}
-
-  // Loop thread: a session ended; trim once kDelay has passed, unless already due.
+  // Loop thread: a session ended; trim once sessions stop ending.
   void soon(Waker& waker);
+  // Loop thread, after every turn: once enough was delivered, trim when deliveries pause.
+  void after_turn(Waker& waker);
   // Loop thread, at shutdown: no trim any more, and no alarm left to hold the queue open.
   void stop();
   void on_event(bool ok) override;
 
  private:
+  void arm(Waker& waker);
+
   boost::asio::thread_pool& pool_;
+  const Metrics::Counter& deliveries_;
+  TrimPolicy policy_;
   grpc::Alarm alarm_;
+  Waker* waker_ = nullptr;
   bool armed_ = false;
   bool stopped_ = false;
 };

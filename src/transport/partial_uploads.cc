@@ -105,17 +105,6 @@ void save_resumable(ServiceContext& ctx, ResumableUpload& upload) {
       });
 }
 
-void checkpoint_resumable(ServiceContext& ctx, const std::string& key, const std::string& owner,
-                          std::uint64_t synced) {
-  ResumableUpload* held = ctx.resumable.find(key, owner);
-  if (held == nullptr) return;
-  ResumableUpload progress = *held;
-  progress.received = synced;
-  progress.updated = std::chrono::steady_clock::now();
-  save_resumable(ctx, progress);
-  held->stored = progress.stored;
-}
-
 void forget_resumable(ServiceContext& ctx, const std::string& key, bool published) {
   const ResumableUpload* held = ctx.resumable.get(key);
   if (held == nullptr) return;

@@ -33,10 +33,6 @@ void unstore_upload(ServiceContext& ctx, const std::string& key);
 // Writes an identity's interrupted upload through the store, so it outlives a restart; a
 // guest's stays in memory.
 void save_resumable(ServiceContext& ctx, ResumableUpload& upload);
-// A running upload's progress: `synced` bytes of it are on disk for good. Recorded in the
-// store only (while it runs, UploadStatus says so), so a crash of the server resumes from there.
-void checkpoint_resumable(ServiceContext& ctx, const std::string& key, const std::string& owner,
-                          std::uint64_t synced);
 // Forgets the upload under `key`. Unless it became a stored file (`published`), its partial
 // file is deleted and its kept bytes leave the quota.
 void forget_resumable(ServiceContext& ctx, const std::string& key, bool published = false);

@@ -167,6 +167,7 @@ void ChatService::run() {
       ctx.metrics.loop_turn.observe_ns(static_cast<std::uint64_t>(
           std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
                                                                turn_start).count()));
+      ctx.memory_trim.after_turn(*ctx.waker);
     }
     handled = 0;
   }

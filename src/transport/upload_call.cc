@@ -14,6 +14,7 @@
 #include "transport/convert.h"
 #include "transport/partial_uploads.h"
 #include "transport/raw_message.h"
+#include "transport/resumable_claim.h"
 #include "util/escape.h"
 #include "util/files.h"
 #include "util/log.h"
@@ -24,9 +25,6 @@ namespace {
 // Chunks received but not yet on disk, or on disk but not yet hashed; past this, or past the
 // call's share of the transfer-memory budget, the call stops reading (backpressure).
 constexpr std::size_t kMaxQueuedChunks = 64;
-// How often an identity's resumable upload syncs what it has and records it in the store, so
-// that even a crash of the server leaves it resumable from there: one flush a second at most.
-constexpr auto kCheckpointEvery = std::chrono::seconds(1);
 
 using Batch = std::shared_ptr<const std::vector<std::string>>;
 
@@ -64,6 +62,9 @@ class UploadCall final : public CallBase {
   }
 
   void progressed() { last_progress_ = std::chrono::steady_clock::now(); }
+
+  // The uploader, for log lines.
+  std::string who() const { return fmt::format("{} at {}", nickname_, peer()); }
 
   // A client that stops sending must not hold its disk reservation for as long as it keeps
   // the stream open.
@@ -196,7 +197,8 @@ class UploadCall final : public CallBase {
     declared_ = meta.size();
     client_sha256_ = meta.sha256();
     if (!meta.upload_key().empty() || meta.offset() != 0) {
-      if (auto resumable = begin_resumable(meta); !resumable.ok()) {
+      if (auto resumable = resumable_.begin(ctx_, session_, meta, who(), file_id_, received_);
+          !resumable.ok()) {
         fail(resumable);
         return;
       }
@@ -215,7 +217,7 @@ class UploadCall final : public CallBase {
     state_ = State::receiving;
     // Opening the file is the first disk task; chunks queue behind it.
     file_ = std::make_shared<util::FileWriter>();
-    if (claimed_) {
+    if (resumable_.claimed()) {
       on_disk([file = file_, sha = sha_, path = ctx_.partial_path(file_id_),
                dir = ctx_.config.storage_dir, needed = declared_ - received_, in_flight,
                offset = received_] {
@@ -255,7 +257,9 @@ class UploadCall final : public CallBase {
     unhashed_chunks_ += batch->size();
     hash_next();
     writing_batch_ = true;
-    checkpoint_ = checkpoint_due() ? std::make_shared<std::uint64_t>(0) : nullptr;
+    // An identity's resumable upload syncs and records its progress now and then, so that
+    // even a crash of the server leaves it resumable from there.
+    checkpoint_ = resumable_.checkpoint_due() ? std::make_shared<std::uint64_t>(0) : nullptr;
     on_disk([file = file_, batch, synced = checkpoint_] {
       for (const auto& chunk : *batch) {
         Status status = file->write_unhashed(chunk);
@@ -267,104 +271,6 @@ class UploadCall final : public CallBase {
       }
       return Status{};
     });
-  }
-
-  bool checkpoint_due() {
-    if (!claimed_ || identity_ == 0) return false;
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_checkpoint_ < kCheckpointEvery) return false;
-    last_checkpoint_ = now;
-    return true;
-  }
-
-  // An upload with an upload_key may be continued later: it is written under a name in
-  // files/partial. ResumableUploads knows it while no call runs it.
-  Status begin_resumable(const v1::UploadMeta& meta) {
-    key_ = meta.upload_key();
-    if (auto key = ResumableUploads::check_key(key_); !key.ok()) return key;
-    if (meta.sha256().empty()) {
-      return {Code::invalid_argument, "a resumable upload must give the file's sha256"};
-    }
-    expire_resumable(ctx_);
-    owner_ = resumable_owner(ctx_, session_);
-    identity_ = ctx_.hub.identity(session_);
-    ResumableUpload* held = ctx_.resumable.find(key_, owner_);
-    if (held != nullptr && held->running) {
-      return {Code::failed_precondition,
-              "that upload is still running on the server; try again once it has ended"};
-    }
-    if (meta.offset() > 0) {
-      if (held == nullptr) {
-        return {Code::not_found,
-                "the server holds no upload under that upload_key; start again at offset 0"};
-      }
-      if (held->name != meta.name() || held->size != meta.size() ||
-          held->sha256 != meta.sha256() || held->room != meta.room() ||
-          held->recipient != meta.recipient()) {
-        return {Code::invalid_argument,
-                "a resumed upload must have the name, size, sha256 and destination of its "
-                "first attempt"};
-      }
-      if (held->received != meta.offset()) {
-        return {Code::failed_precondition,
-                fmt::format("the server holds {} bytes of that upload, not {}; ask UploadStatus",
-                            held->received, meta.offset())};
-      }
-      log::info("upload by {} at {} of {} resumed at {} of {} bytes", nickname_, peer(),
-                util::escape(meta.name()), held->received, held->size);
-      held->running = true;
-      claimed_ = true;
-      file_id_ = held->file_id;
-      received_ = held->received;
-      return {};
-    }
-    if (held != nullptr) {
-      // A fresh start under a known key replaces what the server held.
-      forget_resumable(ctx_, key_);
-    } else if (ctx_.resumable.taken(key_)) {
-      return {Code::already_exists, "that upload_key is in use; choose another"};
-    }
-    file_id_ = ctx_.hub.new_file_id();
-    ctx_.resumable.put({.key = key_,
-                        .owner = owner_,
-                        .identity = identity_,
-                        .file_id = file_id_,
-                        .name = meta.name(),
-                        .size = meta.size(),
-                        .sha256 = meta.sha256(),
-                        .room = meta.room(),
-                        .recipient = meta.recipient(),
-                        .received = 0,
-                        .updated = std::chrono::steady_clock::now(),
-                        .running = true,
-                        .stored = false});
-    claimed_ = true;
-    return {};
-  }
-
-  // Once the call ends without storing the file: a cut-off upload (cancelled, stalled, or
-  // stopped by shutdown) stays resumable at the bytes it has on disk; any other failure, or
-  // an attempt that never opened its file, gives the key up (a resume keeps what it had).
-  void settle_resumable() {
-    if (!std::exchange(claimed_, false)) return;
-    // By the owner noted at the start: the session may be gone by now.
-    ResumableUpload* held = ctx_.resumable.find(key_, owner_);
-    if (held == nullptr) return;
-    held->running = false;
-    held->updated = std::chrono::steady_clock::now();
-    if (kept_) {
-      // The kept part counts against the quota until it is continued, published or expired.
-      ctx_.storage.freed(held->received);
-      held->received = *kept_;
-      ctx_.storage.added(held->received);
-      save_resumable(ctx_, *held);
-      log::info("upload by {} at {} of {} kept for resuming at {} of {} bytes", nickname_,
-                peer(), util::escape(held->name), held->received, held->size);
-    } else if (!opened_ && held->received > 0 && error_.code != Code::data_loss) {
-      // A resume refused before it touched the partial file: that stays as it was.
-    } else {
-      forget_resumable(ctx_, key_);
-    }
   }
 
   // The hash runs one batch at a time, in the order written, beside the write; a resumed
@@ -414,7 +320,7 @@ class UploadCall final : public CallBase {
         }
         if (!std::exchange(opened_, true)) hash_next();
         if (auto synced = std::exchange(checkpoint_, nullptr); synced && *synced > 0) {
-          checkpoint_resumable(ctx_, key_, owner_, *synced);
+          resumable_.checkpoint(ctx_, *synced);
         }
         write_queued();
         maybe_read();
@@ -450,7 +356,7 @@ class UploadCall final : public CallBase {
     disk_in_flight_ = true;
     run_on_pool(
         [file = file_, hasher = sha_,
-         temp = claimed_ ? ctx_.partial_path(file_id_) : ctx_.temp_path(file_id_),
+         temp = resumable_.claimed() ? ctx_.partial_path(file_id_) : ctx_.temp_path(file_id_),
          final_path = ctx_.file_path(file_id_), expected = client_sha256_]() -> Result<std::string> {
           auto sha = hasher->hex();
           if (!expected.empty() && sha != expected) {
@@ -505,7 +411,7 @@ class UploadCall final : public CallBase {
       });
       return;
     }
-    if (std::exchange(claimed_, false)) forget_resumable(ctx_, key_, true);
+    resumable_.published(ctx_);
     log::info("user {} at {} uploaded {} ({}) to {} as {}", nickname_, peer(), info->name,
               util::human_bytes(info->size),
               info->room.empty() ? "user " + info->recipient : "room " + info->room, info->id);
@@ -542,7 +448,7 @@ class UploadCall final : public CallBase {
     }
     state_ = State::failing;
     std::function<Status()> cleanup;
-    if (claimed_ && state_before != State::storing &&
+    if (resumable_.claimed() && state_before != State::storing &&
         (cut_off_ || error_.code == Code::cancelled || error_.code == Code::deadline_exceeded)) {
       // Cut off: what is on disk stays for a resume, synced so that it is really there.
       kept_ = std::make_shared<std::uint64_t>(0);
@@ -554,7 +460,8 @@ class UploadCall final : public CallBase {
     } else {
       // The final name too: a failure can land while the pool is renaming.
       cleanup = [file = std::move(file_), temp = ctx_.temp_path(file_id_),
-                 partial = claimed_ ? ctx_.partial_path(file_id_) : std::filesystem::path(),
+                 partial = resumable_.claimed() ? ctx_.partial_path(file_id_)
+                                                : std::filesystem::path(),
                  final_path = ctx_.file_path(file_id_)]() mutable {
         file.reset();  // closes the descriptor
         util::remove_quietly(temp);
@@ -576,7 +483,7 @@ class UploadCall final : public CallBase {
       on_disk(std::exchange(pending_cleanup_, {}));
       return;
     }
-    settle_resumable();
+    resumable_.settle(ctx_, kept_.get(), opened_, error_.code, who());
     state_ = State::finishing;
     slot_.reset();  // the client may start the next transfer as soon as it has the status
     reader_.FinishWithError(to_grpc(status), finish_op_.arm());
@@ -642,12 +549,7 @@ class UploadCall final : public CallBase {
   std::function<Status()> pending_cleanup_;
   Status error_;
   // Resumable uploads (an upload_key): this call holds the key's entry in ctx_.resumable.
-  std::string key_;
-  std::string owner_;
-  model::IdentityId identity_ = 0;
-  bool claimed_ = false;
-  // The first batch written is checkpointed at once, then one a kCheckpointEvery.
-  std::chrono::steady_clock::time_point last_checkpoint_{};
+  ResumableClaim resumable_;
   std::shared_ptr<std::uint64_t> checkpoint_;  // bytes synced by the write in flight
   bool cut_off_ = false;  // the stream ended short: the client stopped or went away
   std::shared_ptr<std::uint64_t> kept_;  // bytes left on disk for a resume, once cut off

@@ -47,3 +47,17 @@ TEST_CASE("a reservation is released when it goes out of scope") {
   }
   CHECK(budget.reserved() == 0);
 }
+
+TEST_CASE("a kept part counts until it is freed, and a resume reserves only the rest") {
+  StorageBudget budget(1000);
+  budget.added(600);  // an interrupted upload's part, kept for resuming
+  CHECK(budget.stored() == 600);
+  CHECK(budget.reserve(500).status().code == Code::resource_exhausted);
+  // Its resume of a 900-byte file reserves the 300 bytes still to come.
+  auto rest = budget.reserve(300);
+  REQUIRE(rest.ok());
+  rest->commit();
+  CHECK(budget.stored() == 900);
+  budget.freed(900);  // the finished file is deleted
+  CHECK(budget.stored() == 0);
+}

@@ -84,7 +84,13 @@ TEST_CASE("completion: sources are recent speakers and DM partners, never onesel
   s.apply(room_msg(3, "general", "alice", "hey"));
   s.apply(dm(4, "dave", "alice", "psst"));
   const CompletionSources got = completion_sources(s);
-  CHECK(got.nicks == std::vector<std::string>{"dave", "bob", "carol"});  // the DM is the newest line
+  // who spoke on screen, newest first, then the DM partners
+  CHECK(got.nicks == std::vector<std::string>{"bob", "carol", "dave"});
+  chatcore::UserInfo erin;
+  erin.nickname = "erin";
+  erin.online = false;
+  s.set_nicks("general", {erin});
+  CHECK(completion_sources(s).nicks == std::vector<std::string>{"bob", "carol", "erin", "dave"});  // members too
   CHECK(got.rooms == std::vector<std::string>{"general", "random"});
 
   LineEditor input;

@@ -10,70 +10,15 @@ command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
 chat=$(realpath "$1")
 chatd=$(realpath "$2")
 
-tmp=$(mktemp -d)
-sock="chat-e2e-$$"
-chatd_pid=""
-cleanup() {
-  tmux -L "$sock" kill-server 2>/dev/null
-  [ -n "$chatd_pid" ] && kill "$chatd_pid" 2>/dev/null && wait "$chatd_pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-tm() { tmux -L "$sock" "$@"; }
-
-fail() {
-  echo "FAIL: $*"
-  for s in alice bob carol keys; do
-    echo "----- screen of $s -----"
-    tm capture-pane -p -t "$s" 2>/dev/null
-  done
-  echo "----- chatd log -----"
-  cat "$tmp/chatd.log"
-  exit 1
-}
-
-# Polls a screen until `text` appears (no other signal exists); gives up after 15 s.
-wait_for() {
-  local who=$1 text=$2 deadline=$((SECONDS + 15))
-  while [ $SECONDS -lt $deadline ]; do
-    tm capture-pane -p -t "$who" 2>/dev/null | grep -qF -- "$text" && return 0
-    sleep 0.1
-  done
-  fail "$who never saw: $text"
-}
-# The screen must not show `text` now.
-never() {
-  tm capture-pane -p -t "$1" | grep -qF -- "$2" && fail "$1 should not see: $2"
-  return 0
-}
-type_line() { tm send-keys -t "$1" -l -- "$2"; tm send-keys -t "$1" Enter; }
-
-# The server on a port the OS picks (its log says which), later again on the same one.
-mkdir -p "$tmp/files" "$tmp/alice" "$tmp/bob" "$tmp/carol"
-start_chatd() {
-  "$chatd" --listen "$1" --data-dir "$tmp/data" 2>>"$tmp/chatd.log" &
-  chatd_pid=$!
-  local deadline=$((SECONDS + 15)) runs
-  addr=""
-  while [ -z "$addr" ] && [ $SECONDS -lt $deadline ]; do
-    runs=$(grep -c 'listening on' "$tmp/chatd.log")
-    [ "$runs" -ge "$2" ] &&
-      addr=$(grep -o 'listening on [0-9.]*:[0-9]*' "$tmp/chatd.log" | tail -1 | sed 's/listening on //')
-    [ -z "$addr" ] && { kill -0 "$chatd_pid" 2>/dev/null || fail "chatd exited"; sleep 0.05; }
-  done
-  [ -n "$addr" ] || fail "chatd did not report its port"
-}
+. "$(dirname "$0")/lib.sh"
+sessions="keys"  # the key checks' session, dumped on failure too
+mkdir -p "$tmp/files"
 start_chatd 127.0.0.1:0 1
 
-# Each chat runs under a shell that stays, like a login shell would, so what chat prints after
-# restoring the terminal stays on the screen, followed by its exit status. Each has a home of
-# its own, where it keeps its identity and resume position. alice and bob are guests (as
-# `--guest`): their rooms end with a session, so after the restart it is the client that
-# joins them again.
-start_chat() {
-  tm "$@" new-session -d -s "$who" -x 100 -y 30 -c "$tmp/$who" \
-    "trap true INT; HOME='$tmp/$who' XDG_CONFIG_HOME= XDG_STATE_HOME= LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick $who ${extra:-}; echo \"[chat exited \$?]\"; sleep 600"
-}
+# Three chats (start_chat in lib.sh), 120 columns wide to leave room for the HH:MM stamps and
+# the longer notes on one row. alice and bob are guests (as `--guest`): their rooms end with
+# a session, so after the restart it is the client that joins them again.
+cols=120
 who=alice extra=--guest start_chat -f /dev/null
 who=bob extra=--guest start_chat
 who=carol start_chat
@@ -101,18 +46,60 @@ type_line alice "hello from alice 안녕 😀"
 wait_for bob "[alice]: hello from alice 안녕 😀"
 type_line bob "hi alice, nice to see you"
 wait_for alice "[bob]: hi alice, nice to see you"
-wait_for alice ">#general        2"
+wait_for alice ">2 #general"
 # bob's line mentions alice: highlighted (yellow) on her screen; alice's line to bob is not.
 tm capture-pane -e -p -t alice | grep -F "nice to see you" | grep -qF $'\e[33m' ||
   fail "the mention of alice is not highlighted"
 tm capture-pane -e -p -t bob | grep -F "hello from alice" | grep -qF $'\e[33m' &&
   fail "a line without bob's name is highlighted on his screen"
+# The nick list of #general, right of the messages.
+wait_for alice "│ Nicks (2)"
+wait_re alice '│ bob$' 
 
-# A DM: shown to both in the message pane, counted in alice's DM sidebar.
+# Buffers: a DM opens one for its partner, counted and marked in the hotlist, not shown in
+# the room; bob, who sent it with /dm, sees it where he is too.
 type_line bob "/dm alice a secret for alice"
 wait_for bob "[DM to alice]: a secret for alice"
+wait_re alice '^ 3 @bob +\+1!│' 
+never alice "[DM from bob]"
+# A second room, joined: the buffers are renumbered by name (rooms, then DMs).
+type_line alice "/join random"
+wait_for alice "| connected | #random"
+wait_for alice " 4 @bob"
+wait_for carol "* alice joined"
+type_line bob "ping one"
+type_line bob "ping two"
+wait_re alice '^ 2 #general +\+2│' 
+# Alt-number switches; viewing a buffer clears its count.
+tm send-keys -t alice M-2
+wait_for alice "| connected | #general"
+wait_for alice "[bob]: ping two"
+never alice "+2│"
+tm send-keys -t alice M-4
+wait_for alice "chatcore | DM with bob"
 wait_for alice "[DM from bob]: a secret for alice"
-tm capture-pane -p -t alice | grep -qE '│ bob +\+1 *$' || fail "alice's DM sidebar should show bob +1"
+never alice "+1!"
+# Plain text in a DM buffer is a DM; bob's hotlist marks it, and /query shows it to him.
+type_line alice "thanks bob"
+wait_re bob '^ 3 @alice +\+1!│'
+never bob "[DM from alice]"
+type_line bob "/query alice"
+wait_for bob "chatcore | DM with alice"
+wait_for bob "[DM from alice]: thanks bob"
+type_line bob "/buffer #general"
+wait_for bob "| connected | #general"
+# /close asks before leaving a room.
+tm send-keys -t alice M-3
+wait_for alice "chatcore | #random (2 members)"
+type_line alice "/close"
+wait_for alice "leave #random? y/n"
+tm send-keys -t alice -l "n"
+wait_for alice "still in #random"
+type_line alice "/close"
+wait_for alice "leave #random? y/n"
+tm send-keys -t alice -l "y"
+wait_for alice "you left #random; now in #general"
+wait_for carol "* alice left"
 
 # An upload through the path prompt: Tab completes the file name.
 head -c 300000 /dev/urandom >"$tmp/alice/notes.bin"
@@ -204,12 +191,40 @@ for who in alice bob; do
   wait_for $who "$who @ $addr (chatd) | connected | #general"
 done
 wait_for alice "[#general] draft kept 초안"
-wait_for alice ">#general"
+wait_for alice ">2 #general"
 type_line bob "after the restart"
 wait_for alice "[bob]: after the restart"
 tm send-keys -t alice Enter
 wait_for bob "[alice]: draft kept 초안"
 never alice "[chat exited"
+# A 2 000-character message of wide characters, ZWJ families and flags, then 26 pages up:
+# what curses believes is on the screen must be what the terminal shows, so a full repaint
+# (Ctrl-L) changes nothing. (Before, clusters measured differently by the two shifted rows on
+# the terminal and left stale fragments until Ctrl-L.)
+words=("lorem" "안녕하세요" "😀" "👨‍👩‍👧" "🇰🇷" "❤️" "$(printf 'x%.0s' {1..70})" "dolor")
+long=""
+for i in $(seq 0 159); do long+="${words[i % 8]} "; done
+type_line bob "${long}end-of-long"
+wait_for alice "end-of-long"
+for i in $(seq 1 26); do tm send-keys -t alice PPage; done
+# keys are handled in order: once the "." typed after them shows, so does their frame
+tm send-keys -t alice -l "."
+wait_for alice "[#general] ."
+wait_for alice "-- scrolled up; End returns to live --"
+tm capture-pane -p -t alice >"$tmp/scrolled.txt"
+tm send-keys -t alice C-l
+tm send-keys -t alice -l ","
+wait_for alice "[#general] .,"
+tm capture-pane -p -t alice | sed 's/^\[#general\] \.,$/[#general] ./' >"$tmp/repainted.txt"
+cmp -s "$tmp/scrolled.txt" "$tmp/repainted.txt" || {
+  diff "$tmp/scrolled.txt" "$tmp/repainted.txt"
+  fail "the screen after scrolling differs from a full repaint"
+}
+grep -qF "🇰🇷" "$tmp/scrolled.txt" || fail "no flag on the scrolled screen"
+never alice "end-of-long"
+tm send-keys -t alice C-u End
+wait_for alice "end-of-long"
+
 # Tab completes a nickname at the start of a line (as a reply) and a command.
 tm send-keys -t bob -l "al"
 tm send-keys -t bob Tab
@@ -221,6 +236,23 @@ tm send-keys -t bob -l "/wh"
 tm send-keys -t bob Tab
 wait_for bob "[#general] /who"
 tm send-keys -t bob C-u
+
+# /me, /topic, /away and /whois, kept by the server and shown by both.
+type_line alice "/me waves"
+wait_for bob "* alice waves"
+type_line bob "/topic release on friday"
+wait_for alice "chatcore | #general (2 members) | release on friday"
+wait_for alice "bob set the topic: release on friday"
+type_line bob "/away lunch"
+wait_for bob "you are away: lunch"
+wait_re alice '│ bob \(away\)$'
+type_line alice "/whois bob"
+wait_for alice "bob (guest): away: lunch; in #general"
+type_line alice "/dm bob are you there?"
+wait_for alice "bob is away: lunch"
+type_line bob "/away"
+wait_for bob "you are back"
+wait_re alice '│ bob$'
 
 # Ctrl-C leaves; the terminal is restored.
 for who in alice bob; do

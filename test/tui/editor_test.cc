@@ -132,6 +132,24 @@ TEST_CASE("the command table drives parsing, usage errors and /help") {
   }
   CHECK(help_lines().front().starts_with("TEXT "));
   CHECK(help_lines()[1] == "/rooms                   list rooms with member counts");
+  CHECK(std::get<Command>(parse_command("/topic release on friday")).args ==
+        std::vector<std::string>{"release on friday"});
+  CHECK(std::get<Command>(parse_command("/topic")).args.empty());
+  CHECK(std::get<Command>(parse_command("/me waves  at everyone")).args ==
+        std::vector<std::string>{"waves  at everyone"});
+}
+
+TEST_CASE("/help COMMAND comes from the same table: its line and, for aliases, every name") {
+  CHECK(help_for("part") == std::vector<std::string>{"/leave [ROOM]            leave ROOM (default: the one shown)",
+                                                     "names: /leave /part"});
+  CHECK(help_for("/win") == std::vector<std::string>{
+                                "/buffer N|NAME           show buffer N, #room or @nick (also /win)",
+                                "names: /buffer /win"});
+  CHECK(help_for("query").size() == 1);  // no aliases: no names line
+  CHECK(help_for("nosuch").empty());
+  const auto parsed = parse_command("/help close");
+  REQUIRE(std::holds_alternative<Command>(parsed));
+  CHECK(std::get<Command>(parsed).args == std::vector<std::string>{"close"});
 }
 
 TEST_CASE("word motion stops at word starts and ends, across multi-byte words") {

@@ -90,3 +90,16 @@ TEST_CASE("escape: the extra sequences cover what tmux sends, each once") {
   CHECK(kind_of("\x1b[1;5C") == KeyKind::word_right);
   CHECK(kind_of("\x1b[Z") == KeyKind::back_tab);
 }
+
+TEST_CASE("Alt-digits pick a buffer, Alt-A the next active one, Alt-N the nick list") {
+  for (char32_t digit = U'0'; digit <= U'9'; ++digit) {
+    const auto keys = decode(std::u32string(1, digit));
+    REQUIRE(keys.size() == 1);
+    CHECK(keys[0].kind == KeyKind::buffer_number);
+    CHECK(keys[0].ch == digit);
+  }
+  CHECK(only(U"a") == KeyKind::next_active);
+  CHECK(only(U"A") == KeyKind::next_active);
+  CHECK(only(U"n") == KeyKind::toggle_nicks);
+  CHECK(only(U"N") == KeyKind::toggle_nicks);
+}

@@ -13,7 +13,7 @@ using namespace chat;
 namespace fs = std::filesystem;
 
 TEST_CASE("a wide terminal shows both sidebars and every bar") {
-  const Layout l = compute_layout(30, 100, 2);
+  const Layout l = compute_layout(30, 100, 2, true);
   CHECK_FALSE(l.too_small);
   CHECK(l.sidebars);
   CHECK(l.title.row == 0);
@@ -21,11 +21,21 @@ TEST_CASE("a wide terminal shows both sidebars and every bar") {
   CHECK(l.status.row == 28);
   CHECK(l.transfers.row == 26);
   CHECK(l.transfers.rows == 2);
-  CHECK(l.rooms.col == 0);
-  CHECK(l.rooms.rows == 25);
-  CHECK(l.messages.col == l.rooms.cols + 1);
-  CHECK(l.messages.col + l.messages.cols + 1 == l.dms.col);
-  CHECK(l.dms.col + l.dms.cols == 100);
+  CHECK(l.buffers.col == 0);
+  CHECK(l.buffers.rows == 25);
+  CHECK(l.messages.col == l.buffers.cols + 1);
+  CHECK(l.messages.col + l.messages.cols + 1 == l.nicks.col);
+  CHECK(l.nicks.col + l.nicks.cols == 100);
+}
+
+TEST_CASE("the nick list needs 80 columns and a room that wants it; the messages take its place") {
+  CHECK(compute_layout(30, 80, 0, true).nicks.cols == kNicksWidth);
+  const Layout narrow = compute_layout(30, 79, 0, true);
+  CHECK(narrow.nicks.empty());
+  CHECK(narrow.messages.col + narrow.messages.cols == 79);
+  const Layout off = compute_layout(30, 100, 0, false);
+  CHECK(off.nicks.empty());
+  CHECK(off.messages.col + off.messages.cols == 100);
 }
 
 TEST_CASE("narrower than 60 columns hides the sidebars") {
@@ -33,7 +43,7 @@ TEST_CASE("narrower than 60 columns hides the sidebars") {
   CHECK_FALSE(l.sidebars);
   CHECK(l.messages.col == 0);
   CHECK(l.messages.cols == 59);
-  CHECK(l.rooms.empty());
+  CHECK(l.buffers.empty());
   CHECK(l.transfers.rows == 0);
   CHECK(compute_layout(20, 60, 0).sidebars);
 }

@@ -24,15 +24,18 @@ fail() {
   exit 1
 }
 
-# Polls a screen until `text` appears (no other signal exists); gives up after 15 s.
-wait_for() {
-  local who=$1 text=$2 deadline=$((SECONDS + 15))
+# Polls a screen until grep -$1 (F: a fixed string, E: an extended regular expression) finds
+# $3 on the screen of $2 (no other signal exists); gives up after 15 s.
+wait_grep() {
+  local mode=$1 who=$2 text=$3 deadline=$((SECONDS + 15))
   while [ $SECONDS -lt $deadline ]; do
-    tm capture-pane -p -t "$who" 2>/dev/null | grep -qF -- "$text" && return 0
+    tm capture-pane -p -t "$who" 2>/dev/null | grep -q"$mode" -- "$text" && return 0
     sleep 0.1
   done
   fail "$who never saw: $text"
 }
+wait_for() { wait_grep F "$1" "$2"; }
+wait_re() { wait_grep E "$1" "$2"; }
 # The screen must not show `text` now.
 never() {
   tm capture-pane -p -t "$1" | grep -qF -- "$2" && fail "$1 should not see: $2"
@@ -58,10 +61,11 @@ start_chatd() {
 
 # `chat` as $who in a tmux session of that name, under a shell that stays (so what chat
 # prints after restoring the terminal stays on screen, with its exit status), with a home of
-# its own ($tmp/$who) for its identity and resume position. Extra flags in $extra.
+# its own ($tmp/$who) for its identity and resume position. Extra flags in $extra; $cols
+# columns (default 100).
 start_chat() {
   mkdir -p "$tmp/$who"
-  tm "$@" new-session -d -s "$who" -x 100 -y 30 -c "$tmp/$who" \
+  tm "$@" new-session -d -s "$who" -x "${cols:-100}" -y 30 -c "$tmp/$who" \
     "trap true INT; HOME='$tmp/$who' XDG_CONFIG_HOME= XDG_STATE_HOME= LANG=C.UTF-8 TERM=screen-256color '$chat' --server $addr --nick $who ${extra:-}; echo \"[chat exited \$?]\"; sleep 600"
   case " $sessions " in *" $who "*) ;; *) sessions="$sessions $who" ;; esac
 }

@@ -35,6 +35,10 @@ tm kill-session -t carol
 who=carol start_chat
 wait_for carol "carol @ $addr (chatd) | connected"
 wait_for carol "caught up: 2 missed messages (marked)"
+# the missed DM waits in dave's buffer, marked in the hotlist, the mention in #random too
+wait_for carol " 4 @dave       +1!│"
+wait_for carol " 3 #random     +1!│"
+tm send-keys -t carol M-4
 wait_for carol "(missed) [DM from dave]: psst"
 type_line carol "/join random"
 wait_for carol "(missed) [dave]: while carol was away 부재중"

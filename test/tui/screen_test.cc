@@ -2,10 +2,12 @@
 #include "cells.h"
 #include "events.h"
 #include "render.h"
+#include "key_handlers.h"
 
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <stdlib.h>
 
@@ -13,6 +15,14 @@ using namespace chat;
 using namespace chat_test;
 
 namespace {
+
+chatcore::UserInfo member(const std::string& nick, bool online) {
+  chatcore::UserInfo u;
+  u.nickname = nick;
+  u.room = "general";
+  u.online = online;
+  return u;
+}
 
 ChatState sample() {
   ChatState s;
@@ -22,6 +32,7 @@ ChatState sample() {
   s.entered_room({"general", 3});
   s.apply(room_msg(1, "general", "bob", "hello alice"));
   s.apply(dm(2, "carol", "alice", "psst"));
+  s.set_nicks("general", {member("carol", false), member("bob", true), member("alice", true)});
   return s;
 }
 
@@ -33,17 +44,19 @@ std::vector<std::string> rows_of(const Frame& f) {
 
 }  // namespace
 
-TEST_CASE("the split-pane screen at 80x16") {
+TEST_CASE("the split-pane screen at 80x16: hotlist, messages, nick list") {
   ChatState s = sample();
+  s.apply(room_msg(3, "random", "dave", "over here"));
   LineEditor e;
   e.set_text("typing 한국어");
   const Frame f = render_chat(s, e, nullptr, 16, 80);
   const std::string expected =
       " chatcore | #general (3 members)\n"
-      " Rooms            │                                          │ DMs\n"
-      " lobby            │                                          │ carol          +1\n"
-      ">#general        3│                                          │\n"
-      " #random         1│                                          │\n"
+      " Buffers          │                                          │ Nicks (3)\n"
+      " 1 lobby          │                                          │ alice\n"
+      ">2 #general       │                                          │ bob\n"
+      " 3 #random      +1│                                          │ carol (off)\n"
+      " 4 @carol      +1!│                                          │\n"
       "                  │                                          │\n"
       "                  │                                          │\n"
       "                  │                                          │\n"
@@ -52,16 +65,91 @@ TEST_CASE("the split-pane screen at 80x16") {
       "                  │                                          │\n"
       "                  │-- you are in #general (3 members)        │\n"
       "                  │[bob]: hello alice                        │\n"
-      "                  │[DM from carol]: psst                     │\n"
       " alice @ 127.0.0.1:50051 (chatd) | connected | #general\n"
       "[#general] typing 한국어\n";
   CHECK(f.grid.text() == expected);
   CHECK(f.cursor_row == 15);
   CHECK(f.cursor_col == 11 + 7 + 6);  // label, "typing ", three wide characters
   // the mention of alice is highlighted across the pane; the bars are reversed
-  CHECK((f.grid.at(12, 19).attr & attr_highlight) != 0);
+  CHECK((f.grid.at(13, 19).attr & attr_highlight) != 0);
   CHECK((f.grid.at(14, 70).attr & attr_reverse) != 0);
-  CHECK((f.grid.at(3, 1).attr & attr_reverse) != 0);  // the current room
+  CHECK((f.grid.at(3, 1).attr & attr_reverse) != 0);  // the buffer on screen
+  // a DM's count is marked and highlighted; a plain unread count is bold only
+  CHECK((f.grid.at(5, 16).attr & attr_highlight) != 0);
+  CHECK((f.grid.at(4, 16).attr & attr_highlight) == 0);
+  CHECK((f.grid.at(4, 16).attr & attr_bold) != 0);
+  CHECK((f.grid.at(4, 62).attr & attr_dim) != 0);  // carol is offline
+  CHECK((f.grid.at(3, 62).attr & attr_dim) == 0);
+}
+
+TEST_CASE("switching buffers: each keeps its lines and scroll position; viewing clears the count") {
+  ChatState s = sample();
+  for (int i = 0; i < 30; ++i) s.apply(room_msg(100 + i, "general", "bob", "n" + std::to_string(i)));
+  LineEditor e;
+  Completer c;
+  const Layout layout = chat_layout(s, 16, 80);
+  s.set_message_width(layout.messages.cols);
+  handle_chat_key(Key::of(KeyKind::page_up), s, e, c, nullptr, layout);
+  const int scrolled = s.scroll();
+  CHECK(scrolled > 0);
+  CHECK(handle_chat_key(Key{KeyKind::buffer_number, U'4'}, s, e, c, nullptr, layout).redraw);
+  auto rows = rows_of(render_chat(s, e, nullptr, 16, 80));
+  CHECK(rows[0] == " chatcore | DM with carol");
+  CHECK(rows[5] == ">4 @carol         │");
+  CHECK(rows[13] == "                  │[DM from carol]: psst");  // no nick list for a DM
+  CHECK(rows[15] == "[@carol]");
+  CHECK(s.scroll() == 0);
+  handle_chat_key(Key::of(KeyKind::prev_room), s, e, c, nullptr, layout);  // Alt-Left
+  CHECK(s.room() == "random");
+  handle_chat_key(Key{KeyKind::buffer_number, U'2'}, s, e, c, nullptr, layout);
+  CHECK(s.scroll() == scrolled);  // where it was left
+  rows = rows_of(render_chat(s, e, nullptr, 16, 80));
+  CHECK(rows[13].find("-- scrolled up; End returns to live --") != std::string::npos);
+  CHECK_FALSE(handle_chat_key(Key{KeyKind::buffer_number, U'0'}, s, e, c, nullptr, layout).redraw);  // no tenth
+  CHECK(s.room() == "general");
+}
+
+TEST_CASE("Alt-A goes to the buffer with a mention or a DM first, then to one with unread lines") {
+  ChatState s = sample();
+  s.focus_number(1);
+  s.apply(room_msg(3, "random", "dave", "over here"));
+  LineEditor e;
+  Completer c;
+  const Layout layout = chat_layout(s, 16, 80);
+  handle_chat_key(Key::of(KeyKind::next_active), s, e, c, nullptr, layout);
+  CHECK(s.current().id == BufferId::dm("carol"));
+  handle_chat_key(Key::of(KeyKind::next_active), s, e, c, nullptr, layout);
+  CHECK(s.room() == "random");
+  CHECK_FALSE(handle_chat_key(Key::of(KeyKind::next_active), s, e, c, nullptr, layout).redraw);  // nothing left
+  const auto rows = rows_of(render_chat(s, e, nullptr, 16, 80));
+  for (int r = 2; r < 6; ++r) CHECK(rows[r].find('+') == std::string::npos);
+}
+
+TEST_CASE("Alt-N hides the nick list and the messages take its place") {
+  ChatState s = sample();
+  LineEditor e;
+  Completer c;
+  handle_chat_key(Key::of(KeyKind::toggle_nicks), s, e, c, nullptr, chat_layout(s, 16, 80));
+  const auto rows = rows_of(render_chat(s, e, nullptr, 16, 80));
+  CHECK(rows[1] == " Buffers          │");
+  CHECK(rows[13] == "                  │[bob]: hello alice");
+}
+
+TEST_CASE("/close on a room asks first: y leaves, any other key keeps it") {
+  ChatState s = sample();
+  LineEditor e;
+  Completer c;
+  const Layout layout = chat_layout(s, 16, 80);
+  s.confirm_close = "general";
+  CHECK(rows_of(render_chat(s, e, nullptr, 16, 80))[15] == "leave #general? y/n");
+  CHECK_FALSE(handle_chat_key(Key::character(U'n'), s, e, c, nullptr, layout).submit);
+  CHECK(s.confirm_close.empty());
+  CHECK(format_line(s.lines().back(), false) == "-- still in #general");
+  CHECK(e.text().empty());  // the answer is not typed into the line
+  s.confirm_close = "general";
+  const KeyEffect yes = handle_chat_key(Key::character(U'y'), s, e, c, nullptr, layout);
+  REQUIRE(yes.submit);
+  CHECK(*yes.submit == "/leave general");
 }
 
 TEST_CASE("below 60 columns the sidebars are hidden, and a resize redraws from the layout") {
@@ -70,13 +158,12 @@ TEST_CASE("below 60 columns the sidebars are hidden, and a resize redraws from t
   const Frame narrow = render_chat(s, e, nullptr, 8, 50);
   const auto rows = rows_of(narrow);
   CHECK(rows[0] == " chatcore | #general (3 members)");
-  CHECK(rows[3] == "-- you are in #general (3 members)");
-  CHECK(rows[4] == "[bob]: hello alice");
-  CHECK(rows[5] == "[DM from carol]: psst");
+  CHECK(rows[4] == "-- you are in #general (3 members)");
+  CHECK(rows[5] == "[bob]: hello alice");
   CHECK(narrow.grid.text().find("│") == std::string::npos);
-  CHECK(narrow.grid.text().find("Rooms") == std::string::npos);
+  CHECK(narrow.grid.text().find("Buffers") == std::string::npos);
   const Frame wide = render_chat(s, e, nullptr, 8, 100);
-  CHECK(wide.grid.row_text(1).find("Rooms") == 1);
+  CHECK(wide.grid.row_text(1).find("Buffers") == 1);
   CHECK(render_chat(s, e, nullptr, 4, 100).grid.row_text(0) == "terminal too small");
 }
 
@@ -152,10 +239,10 @@ TEST_CASE("timestamps toggle with /time") {
   s.show_time = true;
   LineEditor e;
   const auto rows = rows_of(render_chat(s, e, nullptr, 8, 50));
-  CHECK(rows[3].starts_with("      -- you are in"));
-  CHECK(rows[4].size() > 6);
-  CHECK(rows[4][2] == ':');
-  CHECK(rows[4].substr(5) == " [bob]: hello alice");
+  CHECK(rows[4].starts_with("      -- you are in"));
+  CHECK(rows[5].size() > 6);
+  CHECK(rows[5][2] == ':');
+  CHECK(rows[5].substr(5) == " [bob]: hello alice");
 }
 
 TEST_CASE("transfer bars appear above the status bar, one per transfer") {
@@ -177,7 +264,7 @@ TEST_CASE("transfer bars appear above the status bar, one per transfer") {
   CHECK(rows[9].starts_with("↓ photo.jpg "));
   CHECK(rows[8].find('[') == rows[9].find('['));  // bars line up
   CHECK(rows[9] == "↓ photo.jpg        [########] 100%          100 B/100 B        0 B/s  ETA --");
-  CHECK(rows[7].find("[DM from carol]: psst") != std::string::npos);
+  CHECK(rows[7].find("[bob]: hello alice") != std::string::npos);
 }
 
 TEST_CASE("the path prompt replaces the input line and lists candidates over the messages") {
@@ -225,7 +312,7 @@ TEST_CASE("a frame re-wraps only the lines that changed") {
   ChatState s = sample();
   for (int i = 0; i < 200; ++i) s.apply(room_msg(300 + i, "general", "bob", "message number " + std::to_string(i)));
   LineEditor e;
-  const Layout layout = compute_layout(16, 80, 0);
+  const Layout layout = chat_layout(s, 16, 80);
   s.set_message_width(layout.messages.cols);
   render_chat(s, e, nullptr, 16, 80);
   const auto after_first = wrap_count();
@@ -247,4 +334,68 @@ TEST_CASE("a frame re-wraps only the lines that changed") {
 
   render_chat(s, e, nullptr, 16, 100);  // a new width re-wraps every line once
   CHECK(wrap_count() > before_refusal + 200);
+}
+
+TEST_CASE("while reconnecting, one status-line item counts down to the next attempt") {
+  ChatState s = sample();
+  s.connection = Connection::reconnecting;
+  s.retry_at = 10.0;
+  s.clock = 6.2;
+  LineEditor e;
+  const auto lines_before = s.lines().size();
+  CHECK(rows_of(render_chat(s, e, nullptr, 16, 80))[14] ==
+        " alice @ 127.0.0.1:50051 (chatd) | reconnecting (retry in 4s) | #general");
+  s.clock = 9.5;
+  s.connection_note = "connection refused\x1b[2J";
+  CHECK(rows_of(render_chat(s, e, nullptr, 16, 120))[14] ==
+        " alice @ 127.0.0.1:50051 (chatd) | reconnecting (retry in 1s: connection refused^[[2J) | #general");
+  s.clock = 11;
+  CHECK(rows_of(render_chat(s, e, nullptr, 16, 120))[14].find("(retry in 0s") != std::string::npos);
+  CHECK(s.lines().size() == lines_before);  // no line per attempt
+}
+
+TEST_CASE("nick colours: a stable hash of the name, on others' names only, past the timestamp") {
+  CHECK(nick_colour("bob") == nick_colour("bob"));
+  CHECK(nick_colour("alice") == 12);  // the same in every run and on every machine
+  std::set<int> used;
+  for (int i = 0; i < 40; ++i) {
+    const int c = nick_colour("user" + std::to_string(i));
+    CHECK(c >= 1);
+    CHECK(c <= kNickColours);
+    used.insert(c);
+  }
+  CHECK(used.size() >= 8);  // spread over the palette
+  ChatState s = sample();
+  s.show_time = true;
+  s.add_own_message("mine", 1);
+  LineEditor e;
+  const Frame f = render_chat(s, e, nullptr, 16, 80);
+  const auto rows = rows_of(f);
+  REQUIRE(rows[12].find("[bob]: hello alice") != std::string::npos);
+  const int at = 19 + 6 + 1;  // the pane, HH:MM, '['
+  CHECK(f.grid.at(12, 21).glyph == ":");  // HH:MM
+  CHECK(f.grid.at(12, at - 1).glyph == "[");
+  CHECK(f.grid.at(12, at).glyph == "b");
+  for (int c = at; c < at + 3; ++c) CHECK(f.grid.at(12, c).colour == nick_colour("bob"));
+  CHECK(f.grid.at(12, at - 1).colour == 0);
+  CHECK(f.grid.at(12, at + 3).colour == 0);
+  CHECK(rows[13].find("[alice]: mine") != std::string::npos);
+  for (int c = 19; c < 60; ++c) CHECK(f.grid.at(13, c).colour == 0);  // one's own: plain, bold
+  CHECK((f.grid.at(13, at).attr & attr_bold) != 0);
+}
+
+TEST_CASE("the title shows the room's topic; the nick list marks who is away") {
+  ChatState s = sample();
+  chatcore::Event topic;
+  topic.notice = chatcore::TopicChanged{"general", "release on friday", "bob"};
+  s.notice(topic);
+  chatcore::Event away;
+  away.notice = chatcore::PresenceChanged{"bob", chatcore::Presence::away, "lunch"};
+  s.notice(away);
+  LineEditor e;
+  const Frame f = render_chat(s, e, nullptr, 16, 80);
+  const auto rows = rows_of(f);
+  CHECK(rows[0] == " chatcore | #general (3 members) | release on friday");
+  CHECK(rows[3].ends_with("│ bob (away)"));
+  CHECK((f.grid.at(3, 63).attr & attr_dim) != 0);
 }

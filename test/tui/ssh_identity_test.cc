@@ -20,8 +20,8 @@ constexpr char kFingerprint[] = "SHA256:FNF5VDiUyiH9ecatAce1gs4UjaqTVuSP5/GDyx09
 struct Scratch {
   fs::path dir;
   Scratch() {
-    char pattern[] = "/tmp/chat-ssh-id-XXXXXX";
-    dir = ::mkdtemp(pattern);
+    std::string pattern = (fs::temp_directory_path() / "chat-ssh-id-XXXXXX").string();
+    dir = ::mkdtemp(pattern.data());
   }
   ~Scratch() { fs::remove_all(dir); }
 };

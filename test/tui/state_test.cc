@@ -1,5 +1,6 @@
 // The state model: events, own lines and their echoes, rooms, DMs, files, scrollback.
 #include "events.h"
+#include "command.h"
 #include "state.h"
 
 #include <doctest/doctest.h>
@@ -98,44 +99,60 @@ TEST_CASE("a mention is highlighted and rings the bell; replayed mentions do not
   CHECK_FALSE(mentions("alicex", "alice"));
 }
 
-TEST_CASE("DMs show in the room on screen and fill the sidebar, newest first") {
+TEST_CASE("a DM goes to its partner's buffer, counted and marked until that buffer is viewed") {
   ChatState s = in_room("general");
   CHECK(s.apply(dm(1, "bob", "alice", "psst")).bell);
-  CHECK(last(s) == "[DM from bob]: psst");
+  CHECK(last(s) == "-- you are in #general (2 members)");  // not in the room on screen
   s.apply(dm(2, "carol", "alice", "hi"));
   s.apply(dm(3, "bob", "alice", "again"));
   REQUIRE(s.dms().size() == 2);
   CHECK(s.dms()[0].partner == "bob");
   CHECK(s.dms()[0].unread == 2);
   CHECK(s.dms()[1].partner == "carol");
+  const Buffer* bob = s.buffers().find(BufferId::dm("bob"));
+  const Buffer* carol = s.buffers().find(BufferId::dm("carol"));
+  REQUIRE(bob != nullptr);
+  REQUIRE(carol != nullptr);
+  CHECK(bob->highlight);
+  CHECK(format_line(bob->lines.back(), false) == "[DM from bob]: again");
   s.add_own_dm("carol", "yo", 5);
-  CHECK(last(s) == "[DM to carol]: yo");
+  CHECK(last(s) == "[DM to carol]: yo");  // shown where it was sent from, too
+  CHECK(carol->lines.size() == 2);
   CHECK(s.dms()[0].partner == "carol");
-  CHECK(s.dms()[0].unread == 0);
-  const auto n = s.lines().size();
+  CHECK(s.dms()[0].unread == 1);  // replying is not reading
   s.apply(dm(4, "alice", "carol", "yo", 5));  // echo of our own DM
-  CHECK(s.lines().size() == n);
+  CHECK(carol->lines.size() == 2);
   s.apply(dm(6, "alice", "bob", "quick", 9));  // the echo can come before the send returns
-  const auto m = s.lines().size();
+  const auto n = s.lines().size();
   s.add_own_dm("bob", "quick", 9);
-  CHECK(s.lines().size() == m);
+  CHECK(s.lines().size() == n + 1);  // still shown where it was sent from
+  CHECK(last(s) == "[DM to bob]: quick");
+  CHECK(bob->lines.size() == 3);
   CHECK(s.dms()[0].partner == "bob");
+  CHECK(s.focus(BufferId::dm("bob")));
+  CHECK(last(s) == "[DM to bob]: quick");
+  CHECK(s.dms()[0].unread == 0);
+  CHECK_FALSE(bob->highlight);
   s.entered_room({"other", 1});
   s.apply(dm(5, "bob", "alice", "where are you"));
-  CHECK(last(s) == "[DM from bob]: where are you");
+  CHECK(format_line(bob->lines.back(), false) == "[DM from bob]: where are you");
+  CHECK(s.room() == "other");
 }
 
 TEST_CASE("messages for another room count as unread there") {
-  ChatState s = in_room("general");
+  ChatState s = in_room("random");
+  s.entered_room({"general", 2});
   s.set_rooms({{"general", 2}, {"random", 4}});
   s.apply(room_msg(1, "random", "bob", "elsewhere"));
   REQUIRE(s.rooms().size() == 3);
   CHECK(s.rooms()[0].name.empty());  // the lobby first
   CHECK(s.rooms()[2].name == "random");
   CHECK(s.rooms()[2].unread == 1);
+  CHECK(s.rooms()[2].members == 4);
   CHECK(last(s) != "[bob]: elsewhere");
   s.entered_room({"random", 4});
   CHECK(s.rooms()[2].unread == 0);
+  CHECK(format_line(s.lines()[s.lines().size() - 2], false) == "[bob]: elsewhere");
 }
 
 TEST_CASE("nick changes rename the user and DM partners") {
@@ -155,11 +172,16 @@ TEST_CASE("file notices name the file, its size, sender and the id for /download
   auto direct = file("f-9", "a.txt", 3, "bob", "");
   direct.recipient = "alice";
   CHECK(s.apply(ev(chatcore::FileNotice{direct})).bell);
-  CHECK(last(s) == "* FILE a.txt (3 B) from bob (to you) -- /download f-9");
+  // files between two people go to their DM buffer, marked there
+  const Buffer* bob = s.buffers().find(BufferId::dm("bob"));
+  REQUIRE(bob != nullptr);
+  CHECK(bob->highlight);
+  CHECK(format_line(bob->lines.back(), false) == "* FILE a.txt (3 B) from bob (to you) -- /download f-9");
   auto mine = file("f-10", "b.txt", 3, "alice", "");
   mine.recipient = "bob";
   CHECK_FALSE(s.apply(ev(chatcore::FileNotice{mine})).bell);
-  CHECK(last(s) == "* FILE b.txt (3 B) from alice (to bob) -- /download f-10");
+  CHECK(format_line(bob->lines.back(), false) == "* FILE b.txt (3 B) from alice (to bob) -- /download f-10");
+  CHECK(bob->unread == 1);
 }
 
 TEST_CASE("/download resolves an id, a number from /files, or a unique name") {
@@ -195,4 +217,80 @@ TEST_CASE("a shutdown notice is shown and reported") {
   ChatState s = in_room("general");
   CHECK(s.apply(ev(chatcore::ShutdownNotice{"maintenance"})).shutdown);
   CHECK(last(s) == "!! the server is shutting down: maintenance");
+}
+
+TEST_CASE("/clear empties the buffer on screen only, and a replay of what it held stays out") {
+  ChatState s = in_room("general");
+  s.entered_room({"random", 2});
+  s.apply(room_msg(1, "general", "bob", "in general"));
+  s.focus("general");
+  s.apply(room_msg(2, "general", "bob", "seen"));
+  s.clear_buffer();
+  CHECK(s.lines().empty());
+  s.apply(room_msg(2, "general", "bob", "seen", true));  // replayed after a rejoin
+  CHECK(s.lines().empty());
+  s.focus("random");
+  CHECK_FALSE(s.lines().empty());
+}
+
+TEST_CASE("/set timestamps and nicklist on or off; anything else is refused with the names it knows") {
+  ChatState s = in_room("general");
+  CHECK(s.set_option("timestamps", "on").empty());
+  CHECK(s.show_time);
+  CHECK(last(s) == "-- timestamps on");
+  CHECK(s.set_option("nicklist", "off").empty());
+  CHECK_FALSE(s.show_nicks);
+  CHECK(s.set_option("timestamps", "maybe") == "/set timestamps: on or off");
+  CHECK(s.set_option("colour", "on") == "/set: no option colour (timestamps, nicklist)");
+  CHECK(s.show_time);
+  CHECK(std::get<Command>(parse_command("/set timestamps off")).args == std::vector<std::string>{"timestamps", "off"});
+  CHECK(std::get<CommandError>(parse_command("/set timestamps")).message == "usage: /set timestamps|nicklist on|off");
+}
+
+TEST_CASE("notices: a topic goes to its room's title and buffer, away shows in the nick list, an away reply in the DM buffer") {
+  ChatState s = in_room("general");
+  chatcore::UserInfo bob;
+  bob.nickname = "bob";
+  s.set_nicks("general", {bob});
+  chatcore::Event topic;
+  topic.notice = chatcore::TopicChanged{"general", "release on friday", "bob"};
+  s.notice(topic);
+  CHECK(s.current().topic == "release on friday");
+  CHECK(last(s) == "-- bob set the topic: release on friday");
+  chatcore::Event away;
+  away.notice = chatcore::PresenceChanged{"bob", chatcore::Presence::away, "lunch"};
+  s.notice(away);
+  REQUIRE(s.current().nicks.size() == 1);
+  CHECK(s.current().nicks[0].away);
+  chatcore::Event reply;
+  reply.notice = chatcore::AwayNotice{"bob", "lunch"};
+  s.notice(reply);
+  REQUIRE(s.buffers().find(BufferId::dm("bob")) != nullptr);
+  CHECK(format_line(s.buffers().find(BufferId::dm("bob"))->lines.back(), false) == "-- bob is away: lunch");
+  CHECK(last(s) == "-- bob is away: lunch");  // where the DM was sent from, too
+  chatcore::Event cleared;
+  cleared.notice = chatcore::TopicChanged{"general", "", "carol"};
+  s.notice(cleared);
+  CHECK(s.current().topic.empty());
+  CHECK(last(s) == "-- carol cleared the topic");
+}
+
+TEST_CASE("/me: an action is shown as '* nick does', in a room and in a DM, its echo once") {
+  ChatState s = in_room("general");
+  chatcore::RoomMessage m = std::get<chatcore::RoomMessage>(room_msg(1, "general", "bob", "waves").body);
+  m.kind = chatcore::MessageKind::action;
+  s.apply(ev(m));
+  CHECK(last(s) == "* bob waves");
+  CHECK(nick_span(s.lines().back(), true) == std::pair{6 + 2, 3});  // HH:MM, "* "
+  s.add_own_message("nods", 4, true);
+  CHECK(last(s) == "* alice nods");
+  const auto n = s.lines().size();
+  chatcore::RoomMessage echo = std::get<chatcore::RoomMessage>(room_msg(2, "general", "alice", "nods", false, 4).body);
+  echo.kind = chatcore::MessageKind::action;
+  s.apply(ev(echo));
+  CHECK(s.lines().size() == n);
+  chatcore::DirectMessage d{3, "bob", "alice", "shrugs", 0};
+  d.kind = chatcore::MessageKind::action;
+  s.apply(ev(d));
+  CHECK(format_line(s.buffers().find(BufferId::dm("bob"))->lines.back(), false) == "[DM] * bob shrugs");
 }

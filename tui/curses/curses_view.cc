@@ -10,11 +10,12 @@
 #include <ncursesw/curses.h>
 
 #include <string>
+#include <wchar.h>
 
 namespace chat {
 namespace {
 
-attr_t to_curses(unsigned attr, short& pair) {
+attr_t to_curses(unsigned attr, int colour, short& pair) {
   attr_t a = A_NORMAL;
   pair = 0;
   if (attr & attr_bold) a |= A_BOLD;
@@ -27,32 +28,58 @@ attr_t to_curses(unsigned attr, short& pair) {
       pair = 1;
       a |= A_BOLD;
     }
+    if (colour > 0 && (attr & (attr_highlight | attr_error)) == 0) pair = static_cast<short>(kNickPairs + colour);
   } else if (attr & (attr_highlight | attr_error)) {
     a |= A_BOLD | A_UNDERLINE;
   }
   return a;
 }
 
+// One cell's text as curses takes it; ncurses measures the first character with wcwidth.
+void put_cell(int row, int col, const std::string& text, attr_t a, short pair) {
+  wchar_t wide[CCHARW_MAX + 1] = {};
+  int n = 0;
+  for (std::size_t pos = 0; pos < text.size() && n < CCHARW_MAX;) {
+    const Decoded d = decode_utf8(text, pos);
+    wide[n++] = static_cast<wchar_t>(d.ch);
+    pos += d.bytes;
+  }
+  cchar_t cc;
+  setcchar(&cc, wide, a, pair, nullptr);
+  mvadd_wch(row, col, &cc);  // the bottom-right cell reports ERR but is drawn
+}
+
 }  // namespace
 
+// Every cell of the grid is written, each as parts whose width curses and the terminal agree
+// on (terminal_cells), so curses' idea of the screen is the terminal's: a cluster one of them
+// measured differently would shift the rest of the row on the terminal only, and leave stale
+// fragments that curses, believing them gone, never repaints.
 void Terminal::draw(const Frame& frame) {
   const TextGrid& g = frame.grid;
   for (int row = 0; row < g.rows() && row < LINES; ++row) {
     for (int col = 0; col < g.cols() && col < COLS; ++col) {
       const Cell& cell = g.at(row, col);
-      if (cell.glyph.empty()) continue;  // right half of a wide character
-      wchar_t wide[CCHARW_MAX + 1] = {};
-      int n = 0;
-      for (std::size_t pos = 0; pos < cell.glyph.size() && n < CCHARW_MAX;) {
-        const Decoded d = decode_utf8(cell.glyph, pos);
-        wide[n++] = static_cast<wchar_t>(d.ch);
-        pos += d.bytes;
-      }
+      if (cell.glyph.empty()) continue;  // right half of a wide character, drawn with it
+      const bool wide = col + 1 < g.cols() && g.at(row, col + 1).glyph.empty();
       short pair = 0;
-      const attr_t a = to_curses(cell.attr, pair);
-      cchar_t cc;
-      setcchar(&cc, wide, a, pair, nullptr);
-      mvadd_wch(row, col, &cc);  // the bottom-right cell reports ERR but is drawn
+      const attr_t a = to_curses(cell.attr, cell.colour, pair);
+      const auto parts = terminal_cells(cell.glyph, wide ? 2 : 1);
+      for (std::size_t i = 0; i < parts.size() && col + static_cast<int>(i) < COLS; ++i) {
+        if (parts[i].empty()) continue;
+        const bool two = i + 1 < parts.size() && parts[i + 1].empty();
+        const int measured = wcwidth(static_cast<wchar_t>(decode_utf8(parts[i], 0).ch));
+        const int c = col + static_cast<int>(i);
+        if (measured == (two ? 2 : 1)) {
+          put_cell(row, c, parts[i], a, pair);
+        } else if (two && measured == 1) {
+          put_cell(row, c, parts[i], a, pair);
+          put_cell(row, c + 1, " ", a, pair);
+        } else {
+          put_cell(row, c, "?", a, pair);  // the C library knows this character otherwise
+          if (two) put_cell(row, c + 1, " ", a, pair);
+        }
+      }
     }
   }
   move(frame.cursor_row, frame.cursor_col);

@@ -29,6 +29,14 @@ Terminal::Terminal() {
     init_pair(1, COLOR_YELLOW, -1);  // highlight: mentions, unread counts
     init_pair(2, COLOR_RED, -1);     // errors
     init_pair(3, COLOR_CYAN, -1);    // DMs, files, transfers
+    // Nick colours: readable on dark and light backgrounds; with 8 colours the six that are
+    // neither black nor white, in turn.
+    static constexpr short wide[kNickColours] = {160, 28, 136, 25, 127, 30, 166, 64, 94, 61, 133, 31};
+    static constexpr short basic[] = {COLOR_RED, COLOR_GREEN, COLOR_YELLOW, COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN};
+    for (int slot = 1; slot <= kNickColours; ++slot) {
+      const short colour = COLORS >= 256 ? wide[slot - 1] : basic[(slot - 1) % 6];
+      init_pair(static_cast<short>(kNickPairs + slot), colour, -1);
+    }
   }
 }
 

@@ -10,6 +10,9 @@
 
 namespace chat {
 
+// Colour pairs kNickPairs + 1 .. kNickPairs + kNickColours are the nick colours.
+inline constexpr int kNickPairs = 10;
+
 class Terminal {
  public:
   Terminal();  // call setlocale(LC_ALL, "") first

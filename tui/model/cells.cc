@@ -110,6 +110,45 @@ std::string pad_to_width(std::string_view text, int cells) {
   return out + std::string(static_cast<std::size_t>(cells - text_width(out)), ' ');
 }
 
+std::vector<std::string> terminal_cells(std::string_view cluster, int cells) {
+  cells = std::clamp(cells, 1, 2);
+  std::vector<std::string> out;
+  std::string base;
+  int base_width = 0;
+  for (std::size_t pos = 0; pos < cluster.size();) {
+    const Decoded d = decode_utf8(cluster, pos);
+    pos += d.bytes;
+    const int w = char_width(d.ch);
+    if (!out.empty()) {  // the second letter of a flag
+      if (is_regional_indicator(d.ch)) append_utf8(base, d.ch);
+      break;
+    }
+    if (base.empty()) {
+      if (is_regional_indicator(d.ch) && cells == 2) {
+        // a flag: each letter in a cell of its own, as a terminal that draws no flags shows it
+        append_utf8(base, d.ch);
+        out.push_back(std::move(base));
+        base.clear();
+        continue;
+      }
+      append_utf8(base, d.ch);
+      base_width = std::max(w, 1);
+      continue;
+    }
+    if (d.ch == 0x200D || w > 0) break;  // the rest of a ZWJ sequence, or another visible part
+    if (d.ch != 0xFE0F) append_utf8(base, d.ch);
+  }
+  if (!out.empty()) {
+    out.push_back(base.empty() ? " " : base);
+    return out;
+  }
+  if (base.empty()) base = " ";
+  if (base_width > cells) base = "?";  // never wider than the grid thinks
+  out.push_back(std::move(base));
+  if (cells == 2) out.emplace_back(base_width == 2 ? "" : " ");
+  return out;
+}
+
 std::vector<std::string> wrap(std::string_view text, int cells, int indent) {
   std::vector<std::string> lines;
   if (cells <= indent) indent = 0;

@@ -36,6 +36,14 @@ std::string_view fit_width(std::string_view text, int cells);
 // Pads with spaces or truncates (ending with "…" when cut) to exactly `cells` cells.
 std::string pad_to_width(std::string_view text, int cells);
 
+// What to send the terminal for one grapheme cluster the grid gave `cells` cells (1 or 2):
+// exactly `cells` entries, each drawn in one cell ("" for the right half of a wide one).
+// Terminals disagree on clusters of several visible code points, so those are sent as parts
+// whose widths every terminal knows: a flag as its two letters, one cell each; a ZWJ sequence
+// as its first emoji; a narrow character in a wide slot followed by a space. Variation
+// selector 16 (which some terminals widen and others do not) is left out.
+std::vector<std::string> terminal_cells(std::string_view cluster, int cells);
+
 // Breaks text into lines of at most `cells` cells, at spaces when it can.
 // Continuation lines start with `indent` spaces.
 std::vector<std::string> wrap(std::string_view text, int cells, int indent = 0);

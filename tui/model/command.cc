@@ -1,5 +1,6 @@
 #include "command.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -10,6 +11,10 @@ namespace {
 // each kind with its own handler). An alias has no help text of its own.
 constexpr std::array kSpecs = {
     CommandSpec{"rooms", CommandKind::rooms, 0, 0, "/rooms", "list rooms with member counts"},
+    CommandSpec{"me", CommandKind::me, 1, -1, "/me ACTION", "say what you do: * alice waves"},
+    CommandSpec{"topic", CommandKind::topic, 0, -1, "/topic [TEXT]", "show or set the topic of this room (any member may)"},
+    CommandSpec{"away", CommandKind::away, 0, -1, "/away [MESSAGE]", "away with MESSAGE, or back without one"},
+    CommandSpec{"whois", CommandKind::whois, 1, 1, "/whois NICK", "presence, rooms and away message of NICK"},
     CommandSpec{"list", CommandKind::rooms, 0, 0, "/rooms", ""},
     CommandSpec{"create", CommandKind::create, 1, 1, "/create NAME", "create a room and join it"},
     CommandSpec{"join", CommandKind::join, 1, 1, "/join NAME", "join a room too and show it (or show one you are in)"},
@@ -22,6 +27,10 @@ constexpr std::array kSpecs = {
     CommandSpec{"dm", CommandKind::dm, 2, -1, "/dm NICK TEXT", "direct message (also /msg, /w)"},
     CommandSpec{"msg", CommandKind::dm, 2, -1, "/msg NICK TEXT", ""},
     CommandSpec{"w", CommandKind::dm, 2, -1, "/w NICK TEXT", ""},
+    CommandSpec{"query", CommandKind::query, 1, 1, "/query NICK", "open a DM buffer with NICK and show it"},
+    CommandSpec{"buffer", CommandKind::buffer, 1, 1, "/buffer N|NAME", "show buffer N, #room or @nick (also /win)"},
+    CommandSpec{"win", CommandKind::buffer, 1, 1, "/win N|NAME", ""},
+    CommandSpec{"close", CommandKind::close, 0, 0, "/close", "leave the room shown (asks first), or close a DM"},
     CommandSpec{"upload", CommandKind::upload, 0, 1, "/upload [PATH]",
                 "send a file to this room (no PATH: path prompt)"},
     CommandSpec{"sendfile", CommandKind::sendfile, 1, 2, "/sendfile NICK [PATH]",
@@ -30,7 +39,9 @@ constexpr std::array kSpecs = {
     CommandSpec{"download", CommandKind::download, 1, 2, "/download FILE [DEST] [--force]",
                 "FILE = id, number from /files or name"},
     CommandSpec{"time", CommandKind::time, 0, 0, "/time", "show or hide HH:MM timestamps"},
-    CommandSpec{"help", CommandKind::help, 0, 0, "/help", "this list"},
+    CommandSpec{"set", CommandKind::set, 2, 2, "/set timestamps|nicklist on|off", "turn timestamps or the nick list on or off"},
+    CommandSpec{"clear", CommandKind::clear, 0, 0, "/clear", "empty the buffer on screen (here only)"},
+    CommandSpec{"help", CommandKind::help, 0, 1, "/help [COMMAND]", "this list, or one command and its aliases"},
     CommandSpec{"quit", CommandKind::quit, 0, 0, "/quit", "leave (Ctrl-C too)"},
     CommandSpec{"exit", CommandKind::quit, 0, 0, "/quit", ""},
 };
@@ -79,7 +90,7 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
       }
     } else {
       while (!trim(rest).empty()) {
-        if (spec.max_args < 0 && static_cast<int>(cmd.args.size()) + 1 == spec.min_args) {
+        if (spec.max_args < 0 && static_cast<int>(cmd.args.size()) + 1 == std::max(spec.min_args, 1)) {
           cmd.args.emplace_back(trim(rest));
           break;
         }
@@ -101,13 +112,34 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
 
 std::span<const CommandSpec> command_specs() { return kSpecs; }
 
+std::vector<std::string> help_for(std::string_view name) {
+  if (name.starts_with('/')) name.remove_prefix(1);
+  const CommandSpec* named = nullptr;
+  for (const CommandSpec& spec : kSpecs) {
+    if (spec.name == name) named = &spec;
+  }
+  if (named == nullptr) return {};
+  std::vector<std::string> out;
+  std::string names;
+  int count = 0;
+  for (const CommandSpec& spec : kSpecs) {
+    if (spec.kind != named->kind) continue;
+    if (!spec.help.empty() && out.empty()) out.push_back(help_line(spec.usage, spec.help));
+    names += (names.empty() ? "/" : " /") + std::string(spec.name);
+    ++count;
+  }
+  if (count > 1) out.push_back("names: " + names);
+  return out;
+}
+
 const std::vector<std::string>& help_lines() {
   static const std::vector<std::string> lines = [] {
     std::vector<std::string> out = {help_line("TEXT", "send TEXT to the current room (//TEXT sends /TEXT)")};
     for (const CommandSpec& spec : kSpecs) {
       if (!spec.help.empty()) out.push_back(help_line(spec.usage, spec.help));
     }
-    out.emplace_back("Keys: Ctrl-N/Ctrl-P or Alt-Right/Left next/previous room, PgUp/PgDn scroll,");
+    out.emplace_back("Keys: Alt-1..Alt-9, Alt-0 buffer 1..10, Ctrl-N/Ctrl-P or Alt-Right/Left next/previous,");
+    out.emplace_back("      Alt-A next with activity, Alt-N nick list on/off, PgUp/PgDn scroll,");
     out.emplace_back("      End back to live, Up/Down history, Tab/Shift-Tab complete, Ctrl-L redraw;");
     out.emplace_back("      Home/End (Ctrl-A/E), Ctrl-Left/Right or Alt-B/F by word, Ctrl-D/Delete,");
     out.emplace_back("      Ctrl-U line, Ctrl-W/Alt-Backspace word, Ctrl-K to end; Ctrl-Y yanks it back");

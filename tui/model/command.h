@@ -12,8 +12,8 @@
 namespace chat {
 
 enum class CommandKind {
-  say, rooms, create, join, leave, nick, users, who, dm, upload, sendfile, files, download,
-  time, help, quit,
+  say, me, topic, away, whois, rooms, create, join, leave, nick, users, who, dm, query, buffer, close, upload, sendfile,
+  files, download, time, set, clear, help, quit,
 };
 inline constexpr std::size_t kCommandKinds = static_cast<std::size_t>(CommandKind::quit) + 1;
 
@@ -44,5 +44,9 @@ std::variant<Command, CommandError> parse_command(std::string_view line);
 std::span<const CommandSpec> command_specs();
 // /help, made from the table: one line per command, then the keys.
 const std::vector<std::string>& help_lines();
+// /help COMMAND (with or without its "/"): its line of /help, then every name it goes by
+// when it has aliases.
+// Empty for a name the table does not have.
+std::vector<std::string> help_for(std::string_view name);
 
 }  // namespace chat

@@ -27,6 +27,7 @@ Arg argument_of(std::string_view command) {
       case CommandKind::join:
       case CommandKind::leave: return Arg::room;
       case CommandKind::dm:
+      case CommandKind::query:
       case CommandKind::sendfile: return Arg::nick;
       default: return Arg::none;
     }
@@ -87,6 +88,7 @@ CompletionSources completion_sources(const ChatState& state) {
       default: break;
     }
   }
+  for (const Member& m : state.current().nicks) note(m.nick);
   for (const DmEntry& dm : state.dms()) note(dm.partner);
   for (const RoomEntry& room : state.rooms()) {
     if (!room.name.empty()) s.rooms.push_back(room.name);

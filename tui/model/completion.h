@@ -17,7 +17,8 @@ struct CompletionSources {
   std::vector<std::string> rooms;  // without '#'
 };
 
-// Who spoke, joined or wrote a DM lately (not oneself), and the rooms one is in.
+// Who spoke or joined on screen lately, the room's other members, DM partners (never
+// oneself), and the rooms one is in.
 CompletionSources completion_sources(const ChatState& state);
 
 class Completer {

@@ -32,7 +32,12 @@ std::optional<Key> after_escape(const Key& next) {
     case KeyKind::character: break;
     default: return Key::of(KeyKind::unknown);
   }
+  if (next.ch >= U'0' && next.ch <= U'9') return Key{KeyKind::buffer_number, next.ch};
   switch (next.ch) {
+    case U'a':
+    case U'A': return Key::of(KeyKind::next_active);
+    case U'n':
+    case U'N': return Key::of(KeyKind::toggle_nicks);
     case U'b':
     case U'B': return Key::of(KeyKind::word_left);
     case U'f':

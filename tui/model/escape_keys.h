@@ -1,4 +1,4 @@
-// What follows an ESC that terminfo did not decode: Alt-letters, Alt-Backspace, and escape
+// What follows an ESC that terminfo did not decode: Alt-letters and digits, Alt-Backspace, and escape
 // sequences nobody knows, which are swallowed whole instead of reaching the input as text.
 #pragma once
 

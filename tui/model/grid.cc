@@ -49,6 +49,11 @@ void TextGrid::paint(int row, int col, int count, unsigned attr) {
   for (int c = std::max(col, 0); c < std::min(col + count, cols_); ++c) cells_[index(row, c)].attr |= attr;
 }
 
+void TextGrid::colour(int row, int col, int count, int slot) {
+  if (row < 0 || row >= rows_) return;
+  for (int c = std::max(col, 0); c < std::min(col + count, cols_); ++c) cells_[index(row, c)].colour = slot;
+}
+
 std::string TextGrid::row_text(int row) const {
   std::string out;
   for (int c = 0; c < cols_; ++c) out += at(row, c).glyph;

@@ -11,6 +11,7 @@ namespace chat {
 struct Cell {
   std::string glyph = " ";  // one grapheme cluster (e.g. e + accent, a flag); "" = right half of a wide one
   unsigned attr = 0;
+  int colour = 0;  // a nick colour slot (see nick_colour); 0 = the attribute's colour
 };
 
 class TextGrid {
@@ -28,6 +29,8 @@ class TextGrid {
   void fill(int row, int col, int count, std::string_view glyph, unsigned attr = 0);
   // Adds `attr` to `count` cells.
   void paint(int row, int col, int count, unsigned attr);
+  // Gives `count` cells a nick colour slot.
+  void colour(int row, int col, int count, int slot);
 
   std::string row_text(int row) const;  // trailing spaces trimmed
   std::string text() const;             // all rows, '\n' after each

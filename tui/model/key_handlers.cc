@@ -1,6 +1,7 @@
 #include "key_handlers.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace chat {
 namespace {
@@ -33,12 +34,22 @@ KeyEffect prompt_key(const Key& key, ChatState& state, PathPrompt& prompt) {
   return effect;
 }
 
+// While /close asks about a room: y (or Enter) leaves it, any other key keeps it.
+KeyEffect confirm_key(const Key& key, ChatState& state) {
+  const std::string room = std::exchange(state.confirm_close, std::string());
+  const bool yes = key.kind == KeyKind::enter || (key.kind == KeyKind::character && (key.ch == U'y' || key.ch == U'Y'));
+  if (yes) return KeyEffect::run("/leave " + room);
+  state.add_system("still in #" + room);
+  return KeyEffect::repaint();
+}
+
 }  // namespace
 
 KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, Completer& completer,
                           PathPrompt* prompt, const Layout& layout) {
   if (auto common = screen_key(key)) return *common;
   if (prompt != nullptr) return prompt_key(key, state, *prompt);
+  if (!state.confirm_close.empty() && key.kind != KeyKind::unknown) return confirm_key(key, state);
   const int page = std::max(1, layout.messages.rows - 2);
   switch (key.kind) {
     case KeyKind::interrupt:
@@ -55,6 +66,14 @@ KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, C
     case KeyKind::next_room:
     case KeyKind::prev_room:
       state.focus_next(key.kind == KeyKind::next_room ? 1 : -1);
+      return KeyEffect::repaint();
+    case KeyKind::buffer_number:
+      // Alt-0 is the tenth, as in WeeChat
+      return KeyEffect::repaint(state.focus_number(key.ch == U'0' ? 10 : static_cast<int>(key.ch - U'0')));
+    case KeyKind::next_active:
+      return KeyEffect::repaint(state.focus_active());
+    case KeyKind::toggle_nicks:
+      state.show_nicks = !state.show_nicks;
       return KeyEffect::repaint();
     case KeyKind::tab:
     case KeyKind::back_tab:

@@ -17,8 +17,11 @@ enum class KeyKind {
   kill_to_end,     // Ctrl-K
   yank,            // Ctrl-Y: puts back what the last kill took
   redraw,      // Ctrl-L
-  next_room,   // Ctrl-N
-  prev_room,   // Ctrl-P
+  next_room,   // Ctrl-N, Alt-Right: the next buffer
+  prev_room,   // Ctrl-P, Alt-Left
+  buffer_number,  // Alt-1..Alt-9, Alt-0: `ch` holds the digit
+  next_active,    // Alt-A: the next buffer with activity
+  toggle_nicks,   // Alt-N: the nick list on or off
   interrupt,   // Ctrl-C (when it arrives as a key)
   eof,         // Ctrl-D: deletes the character under the cursor
   resize,

@@ -4,7 +4,7 @@
 
 namespace chat {
 
-Layout compute_layout(int rows, int cols, int transfers) {
+Layout compute_layout(int rows, int cols, int transfers, bool nick_list) {
   Layout l;
   l.rows = rows;
   l.cols = cols;
@@ -21,10 +21,12 @@ Layout compute_layout(int rows, int cols, int transfers) {
   const int body_rows = l.transfers.row - body_top;
   l.sidebars = cols >= kSidebarCols;
   if (l.sidebars) {
-    // a one-column separator right of the rooms and left of the DMs
-    l.rooms = {body_top, 0, body_rows, kRoomsWidth};
-    l.dms = {body_top, cols - kDmsWidth, body_rows, kDmsWidth};
-    l.messages = {body_top, kRoomsWidth + 1, body_rows, cols - kRoomsWidth - kDmsWidth - 2};
+    // a one-column separator right of the buffers and left of the nick list
+    l.buffers = {body_top, 0, body_rows, kBuffersWidth};
+    const bool nicks = nick_list && cols >= kNickListCols;
+    if (nicks) l.nicks = {body_top, cols - kNicksWidth, body_rows, kNicksWidth};
+    const int right = nicks ? kNicksWidth + 1 : 0;
+    l.messages = {body_top, kBuffersWidth + 1, body_rows, cols - kBuffersWidth - 1 - right};
   } else {
     l.messages = {body_top, 0, body_rows, cols};
   }

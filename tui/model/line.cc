@@ -25,8 +25,12 @@ std::string body(const Line& l) {
   const std::string text = sanitize(l.text);
   switch (l.kind) {
     case LineKind::message:
-      return fmt::format("{}[{}]: {}{}", l.missed ? "(missed) " : l.replay ? "(history) " : "", who, text,
-                         l.failed ? " (not sent)" : "");
+    {
+      const std::string_view prefix = l.missed ? "(missed) " : l.replay ? "(history) " : "";
+      const std::string_view failed = l.failed ? " (not sent)" : "";
+      return l.action ? fmt::format("{}* {} {}{}", prefix, who, text, failed)
+                      : fmt::format("{}[{}]: {}{}", prefix, who, text, failed);
+    }
     case LineKind::joined:
       return fmt::format("* {} joined", who);
     case LineKind::left:
@@ -35,9 +39,11 @@ std::string body(const Line& l) {
     case LineKind::nick:
       return fmt::format("* {} is now known as {}", who, text);
     case LineKind::dm_in:
-      return fmt::format("{}[DM from {}]: {}", l.missed ? "(missed) " : "", who, text);
+      return l.action ? fmt::format("{}[DM] * {} {}", l.missed ? "(missed) " : "", who, text)
+                      : fmt::format("{}[DM from {}]: {}", l.missed ? "(missed) " : "", who, text);
     case LineKind::dm_out:
-      return fmt::format("{}[DM to {}]: {}", l.missed ? "(missed) " : "", who, text);
+      return l.action ? fmt::format("{}[DM to {}] * {}", l.missed ? "(missed) " : "", who, text)
+                      : fmt::format("{}[DM to {}]: {}", l.missed ? "(missed) " : "", who, text);
     case LineKind::file: {
       const std::string to = l.file.recipient.empty() ? ""
                              : l.own                   ? " (to " + sanitize(l.file.recipient) + ")"
@@ -84,6 +90,18 @@ unsigned line_attr(const Line& line) {
       return line.own ? attr_bold : attr_normal;
   }
   return attr_normal;
+}
+
+int nick_colour(std::string_view nick) {
+  std::uint32_t hash = 2166136261u;  // FNV-1a: the same on every machine and in every run
+  for (const char c : nick) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+  return static_cast<int>(hash % kNickColours) + 1;
+}
+
+std::pair<int, int> nick_span(const Line& line, bool show_time) {
+  if (line.kind != LineKind::message) return {0, 0};
+  const int prefix = (show_time ? 6 : 0) + (line.missed ? 9 : line.replay ? 10 : 0) + (line.action ? 2 : 1);  // "* " or "["
+  return {prefix, text_width(sanitize(line.who))};
 }
 
 bool mentions(std::string_view text, std::string_view nick) {

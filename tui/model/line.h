@@ -33,6 +33,7 @@ struct Line {
   bool mention = false;      // mentions the user's nickname
   bool own = false;          // written by the user
   bool failed = false;       // the user's message the server refused
+  bool action = false;       // "/me": shown as "* alice waves"
   std::uint64_t message_id = 0;
   std::uint64_t client_msg_id = 0;
   mutable WrapCache wrapped;
@@ -64,6 +65,15 @@ enum Attr : unsigned {
 // The text shown for a line, sanitised; `show_time` adds "HH:MM " (local time).
 std::string format_line(const Line& line, bool show_time);
 unsigned line_attr(const Line& line);
+
+// Nick colours: a stable hash of the nickname into kNickColours slots (1..kNickColours), so a
+// person has the same colour in every buffer and session; the view maps a slot to a colour
+// of the terminal's palette (8 or 256 colours).
+inline constexpr int kNickColours = 12;
+int nick_colour(std::string_view nick);
+// Where the sender's name sits in the first display row of a room message (first cell,
+// cells), for its colour; cells is 0 for a line that shows no sender that way.
+std::pair<int, int> nick_span(const Line& line, bool show_time);
 
 // True when `text` mentions `nick` as a word (case-insensitive).
 bool mentions(std::string_view text, std::string_view nick);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace chat {
 namespace {
@@ -16,47 +17,63 @@ std::string connection_text(const ChatState& s) {
   switch (s.connection) {
     case Connection::connecting: return "connecting";
     case Connection::connected: return s.caught_up ? "connected" : "connected, catching up";
-    case Connection::reconnecting: return "reconnecting" + (s.connection_note.empty() ? "" : " (" + s.connection_note + ")");
-    case Connection::closed: return "disconnected" + (s.connection_note.empty() ? "" : " (" + s.connection_note + ")");
+    case Connection::reconnecting: {
+      const auto seconds = static_cast<long>(std::ceil(std::max(0.0, s.retry_at - s.clock)));
+      return fmt::format("reconnecting (retry in {}s{})", seconds,
+                         s.connection_note.empty() ? "" : ": " + sanitize(s.connection_note));
+    }
+    case Connection::closed: return "disconnected" + (s.connection_note.empty() ? "" : " (" + sanitize(s.connection_note) + ")");
   }
   return {};
 }
 
-void draw_rooms(TextGrid& g, const Rect& r, const ChatState& s) {
-  g.put(r.row, r.col, pad_to_width(" Rooms", r.cols), attr_bold);
+// The hotlist: every buffer by number, with its unread count; "!" marks a mention or a DM.
+void draw_buffers(TextGrid& g, const Rect& r, const ChatState& s) {
+  g.put(r.row, r.col, pad_to_width(" Buffers", r.cols), attr_bold);
+  const auto& all = s.buffers().all();
+  const int digits = all.size() >= 10 ? 2 : 1;
   int row = r.row + 1;
-  for (const RoomEntry& e : s.rooms()) {
+  int number = 0;
+  for (const Buffer& b : all) {
+    ++number;
     if (row >= r.row + r.rows) break;
-    const bool current = e.name == s.room();
-    std::string right = e.name.empty() ? "" : fmt::format(" {}", e.members);
-    std::string unread = e.unread > 0 ? fmt::format(" +{}", e.unread) : "";
-    const int left_cells = r.cols - text_width(right) - text_width(unread);
-    const std::string left =
-        pad_to_width(fmt::format("{}{}", current ? ">" : " ", sanitize(room_name(e.name))), left_cells);
-    int col = r.col + g.put(row, r.col, left, current ? unsigned{attr_bold | attr_reverse} : 0u);
-    col += g.put(row, col, right, current ? unsigned{attr_bold | attr_reverse} : unsigned{attr_dim});
-    g.put(row, col, unread, attr_highlight);
+    const bool current = b.id == s.current().id;
+    const std::string count = b.unread > 0 ? fmt::format(" +{}{}", b.unread, b.highlight ? "!" : "") : "";
+    const std::string left = fmt::format("{}{:>{}} {}", current ? ">" : " ", number, digits, sanitize(buffer_label(b.id)));
+    const unsigned attr = current ? unsigned{attr_bold | attr_reverse} : b.unread > 0 ? unsigned{attr_bold} : 0u;
+    const int col = r.col + g.put(row, r.col, pad_to_width(left, r.cols - text_width(count)), attr);
+    g.put(row, col, count, b.highlight ? unsigned{attr_highlight} : unsigned{attr_bold});
     ++row;
   }
 }
 
-void draw_dms(TextGrid& g, const Rect& r, const ChatState& s) {
-  g.put(r.row, r.col, pad_to_width(" DMs", r.cols), attr_bold);
-  if (s.dms().empty()) g.put(r.row + 1, r.col, " (none)", attr_dim);
+// The members of the room on screen: online first; an offline one is dim and says so.
+void draw_nicks(TextGrid& g, const Rect& r, const Buffer& room) {
+  g.put(r.row, r.col, pad_to_width(fmt::format(" Nicks ({})", room.members), r.cols), attr_bold);
   int row = r.row + 1;
-  for (const DmEntry& d : s.dms()) {
+  for (const Member& m : room.nicks) {
     if (row >= r.row + r.rows) break;
-    const std::string unread = d.unread > 0 ? fmt::format(" +{}", d.unread) : "";
-    const int col = r.col + g.put(row, r.col, pad_to_width(fmt::format(" {}", sanitize(d.partner)), r.cols - text_width(unread)),
-                                  d.unread > 0 ? unsigned{attr_bold} : 0u);
-    g.put(row, col, unread, attr_highlight);
-    ++row;
+    const std::string text = " " + sanitize(m.nick) + (!m.online ? " (off)" : m.away ? " (away)" : "");
+    g.put(row++, r.col, pad_to_width(text, r.cols), m.online && !m.away ? 0u : unsigned{attr_dim});
   }
+}
+
+std::string title_of(const ChatState& s) {
+  const Buffer& b = s.current();
+  std::string title = " chatcore | ";
+  switch (b.id.kind) {
+    case BufferKind::server: return title + "lobby" + (s.server_name.empty() ? "" : " | " + sanitize(s.server_name));
+    case BufferKind::dm: return title + "DM with " + sanitize(b.id.name);
+    case BufferKind::room: break;
+  }
+  title += sanitize(room_name(b.id.name)) + " (" + std::to_string(b.members) + (b.members == 1 ? " member)" : " members)");
+  return b.topic.empty() ? title : title + " | " + sanitize(b.topic);
 }
 
 struct Shown {
   std::string text;
   unsigned attr;
+  const Line* first = nullptr;  // set on the first row of a line
 };
 
 // The last `count` display lines of the buffer, skipping `skip` from the end.
@@ -65,7 +82,9 @@ std::vector<Shown> tail_lines(const ChatState& s, int width, int skip, int count
   const auto& lines = s.lines();
   for (auto it = lines.rbegin(); it != lines.rend() && static_cast<int>(out.size()) < skip + count; ++it) {
     const auto& wrapped = display_lines(*it, s.show_time, width);
-    for (auto w = wrapped.rbegin(); w != wrapped.rend(); ++w) out.push_back({*w, line_attr(*it)});
+    for (auto w = wrapped.rbegin(); w != wrapped.rend(); ++w) {
+      out.push_back({*w, line_attr(*it), w + 1 == wrapped.rend() ? &*it : nullptr});
+    }
   }
   const int from = std::min(skip, static_cast<int>(out.size()));
   std::vector<Shown> window(out.begin() + from, out.begin() + std::min<int>(from + count, out.size()));
@@ -87,6 +106,11 @@ void draw_messages(TextGrid& g, const Rect& r, const ChatState& s, const Layout&
   for (const Shown& line : shown) {
     g.put(row, r.col, line.text, line.attr, r.cols);
     if (line.attr & attr_highlight) g.paint(row, r.col, r.cols, attr_highlight);
+    // others' names in their colour; one's own stays plain (the line is bold)
+    if (line.first != nullptr && !line.first->own) {
+      const auto [at, cells] = nick_span(*line.first, s.show_time);
+      g.colour(row, r.col + at, std::min(cells, r.cols - at), nick_colour(line.first->who));
+    }
     ++row;
   }
 }
@@ -119,6 +143,20 @@ void draw_prompt_panel(TextGrid& g, const Rect& r, const PathPrompt& p) {
 
 }  // namespace
 
+std::string buffer_label(const BufferId& id) {
+  switch (id.kind) {
+    case BufferKind::server: return "lobby";
+    case BufferKind::room: return "#" + id.name;
+    case BufferKind::dm: return "@" + id.name;
+  }
+  return {};
+}
+
+Layout chat_layout(const ChatState& s, int rows, int cols) {
+  const bool nicks = s.show_nicks && s.current().id.kind == BufferKind::room;
+  return compute_layout(rows, cols, static_cast<int>(s.transfers.size()), nicks);
+}
+
 int max_scroll(const ChatState& s, const Layout& layout) {
   int total = 0;
   for (const Line& l : s.lines()) total += static_cast<int>(display_lines(l, s.show_time, layout.messages.cols).size());
@@ -126,25 +164,21 @@ int max_scroll(const ChatState& s, const Layout& layout) {
 }
 
 Frame render_chat(const ChatState& s, LineEditor& input, PathPrompt* prompt, int rows, int cols) {
-  const Layout l = compute_layout(rows, cols, static_cast<int>(s.transfers.size()));
+  const Layout l = chat_layout(s, rows, cols);
   Frame f{TextGrid(rows, cols)};
   if (l.too_small) {
     f.grid.put(0, 0, "terminal too small");
     return f;
   }
-  std::string title = " chatcore | " + sanitize(room_name(s.room()));
-  for (const RoomEntry& e : s.rooms()) {
-    if (e.name == s.room() && !e.name.empty()) title += " (" + std::to_string(e.members) + (e.members == 1 ? " member)" : " members)");
-  }
-  f.grid.put(0, 0, pad_to_width(title, cols), attr_reverse);
+  f.grid.put(0, 0, pad_to_width(title_of(s), cols), attr_reverse);
   if (l.sidebars) {
-    draw_rooms(f.grid, l.rooms, s);
-    draw_dms(f.grid, l.dms, s);
-    for (int row = l.rooms.row; row < l.rooms.row + l.rooms.rows; ++row) {
-      f.grid.fill(row, l.rooms.cols, 1, "│", attr_dim);
-      f.grid.fill(row, l.dms.col - 1, 1, "│", attr_dim);
+    draw_buffers(f.grid, l.buffers, s);
+    for (int row = l.buffers.row; row < l.buffers.row + l.buffers.rows; ++row) {
+      f.grid.fill(row, l.buffers.cols, 1, "│", attr_dim);
+      if (!l.nicks.empty()) f.grid.fill(row, l.nicks.col - 1, 1, "│", attr_dim);
     }
   }
+  if (!l.nicks.empty()) draw_nicks(f.grid, l.nicks, s.current());
   draw_messages(f.grid, l.messages, s, l);
   if (prompt != nullptr) draw_prompt_panel(f.grid, {l.messages.row, 0, l.messages.rows, cols}, *prompt);
   int row = l.transfers.row;
@@ -154,12 +188,18 @@ Frame render_chat(const ChatState& s, LineEditor& input, PathPrompt* prompt, int
   }
   std::string status = fmt::format(" {} @ {}", sanitize(s.nick.empty() ? "?" : s.nick), sanitize(s.server)) +
                        (s.server_name.empty() ? "" : " (" + sanitize(s.server_name) + ")") + " | " +
-                       connection_text(s) + " | " + sanitize(room_name(s.room()));
+                       connection_text(s) + " | " + sanitize(buffer_label(s.current().id));
   if (s.transfers.size() > static_cast<std::size_t>(l.transfers.rows)) {
     status += " | " + std::to_string(s.transfers.size()) + " transfers";
   }
   f.grid.put(l.status.row, 0, pad_to_width(status, cols), attr_reverse);
-  const std::string label = prompt != nullptr ? prompt->label() + ": " : "[" + sanitize(room_name(s.room())) + "] ";
+  if (!s.confirm_close.empty() && prompt == nullptr) {
+    const int cells = f.grid.put(l.input.row, 0, "leave " + sanitize(room_name(s.confirm_close)) + "? y/n", attr_reverse);
+    f.cursor_row = l.input.row;
+    f.cursor_col = std::min(cols - 1, cells);
+    return f;
+  }
+  const std::string label = prompt != nullptr ? prompt->label() + ": " : "[" + sanitize(buffer_label(s.current().id)) + "] ";
   const int label_cells = f.grid.put(l.input.row, 0, label, attr_bold, cols / 2);
   LineEditor& editor = prompt != nullptr ? prompt->editor() : input;
   const auto view = editor.view(cols - label_cells);

@@ -21,6 +21,11 @@ struct Frame {
 // `prompt` (may be null) replaces the input line while a path prompt is open.
 Frame render_chat(const ChatState& state, LineEditor& input, PathPrompt* prompt, int rows, int cols);
 
+// The layout for this state: the nick list only where a room is on screen and it is wanted.
+Layout chat_layout(const ChatState& state, int rows, int cols);
+// "lobby", "#room", "@nick": how a buffer is named on screen and in /buffer.
+std::string buffer_label(const BufferId& id);
+
 // How far the message pane can scroll up for this state and pane size.
 int max_scroll(const ChatState& state, const Layout& layout);
 

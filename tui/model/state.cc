@@ -1,7 +1,6 @@
 #include "state.h"
 
 #include <algorithm>
-#include <charconv>
 
 namespace chat {
 namespace {
@@ -22,7 +21,7 @@ std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
   caught_up = w.guest;
   std::vector<std::string> rejoin;
   std::string dropped;
-  for (const RoomEntry& e : std::vector<RoomEntry>(rooms_)) {
+  for (const RoomEntry& e : rooms()) {
     if (e.name.empty()) continue;
     const bool listed = std::any_of(w.rooms.begin(), w.rooms.end(), [&](auto& r) { return r.name == e.name; });
     if (listed) continue;
@@ -39,13 +38,18 @@ std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
   for (const auto& r : w.rooms) {
     if (r.name.empty()) continue;
     const bool known = is_member(r.name);
-    room_entry(r.name).members = r.members;
-    if (!known) push(r.name, make_line(LineKind::system, 0, {}, "you are in " + room_label(r.name) + " (restored)"));
+    Buffer& buf = room_entry(r.name);
+    buf.members = r.members;
+    buf.topic = r.topic;
+    if (!known) push(buf, make_line(LineKind::system, 0, {}, "you are in " + room_label(r.name) + " (restored)"));
   }
-  if (room_.empty() && rooms_.size() > 1) room_ = rooms_[1].name;
+  const auto& all = buffers_.all();
+  if (current().id.kind == BufferKind::server && all.size() > 1 && std::next(all.begin())->id.kind == BufferKind::room) {
+    buffers_.focus(std::next(all.begin())->id);
+  }
   if (reconnect) {
     std::string back;
-    for (const RoomEntry& e : rooms_) {
+    for (const RoomEntry& e : rooms()) {
       if (!e.name.empty()) back += (back.empty() ? "" : ", ") + room_label(e.name);
     }
     add_system("reconnected to " + server +
@@ -54,45 +58,62 @@ std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
   return rejoin;
 }
 
-bool ChatState::is_member(const std::string& name) const {
-  return !name.empty() && std::any_of(rooms_.begin(), rooms_.end(), [&](auto& e) { return e.name == name; });
+const std::string& ChatState::room() const {
+  static const std::string none;
+  return current().id.kind == BufferKind::room ? current().id.name : none;
 }
 
-void ChatState::focus(const std::string& name) {
-  if (!name.empty() && !is_member(name)) return;
-  room_ = name;
-  room_entry(name).unread = 0;
-  scroll_ = 0;
-  unseen_ = 0;
+bool ChatState::is_member(const std::string& name) const {
+  return !name.empty() && buffers_.find(BufferId::room(name)) != nullptr;
+}
+
+void ChatState::focus(const std::string& name) { focus(name.empty() ? BufferId::server() : BufferId::room(name)); }
+
+bool ChatState::focus(const BufferId& id) {
+  confirm_close.clear();
+  return buffers_.focus(id);
+}
+
+bool ChatState::focus_number(int number) {
+  confirm_close.clear();
+  return buffers_.focus_number(number);
 }
 
 void ChatState::focus_next(int delta) {
-  auto at = std::find_if(rooms_.begin(), rooms_.end(), [&](auto& e) { return e.name == room_; });
-  const int n = static_cast<int>(rooms_.size());
-  const int from = at == rooms_.end() ? 0 : static_cast<int>(at - rooms_.begin());
-  focus(rooms_[static_cast<std::size_t>(((from + delta) % n + n) % n)].name);
+  confirm_close.clear();
+  buffers_.focus_next(delta);
 }
 
+bool ChatState::focus_active() {
+  confirm_close.clear();
+  return buffers_.focus_active();
+}
+
+void ChatState::open_dm(const std::string& partner) {
+  dm_buffer(partner);
+  focus(BufferId::dm(partner));
+}
+
+void ChatState::close_dm(const std::string& partner) { buffers_.close(BufferId::dm(partner)); }
+
 void ChatState::left_room(const std::string& name) {
-  auto at = std::find_if(rooms_.begin(), rooms_.end(), [&](auto& e) { return e.name == name; });
-  if (name.empty() || at == rooms_.end()) return;
-  const bool focused = room_ == name;
-  at = rooms_.erase(at);
+  const BufferId id = BufferId::room(name);
+  if (name.empty() || buffers_.find(id) == nullptr) return;
+  const bool focused = current().id == id;
+  if (confirm_close == name) confirm_close.clear();
+  buffers_.close(id);
   if (!focused) return;
-  // The neighbour below, else above; the lobby when no room is left.
-  if (at == rooms_.end()) --at;
-  focus(at->name);
-  add_system(at->name.empty() ? "you left " + room_label(name) + "; you are in the lobby: /join or /create a room to talk"
-                              : "you left " + room_label(name) + "; now in " + room_label(at->name));
+  add_system(room().empty() ? "you left " + room_label(name) + "; you are in the lobby: /join or /create a room to talk"
+                            : "you left " + room_label(name) + "; now in " + room_label(room()));
 }
 
 void ChatState::entered_room(const chatcore::RoomInfo& info) {
-  RoomEntry& entry = room_entry(info.name);
-  entry.members = info.members;
+  Buffer& buf = room_entry(info.name);
+  buf.members = info.members;
+  buf.topic = info.topic;
   focus(info.name);
   // The replayed history may already be here (events and the join reply race): the note goes
   // above it, so the history stays in one piece.
-  Buffer& buf = buffer(room_);
   auto at = buf.lines.end();
   while (at != buf.lines.begin() && (std::prev(at)->kind == LineKind::history || std::prev(at)->replay)) --at;
   std::deque<Line> block(at, buf.lines.end());
@@ -105,63 +126,101 @@ void ChatState::entered_room(const chatcore::RoomInfo& info) {
 
 void ChatState::set_rooms(const std::vector<chatcore::RoomInfo>& rooms) {
   for (const auto& r : rooms) {
-    if (is_member(r.name)) room_entry(r.name).members = r.members;
+    if (Buffer* b = buffers_.find(BufferId::room(r.name))) {
+      b->members = r.members;
+      b->topic = r.topic;
+    }
   }
 }
 
-RoomEntry& ChatState::room_entry(const std::string& name) {
-  for (RoomEntry& e : rooms_) {
-    if (e.name == name) return e;
+void ChatState::set_nicks(const std::string& room, const std::vector<chatcore::UserInfo>& users) {
+  Buffer* b = buffers_.find(BufferId::room(room));
+  if (b == nullptr) return;
+  b->nicks.clear();
+  for (const auto& u : users) b->nicks.push_back({u.nickname, u.online, u.presence == chatcore::Presence::away});
+  std::sort(b->nicks.begin(), b->nicks.end(),
+            [](auto& x, auto& y) { return std::pair(!x.online, x.nick) < std::pair(!y.online, y.nick); });
+}
+
+// Joins and leaves keep a known nick list current between two refreshes.
+void ChatState::note_member(const std::string& room, const std::string& who, bool present) {
+  Buffer* b = buffers_.find(BufferId::room(room));
+  if (b == nullptr || b->nicks.empty()) return;
+  std::erase_if(b->nicks, [&](auto& m) { return m.nick == who; });
+  if (!present) return;
+  const auto at = std::find_if(b->nicks.begin(), b->nicks.end(), [&](auto& m) { return !m.online || m.nick > who; });
+  b->nicks.insert(at, Member{who, true});
+}
+
+std::vector<RoomEntry> ChatState::rooms() const {
+  std::vector<RoomEntry> out;
+  for (const Buffer& b : buffers_.all()) {
+    if (b.id.kind != BufferKind::dm) out.push_back({b.id.name, b.members, b.unread});
   }
-  rooms_.push_back(RoomEntry{name, 0, 0});
-  std::sort(rooms_.begin() + 1, rooms_.end(), [](auto& a, auto& b) { return a.name < b.name; });
-  for (RoomEntry& e : rooms_) {
-    if (e.name == name) return e;
+  return out;
+}
+
+std::vector<DmEntry> ChatState::dms() const {
+  std::vector<const Buffer*> dm;
+  for (const Buffer& b : buffers_.all()) {
+    if (b.id.kind == BufferKind::dm) dm.push_back(&b);
   }
-  return rooms_.front();
+  std::sort(dm.begin(), dm.end(), [](auto* a, auto* b) { return a->touched > b->touched; });
+  std::vector<DmEntry> out;
+  for (const Buffer* b : dm) out.push_back({b->id.name, b->unread});
+  return out;
 }
 
-void ChatState::touch_dm(const std::string& partner, bool incoming) {
-  auto it = std::find_if(dms_.begin(), dms_.end(), [&](auto& d) { return d.partner == partner; });
-  DmEntry entry = it == dms_.end() ? DmEntry{partner, 0} : *it;
-  if (it != dms_.end()) dms_.erase(it);
-  entry.unread = incoming ? entry.unread + 1 : 0;  // replying counts as reading
-  dms_.insert(dms_.begin(), std::move(entry));
+Buffer& ChatState::room_entry(const std::string& name) {
+  if (name.empty()) return buffers_.open(BufferId::server());
+  const BufferId id = BufferId::room(name);
+  const bool fresh = buffers_.find(id) == nullptr;
+  Buffer& buf = buffers_.open(id);
+  if (auto early = early_.find(name); fresh && early != early_.end()) {
+    buf.lines = std::move(early->second.lines);
+    buf.seen = std::move(early->second.seen);
+    early_.erase(early);
+  }
+  return buf;
 }
 
-Buffer& ChatState::buffer(const std::string& room) { return buffers_[room]; }
-
-const std::deque<Line>& ChatState::lines() const {
-  static const std::deque<Line> empty;
-  auto it = buffers_.find(room_);
-  return it == buffers_.end() ? empty : it->second.lines;
+Buffer& ChatState::room_buffer(const std::string& room) {
+  if (room.empty()) return buffers_.open(BufferId::server());
+  if (Buffer* b = buffers_.find(BufferId::room(room))) return *b;
+  return early_[room];
 }
 
-void ChatState::push(const std::string& room, Line line) {
-  Buffer& buf = buffer(room);
+Buffer& ChatState::dm_buffer(const std::string& partner) { return buffers_.open(BufferId::dm(partner)); }
+
+const std::deque<Line>& ChatState::lines() const { return current().lines; }
+
+void ChatState::push(Buffer& buf, Line line) {
   if (line.message_id != 0 && (line.kind == LineKind::message)) buf.seen.insert({line.message_id, line.time_ms});
-  if (room == room_ && scroll_ > 0) {
-    scroll_ += static_cast<int>(display_lines(line, show_time, message_width_).size());
-    ++unseen_;
+  if (buf.scroll > 0) {
+    buf.scroll += static_cast<int>(display_lines(line, show_time, message_width_).size());
+    ++buf.unseen;
   }
   buf.lines.push_back(std::move(line));
   if (buf.lines.size() > kMaxLines) buf.lines.pop_front();
 }
 
-void ChatState::add_system(std::string text) { push(room_, make_line(LineKind::system, 0, {}, std::move(text))); }
-void ChatState::add_error(std::string text) { push(room_, make_line(LineKind::error, 0, {}, std::move(text))); }
+Buffer& ChatState::on_screen() { return buffers_.focused(); }
 
-void ChatState::add_own_message(const std::string& text, std::uint64_t client_msg_id) {
+void ChatState::add_system(std::string text) { push(on_screen(), make_line(LineKind::system, 0, {}, std::move(text))); }
+void ChatState::add_error(std::string text) { push(on_screen(), make_line(LineKind::error, 0, {}, std::move(text))); }
+
+void ChatState::add_own_message(const std::string& text, std::uint64_t client_msg_id, bool action) {
   Line l = make_line(LineKind::message, 0, nick, text);
   l.own = true;
+  l.action = action;
   l.client_msg_id = client_msg_id;
   to_live();
-  push(room_, std::move(l));
+  push(on_screen(), std::move(l));
 }
 
 void ChatState::mark_not_sent(std::uint64_t client_msg_id) {
-  for (auto& [room, buf] : buffers_) {
-    for (Line& l : buf.lines) {
+  for (Buffer& b : buffers_.all()) {
+    for (Line& l : b.lines) {
       if (l.own && l.kind == LineKind::message && l.client_msg_id == client_msg_id) {
         l.failed = true;
         l.changed();
@@ -170,66 +229,59 @@ void ChatState::mark_not_sent(std::uint64_t client_msg_id) {
   }
 }
 
-void ChatState::add_own_dm(const std::string& to, const std::string& text, std::uint64_t client_msg_id) {
-  touch_dm(to, false);
-  for (const Line& shown : buffer(room_).lines) {
-    if (shown.kind == LineKind::dm_out && client_msg_id != 0 && shown.client_msg_id == client_msg_id) return;
-  }
+void ChatState::add_own_dm(const std::string& to, const std::string& text, std::uint64_t client_msg_id,
+                           bool action) {
+  Buffer& buf = dm_buffer(to);
+  buffers_.touch(buf);
   Line l = make_line(LineKind::dm_out, 0, to, text);
   l.own = true;
+  l.action = action;
   l.client_msg_id = client_msg_id;
-  push(room_, std::move(l));
+  // Sent from another buffer, it shows there too, as irssi does, so /dm is never silent. Its
+  // echo may have come first: each buffer gets it once.
+  const auto add_once = [&](Buffer& b) {
+    for (const Line& shown : b.lines) {
+      if (shown.kind == LineKind::dm_out && client_msg_id != 0 && shown.client_msg_id == client_msg_id) return;
+    }
+    push(b, l);
+  };
+  if (current().id != buf.id) add_once(on_screen());
+  add_once(buf);
+}
+
+void ChatState::clear_buffer() {
+  on_screen().lines.clear();
+  to_live();
+}
+
+std::string ChatState::set_option(const std::string& name, const std::string& value) {
+  if (value != "on" && value != "off") return "/set " + name + ": on or off";
+  if (name == "timestamps") {
+    show_time = value == "on";
+  } else if (name == "nicklist") {
+    show_nicks = value == "on";
+  } else {
+    return "/set: no option " + name + " (timestamps, nicklist)";
+  }
+  add_system(name + " " + value);
+  return {};
 }
 
 void ChatState::scroll_by(int display_lines) {
-  scroll_ = std::max(0, scroll_ + display_lines);
-  if (scroll_ == 0) unseen_ = 0;
+  Buffer& b = on_screen();
+  b.scroll = std::max(0, b.scroll + display_lines);
+  if (b.scroll == 0) b.unseen = 0;
 }
 
 void ChatState::to_live() {
-  scroll_ = 0;
-  unseen_ = 0;
+  on_screen().scroll = 0;
+  on_screen().unseen = 0;
 }
 
 void ChatState::clamp_scroll(int max_scroll) {
-  scroll_ = std::clamp(scroll_, 0, std::max(0, max_scroll));
-  if (scroll_ == 0) unseen_ = 0;
-}
-
-void ChatState::remember_files(const std::vector<chatcore::FileInfo>& files, bool numbered) {
-  for (const auto& f : files) {
-    auto it = std::find_if(known_.begin(), known_.end(), [&](auto& k) { return k.id == f.id; });
-    if (it == known_.end()) known_.push_back(f);
-    else *it = f;
-  }
-  if (numbered) listed_ = files;
-}
-
-std::variant<chatcore::FileInfo, std::string> ChatState::resolve_file(const std::string& token) const {
-  std::size_t number = 0;
-  const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), number);
-  if (ec == std::errc() && end == token.data() + token.size() && number >= 1 && number <= listed_.size() &&
-      std::none_of(known_.begin(), known_.end(), [&](auto& k) { return k.id == token; })) {
-    return listed_[number - 1];
-  }
-  for (const auto& f : known_) {
-    if (f.id == token) return f;
-  }
-  std::vector<chatcore::FileInfo> named;
-  for (const auto& f : known_) {
-    if (f.name == token) named.push_back(f);
-  }
-  if (named.size() == 1) return named.front();
-  if (named.size() > 1) {
-    return "several files are named " + token + "; use the number from /files or the id";
-  }
-  if (ec == std::errc() && end == token.data() + token.size() && !listed_.empty()) {
-    return "no file number " + token + " (see /files)";
-  }
-  chatcore::FileInfo unknown;  // not seen here; let the server decide
-  unknown.id = token;
-  unknown.name = token;
-  return unknown;
+  Buffer& b = on_screen();
+  b.scroll = std::clamp(b.scroll, 0, std::max(0, max_scroll));
+  if (b.scroll == 0) b.unseen = 0;
 }
 
 }  // namespace chat

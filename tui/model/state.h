@@ -1,9 +1,9 @@
-// The client's state model: identity and connection, the rooms one is in with member/unread
-// counts and the focused one, one message buffer per room (DMs and notes go to the one on
-// screen), the DM sidebar, known files and running transfers. Events and command results
-// change it; the renderer reads it.
+// The client's state model: identity and connection, the buffers (the lobby, each room one is
+// in, each DM partner) with their scrollback and hotlist counts and the focused one, known
+// files and running transfers. Events and command results change it; the renderer reads it.
 #pragma once
 
+#include "buffers.h"
 #include "line.h"
 #include "progress.h"
 
@@ -22,6 +22,7 @@ namespace chat {
 
 enum class Connection { connecting, connected, reconnecting, closed };
 
+// Summaries of the buffers, for lists and completion.
 struct RoomEntry {
   std::string name;  // "" = the lobby
   std::uint32_t members = 0;
@@ -31,13 +32,6 @@ struct RoomEntry {
 struct DmEntry {
   std::string partner;
   int unread = 0;
-};
-
-struct Buffer {
-  std::deque<Line> lines;
-  // (message id, sent time) of what is shown, so a replay after rejoining or resuming adds
-  // nothing twice, while a server that restarted without its history may reuse an id.
-  std::set<std::pair<std::uint64_t, std::int64_t>> seen;
 };
 
 class ChatState {
@@ -53,6 +47,8 @@ class ChatState {
     std::vector<std::string> rejoin;
   };
   Effect apply(const chatcore::Event& event);
+  // A notice (the event's `notice`): a topic set, someone away or back, an away reply.
+  void notice(const chatcore::Event& event);
 
   // Identity and connection.
   std::string nick;
@@ -60,12 +56,20 @@ class ChatState {
   std::string server_name;  // from Welcome
   chatcore::Limits limits;
   Connection connection = Connection::connecting;
-  std::string connection_note;  // "retrying in 2s", the shutdown reason, ...
+  std::string connection_note;  // why the last attempt failed, the shutdown reason, ...
+  // While reconnecting: when the next attempt starts, and now, in seconds of the app's clock,
+  // so the status line counts down without a line per attempt.
+  double retry_at = 0;
+  double clock = 0;
   bool caught_up = true;        // false from an identity's Welcome until CaughtUp
   bool show_time = false;
+  bool show_nicks = true;     // the nick list, where the terminal is wide enough
+  std::string confirm_close;  // a room /close asks about (y leaves it)
 
-  // The focused room: where text goes and whose buffer is on screen ("" = the lobby).
-  const std::string& room() const { return room_; }
+  const BufferList& buffers() const { return buffers_; }
+  const Buffer& current() const { return buffers_.focused(); }  // on screen
+  // The focused room: where text goes ("" when the lobby or a DM buffer is on screen).
+  const std::string& room() const;
   // Restores the rooms of the Welcome; after a reconnect returns the rooms to join again.
   std::vector<std::string> welcome(const chatcore::Welcome& w);
   // After a join or create succeeded: one more room, focused.
@@ -74,28 +78,43 @@ class ChatState {
   // the focus moves to a neighbour, or the lobby.
   void left_room(const std::string& name);
   bool is_member(const std::string& name) const;
-  void focus(const std::string& name);
-  void focus_next(int delta);  // Ctrl-N / Ctrl-P, around the list
+  void focus(const std::string& name);  // a room one is in, or "" for the lobby
+  bool focus(const BufferId& id);
+  bool focus_number(int number);  // Alt-1..Alt-0
+  void focus_next(int delta);     // Ctrl-N / Ctrl-P, around the list
+  bool focus_active();            // Alt-A
+  // /query: the DM buffer with `partner`, opened if needed, focused.
+  void open_dm(const std::string& partner);
+  // /close on a DM buffer.
+  void close_dm(const std::string& partner);
   // Member counts from ListRooms, for the rooms one is in.
   void set_rooms(const std::vector<chatcore::RoomInfo>& rooms);
+  // The members of a room (ListUsers of the room), for its nick list.
+  void set_nicks(const std::string& room, const std::vector<chatcore::UserInfo>& users);
   // The lobby first, then the rooms one is in, by name.
-  const std::vector<RoomEntry>& rooms() const { return rooms_; }
-  const std::vector<DmEntry>& dms() const { return dms_; }  // newest first
+  std::vector<RoomEntry> rooms() const;
+  std::vector<DmEntry> dms() const;  // newest first
 
   // Lines the user caused, added to the buffer on screen.
   void add_system(std::string text);
   void add_error(std::string text);
-  void add_own_message(const std::string& text, std::uint64_t client_msg_id);
+  void add_own_message(const std::string& text, std::uint64_t client_msg_id, bool action = false);
   // The server refused the message sent with this id: it stays, marked "(not sent)".
   void mark_not_sent(std::uint64_t client_msg_id);
-  void add_own_dm(const std::string& to, const std::string& text, std::uint64_t client_msg_id);
+  void add_own_dm(const std::string& to, const std::string& text, std::uint64_t client_msg_id,
+                  bool action = false);
 
   const std::deque<Line>& lines() const;  // the buffer on screen
 
-  // Scrollback, in display lines above the live end; the renderer clamps it.
-  int scroll() const { return scroll_; }
-  int unseen() const { return unseen_; }  // lines that arrived while scrolled up
+  // Scrollback of the buffer on screen, in display lines above the live end; the renderer
+  // clamps it.
+  int scroll() const { return current().scroll; }
+  int unseen() const { return current().unseen; }  // lines that arrived while scrolled up
   void scroll_by(int display_lines);      // positive: up into history
+  // /clear: the buffer on screen forgets its lines (a replay of them stays out).
+  void clear_buffer();
+  // /set NAME on|off; an error message for a name or value it does not know.
+  std::string set_option(const std::string& name, const std::string& value);
   void to_live();
   void clamp_scroll(int max_scroll);
   void set_message_width(int cells) { message_width_ = cells; }
@@ -121,21 +140,24 @@ class ChatState {
   void on(const chatcore::ShutdownNotice& s, std::int64_t at, Effect& effect);
   void on(const chatcore::CaughtUp& c, std::int64_t at, Effect& effect);
   void on(const chatcore::HistoryGap& g, std::int64_t at, Effect& effect);
+  // state_notices.cc
+  void on_notice(const chatcore::TopicChanged& t, std::int64_t at);
+  void on_notice(const chatcore::PresenceChanged& p, std::int64_t at);
+  void on_notice(const chatcore::AwayNotice& a, std::int64_t at);
 
-  Buffer& buffer(const std::string& room);
-  void push(const std::string& room, Line line);
-  void touch_dm(const std::string& partner, bool incoming);
-  RoomEntry& room_entry(const std::string& name);
+  // A room's buffer if one is in it, else where its events wait for the join reply.
+  Buffer& room_buffer(const std::string& room);
+  Buffer& room_entry(const std::string& name);  // the room's buffer, opened if needed
+  Buffer& dm_buffer(const std::string& partner);
+  Buffer& on_screen();
+  void push(Buffer& buffer, Line line);
+  void note_member(const std::string& room, const std::string& nick, bool present);
 
   std::string session_;  // token of the last Welcome: another one means a reconnect
-  std::string room_;
-  std::map<std::string, Buffer> buffers_;
-  std::vector<RoomEntry> rooms_ = {RoomEntry{}};
-  std::vector<DmEntry> dms_;
+  BufferList buffers_;
+  std::map<std::string, Buffer> early_;  // events of rooms not (yet) entered
   std::vector<chatcore::FileInfo> known_;
   std::vector<chatcore::FileInfo> listed_;
-  int scroll_ = 0;
-  int unseen_ = 0;
   int message_width_ = 80;
 };
 

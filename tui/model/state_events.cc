@@ -13,7 +13,7 @@ ChatState::Effect ChatState::apply(const chatcore::Event& event) {
 void ChatState::on(const chatcore::Welcome& w, std::int64_t, Effect& effect) { effect.rejoin = welcome(w); }
 
 void ChatState::on(const chatcore::RoomMessage& m, std::int64_t at, Effect& effect) {
-  Buffer& buf = buffer(m.room);
+  Buffer& buf = room_buffer(m.room);
   const std::int64_t when = m.sent_unix_ms ? m.sent_unix_ms : at;
   if (m.message_id != 0 && buf.seen.count({m.message_id, when})) return;
   if (m.sender == nick && m.client_msg_id != 0) {
@@ -28,19 +28,20 @@ void ChatState::on(const chatcore::RoomMessage& m, std::int64_t at, Effect& effe
     }
   }
   Line l = make_line(LineKind::message, when, m.sender, m.text);
+  l.action = m.kind == chatcore::MessageKind::action;
   l.replay = m.replay;
   l.missed = m.missed;
   l.own = m.sender == nick;
   l.mention = !l.own && mentions(m.text, nick);
   l.message_id = m.message_id;
   effect.bell = l.mention && !m.replay && !m.missed;
-  if (m.room != room_ && (!m.replay || m.missed)) ++room_entry(m.room).unread;
-  push(m.room, std::move(l));
+  if (!m.replay || m.missed) buffers_.notify(buf, l.mention);
+  push(buf, std::move(l));
 }
 
 void ChatState::on(const chatcore::DirectMessage& d, std::int64_t at, Effect& effect) {
   const bool outgoing = d.sender == nick;
-  Buffer& buf = buffer(room_);
+  Buffer& buf = dm_buffer(outgoing ? d.recipient : d.sender);
   if (outgoing && d.client_msg_id != 0) {
     for (const Line& l : buf.lines) {
       if (l.kind == LineKind::dm_out && l.client_msg_id == d.client_msg_id) return;
@@ -49,21 +50,24 @@ void ChatState::on(const chatcore::DirectMessage& d, std::int64_t at, Effect& ef
   Line l = make_line(outgoing ? LineKind::dm_out : LineKind::dm_in, d.sent_unix_ms ? d.sent_unix_ms : at,
                      outgoing ? d.recipient : d.sender, d.text);
   l.own = outgoing;
+  l.action = d.kind == chatcore::MessageKind::action;
   l.missed = d.missed;
   l.message_id = d.message_id;
   l.client_msg_id = d.client_msg_id;
   l.mention = !outgoing && mentions(d.text, nick);
   effect.bell = !outgoing && !d.missed;
-  touch_dm(l.who, !outgoing);
-  push(room_, std::move(l));
+  buffers_.touch(buf);
+  if (!outgoing) buffers_.notify(buf, true);  // a DM is always worth the mark
+  push(buf, std::move(l));
 }
 
 void ChatState::on(const chatcore::MemberJoined& j, std::int64_t at, Effect&) {
   if (j.nickname != nick && !is_member(j.room)) return;
-  room_entry(j.room).members = j.members;
-  if (j.nickname != nick && j.room == room_) {
-    push(room_, make_line(LineKind::joined, at, j.nickname, std::string()));
-  }
+  Buffer& buf = room_entry(j.room);
+  buf.members = j.members;
+  if (j.nickname == nick) return;
+  note_member(j.room, j.nickname, true);
+  push(buf, make_line(LineKind::joined, at, j.nickname, std::string()));
 }
 
 void ChatState::on(const chatcore::MemberLeft& l, std::int64_t at, Effect&) {
@@ -72,20 +76,28 @@ void ChatState::on(const chatcore::MemberLeft& l, std::int64_t at, Effect&) {
     return;
   }
   if (!is_member(l.room)) return;
-  room_entry(l.room).members = l.members;
-  if (l.nickname != nick && l.room == room_) {
-    push(room_, make_line(LineKind::left, at, l.nickname, l.reason));
-  }
+  Buffer& buf = room_entry(l.room);
+  buf.members = l.members;
+  note_member(l.room, l.nickname, false);
+  push(buf, make_line(LineKind::left, at, l.nickname, l.reason));
 }
 
 void ChatState::on(const chatcore::NickChanged& n, std::int64_t at, Effect&) {
   const bool own = n.old_nickname == nick;
   if (own) nick = n.new_nickname;
-  for (DmEntry& dm : dms_) {
-    if (dm.partner == n.old_nickname) dm.partner = n.new_nickname;
+  const Line line = make_line(LineKind::nick, at, n.old_nickname, n.new_nickname);
+  for (Buffer& b : buffers_.all()) {
+    if (b.id.kind == BufferKind::dm && b.id.name == n.old_nickname && !buffers_.find(BufferId::dm(n.new_nickname))) {
+      b.id.name = n.new_nickname;  // the conversation goes on under the new name
+      push(b, line);
+    }
   }
-  if (own || n.room == room_) {
-    push(room_, make_line(LineKind::nick, at, n.old_nickname, n.new_nickname));
+  if (own) {
+    push(on_screen(), line);
+  } else if (Buffer* b = buffers_.find(BufferId::room(n.room))) {
+    note_member(n.room, n.old_nickname, false);
+    note_member(n.room, n.new_nickname, true);
+    push(*b, line);
   }
 }
 
@@ -95,14 +107,17 @@ void ChatState::on(const chatcore::FileNotice& f, std::int64_t at, Effect& effec
   l.file = f.file;
   l.own = f.file.sender == nick;
   effect.bell = !l.own && !f.file.recipient.empty();
-  const bool elsewhere = !f.file.room.empty() && f.file.room != room_;
-  if (elsewhere) ++room_entry(f.file.room).unread;
-  push(elsewhere ? f.file.room : room_, std::move(l));
+  // a file to a room goes to its buffer; one to the user, to the sender's DM buffer
+  Buffer& buf = !f.file.room.empty() ? room_buffer(f.file.room)
+                : l.own                ? dm_buffer(f.file.recipient)
+                                       : dm_buffer(f.file.sender);
+  if (!l.own) buffers_.notify(buf, !f.file.recipient.empty());
+  push(buf, std::move(l));
 }
 
 void ChatState::on(const chatcore::HistoryReplay& h, std::int64_t at, Effect&) {
   if (h.count == 0) return;
-  push(h.room, make_line(LineKind::history, at, {},
+  push(room_buffer(h.room), make_line(LineKind::history, at, {},
                          std::to_string(h.count) + " earlier message" + (h.count == 1 ? "" : "s") +
                              " (history)"));
 }
@@ -122,7 +137,7 @@ void ChatState::on(const chatcore::ShutdownNotice& s, std::int64_t, Effect& effe
 void ChatState::on(const chatcore::CaughtUp& c, std::int64_t at, Effect&) {
   caught_up = true;
   const std::uint32_t missed = c.room_messages + c.direct_messages;
-  push(room_, make_line(LineKind::history, at, {},
+  push(on_screen(), make_line(LineKind::history, at, {},
                         missed == 0 ? std::string("caught up: nothing missed")
                                     : "caught up: " + std::to_string(missed) + " missed message" +
                                           (missed == 1 ? "" : "s") + " (marked)"));
@@ -130,7 +145,7 @@ void ChatState::on(const chatcore::CaughtUp& c, std::int64_t at, Effect&) {
 
 void ChatState::on(const chatcore::HistoryGap& g, std::int64_t at, Effect&) {
   const std::string where = g.room.empty() ? std::string("direct messages") : g.room;
-  push(g.room.empty() ? room_ : g.room,
+  push(g.room.empty() ? on_screen() : room_buffer(g.room),
        make_line(LineKind::history, at, {},
                  "older messages of " + where + " are no longer available (before #" +
                      std::to_string(g.first_id) + ")"));
