@@ -147,6 +147,10 @@ void ChatHub::moderate(SessionId id, const ModerationRequest& in, Reply<std::int
                                       in.action == ModerationAction::kick ? "kicked" : "banned",
                                       s->nickname, in.reason.empty() ? "" : ": ", in.reason);
   if (in.action == ModerationAction::kick) {
+    // A kick from a room that is gone is nothing, never a kick from the server.
+    if (!in.room.empty() && r == nullptr) {
+      return done(Status{Code::not_found, fmt::format("no room named '{}'", util::escape(in.room))});
+    }
     if (r != nullptr) {
       const auto& theirs = ts != nullptr ? st.rooms_of(*ts) : ti->rooms;
       if (!theirs.contains(key)) {

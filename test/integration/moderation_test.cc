@@ -165,6 +165,12 @@ TEST_CASE("a mute refuses sends in the room (or, server-wide, DMs too) until unm
   CHECK(t.bob->send("den", "hello").ok());
 }
 
+TEST_CASE("a server operator's kick from a room that does not exist kicks nobody") {
+  Den t;
+  CHECK(t.op->kick("bob", "nowhere").status().code == Code::not_found);
+  CHECK(t.bob->send("den", "still here").ok());
+}
+
 TEST_CASE("a server ban ends the session and refuses Connect; a server kick only ends it") {
   Den t;
   REQUIRE(t.op->kick("bob", "", "go home").ok());
