@@ -6,6 +6,7 @@
 #include "model/command.h"
 #include "model/key_handlers.h"
 #include "model/line_editor.h"
+#include "model/outgoing.h"
 #include "model/path_prompt.h"
 #include "model/render.h"
 #include "model/state.h"
@@ -95,6 +96,12 @@ class App {
                     chatcore::MessageKind kind = chatcore::MessageKind::normal);
   // To the buffer on screen: its room, or its DM partner.
   void send_text(const std::string& text, chatcore::MessageKind kind);
+  // outgoing.cc: every room message and DM goes through outgoing_, paced by the server's limit.
+  void queue_message(Outgoing message);
+  void send_paste();  // the held paste, confirmed
+  void send_ready();
+  void send_now(const Outgoing& message);
+  void send_room_text(const std::string& room, const std::string& text, chatcore::MessageKind kind);
   // social_commands.cc
   void action(const Command& cmd);  // /me
   void topic(const Command& cmd);
@@ -126,6 +133,9 @@ class App {
   asio::posix::stream_descriptor tty_;
   asio::signal_set signals_;
   asio::steady_timer tick_timer_;
+  asio::steady_timer send_timer_;
+  OutgoingQueue outgoing_;
+  bool send_timer_set_ = false;
   asio::thread_pool pool_{4};
   asio::strand<asio::thread_pool::executor_type> strand_;
 

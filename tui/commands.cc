@@ -51,12 +51,8 @@ void App::run(const Command& cmd) { (this->*handler(cmd.kind))(cmd); }
 void App::say(const Command& cmd) { send_text(cmd.args[0], chatcore::MessageKind::normal); }
 
 void App::send_text(const std::string& text, chatcore::MessageKind kind) {
-  const std::string room = state_.room();
-  if (state_.current().id.kind == BufferKind::dm) {
-    send_dm_text(state_.current().id.name, text, kind);
-    return;
-  }
-  if (room.empty()) {
+  const BufferId to = state_.current().id;
+  if (to.kind == BufferKind::server) {
     state_.add_error("you are in the lobby: /join NAME or /create NAME first (/rooms lists them)");
     return;
   }
@@ -69,8 +65,12 @@ void App::send_text(const std::string& text, chatcore::MessageKind kind) {
     state_.add_error("not connected; not sent");
     return;
   }
+  queue_message({to, text, kind});
+}
+
+void App::send_room_text(const std::string& room, const std::string& text, chatcore::MessageKind kind) {
   const std::uint64_t id = ++next_client_msg_id_;
-  state_.add_own_message(text, id, kind == chatcore::MessageKind::action);
+  state_.add_own_room_message(room, text, id, kind == chatcore::MessageKind::action);
   call([room, text, id, kind](chatcore::Client& c) { return c.send(room, text, id, kind); },
        [this, id](const chatcore::Result<std::uint64_t>& r) {
          if (r.ok()) return;

@@ -237,6 +237,30 @@ tm send-keys -t bob Tab
 wait_for bob "[#general] /who"
 tm send-keys -t bob C-u
 
+# A bracketed paste of 15 lines (tmux sends it bracketed with -p): held until Enter, then
+# paced by the server's flood limit (chatd's default: a burst of 10, then 3 a second), so
+# every line arrives and none is marked "(not sent)".
+tm set-buffer -b paste "$(for i in $(seq 1 15); do printf 'pasted line %02d\n' "$i"; done)"
+tm paste-buffer -p -b paste -t bob
+wait_for bob "send 15 lines to #general? Enter/Esc"
+never alice "pasted line 01"
+tm send-keys -t bob Enter
+wait_for alice "[bob]: pasted line 15"
+for i in $(seq -w 1 15); do
+  tm capture-pane -p -t alice | grep -qF "[bob]: pasted line $i" || fail "alice never saw pasted line $i"
+done
+never bob "(not sent)"
+never bob "not sent:"
+# A paste dropped with Esc sends nothing.
+tm set-buffer -b paste "$(printf 'dropped one\ndropped two\n')"
+tm paste-buffer -p -b paste -t bob
+wait_for bob "send 2 lines to #general? Enter/Esc"
+tm send-keys -t bob Escape
+wait_for bob "paste of 2 lines dropped"
+type_line bob "after the dropped paste"
+wait_for alice "[bob]: after the dropped paste"
+never alice "dropped one"
+
 # /me, /topic, /away and /whois, kept by the server and shown by both.
 type_line alice "/me waves"
 wait_for bob "* alice waves"

@@ -8,10 +8,20 @@
 #include <ncursesw/curses.h>
 
 #include <poll.h>
+#include <string_view>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace chat {
+
+namespace {
+
+void write_control(std::string_view sequence) {
+  fflush(stdout);
+  [[maybe_unused]] const ssize_t n = ::write(STDOUT_FILENO, sequence.data(), sequence.size());
+}
+
+}  // namespace
 
 Terminal::Terminal() {
   initscr();
@@ -23,6 +33,9 @@ Terminal::Terminal() {
   nodelay(stdscr, TRUE);  // the event loop waits for input; get_wch never blocks
   set_escdelay(25);
   define_missing_keys();
+  // Bracketed paste: the terminal wraps pasted text in ESC [200~ ... ESC [201~, so a paste's
+  // line breaks are told apart from Enter (the key handler holds a multi-line paste).
+  write_control("\x1b[?2004h");
   if (has_colors()) {
     start_color();
     use_default_colors();
@@ -45,6 +58,7 @@ Terminal::~Terminal() { restore(); }
 void Terminal::restore() {
   if (!active_) return;
   active_ = false;
+  write_control("\x1b[?2004l");
   endwin();
 }
 

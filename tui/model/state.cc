@@ -210,12 +210,23 @@ void ChatState::add_system(std::string text) { push(on_screen(), make_line(LineK
 void ChatState::add_error(std::string text) { push(on_screen(), make_line(LineKind::error, 0, {}, std::move(text))); }
 
 void ChatState::add_own_message(const std::string& text, std::uint64_t client_msg_id, bool action) {
+  to_live();
+  push(on_screen(), own_line(text, client_msg_id, action));
+}
+
+void ChatState::add_own_room_message(const std::string& room, const std::string& text,
+                                     std::uint64_t client_msg_id, bool action) {
+  Buffer& b = room_buffer(room);
+  if (&b == &on_screen()) to_live();
+  push(b, own_line(text, client_msg_id, action));
+}
+
+Line ChatState::own_line(const std::string& text, std::uint64_t client_msg_id, bool action) const {
   Line l = make_line(LineKind::message, 0, nick, text);
   l.own = true;
   l.action = action;
   l.client_msg_id = client_msg_id;
-  to_live();
-  push(on_screen(), std::move(l));
+  return l;
 }
 
 void ChatState::mark_not_sent(std::uint64_t client_msg_id) {

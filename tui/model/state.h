@@ -5,6 +5,7 @@
 
 #include "buffers.h"
 #include "line.h"
+#include "paste.h"
 #include "progress.h"
 
 #include <chatcore/event.h>
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <variant>
@@ -65,6 +67,8 @@ class ChatState {
   bool show_time = false;
   bool show_nicks = true;     // the nick list, where the terminal is wide enough
   std::string confirm_close;  // a room /close asks about (y leaves it)
+  Paste paste;                     // a bracketed paste arriving
+  std::optional<HeldPaste> held_paste;  // a paste of several lines, until Enter or Esc
 
   const BufferList& buffers() const { return buffers_; }
   const Buffer& current() const { return buffers_.focused(); }  // on screen
@@ -99,6 +103,9 @@ class ChatState {
   void add_system(std::string text);
   void add_error(std::string text);
   void add_own_message(const std::string& text, std::uint64_t client_msg_id, bool action = false);
+  // The same in the buffer of `room`, on screen or not (a paced paste goes on after a switch).
+  void add_own_room_message(const std::string& room, const std::string& text, std::uint64_t client_msg_id,
+                            bool action = false);
   // The server refused the message sent with this id: it stays, marked "(not sent)".
   void mark_not_sent(std::uint64_t client_msg_id);
   void add_own_dm(const std::string& to, const std::string& text, std::uint64_t client_msg_id,
@@ -151,6 +158,7 @@ class ChatState {
   Buffer& dm_buffer(const std::string& partner);
   Buffer& on_screen();
   void push(Buffer& buffer, Line line);
+  Line own_line(const std::string& text, std::uint64_t client_msg_id, bool action) const;
   void note_member(const std::string& room, const std::string& nick, bool present);
 
   std::string session_;  // token of the last Welcome: another one means a reconnect
