@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -107,6 +108,10 @@ class App {
   void topic(const Command& cmd);
   void away(const Command& cmd);
   void whois(const Command& cmd);
+  void ignore(const Command& cmd);
+  void unignore(const Command& cmd);
+  // The ignore list or an option changed: written to chat.conf when there is one to keep.
+  void settings_changed();
   // The nick list of the room on screen, fetched when it comes on screen and every few seconds.
   void refresh_nicks();
   void toggle_time(const Command& cmd);
@@ -118,6 +123,7 @@ class App {
   void send_file(const Command& cmd);  // upload or sendfile
   void list_files(const Command& cmd);
   void download(const Command& cmd);
+  void cancel_transfer(const Command& cmd);
 
   // transfers.cc
   void open_prompt(PathPrompt prompt, std::function<void(const PathPrompt&)> on_accept);
@@ -125,6 +131,7 @@ class App {
   void start_download(const chatcore::FileInfo& file, const std::filesystem::path& dest, bool overwrite);
   chatcore::ProgressHandler progress_handler(int id);
   int add_transfer(bool upload, std::string name, std::uint64_t total);  // a new bar; its id
+  bool finished_transfer(int id);  // forgets its cancel flag; true when /cancel had set it
   double now_s() const;
 
   asio::io_context& io_;
@@ -156,6 +163,8 @@ class App {
   std::uint64_t next_client_msg_id_ = 0;
   int next_transfer_id_ = 0;
   std::shared_ptr<std::atomic<bool>> cancel_transfers_ = std::make_shared<std::atomic<bool>>(false);
+  // Each running transfer's own flag, set by /cancel; read by its progress handler.
+  std::map<int, std::shared_ptr<std::atomic<bool>>> transfer_cancels_;
 
   bool redraw_pending_ = false;
   std::string exit_message_;

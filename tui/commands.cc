@@ -37,6 +37,9 @@ App::CommandHandler App::handler(CommandKind kind) {
     case K::sendfile: return &App::send_file;
     case K::files: return &App::list_files;
     case K::download: return &App::download;
+    case K::cancel: return &App::cancel_transfer;
+    case K::ignore: return &App::ignore;
+    case K::unignore: return &App::unignore;
     case K::time: return &App::toggle_time;
     case K::set: return &App::set_option;
     case K::clear: return &App::clear_buffer;
@@ -157,7 +160,13 @@ void App::list_users(const Command& cmd) {
        });
 }
 
-void App::send_dm(const Command& cmd) { send_dm_text(cmd.args[0], cmd.args[1]); }
+void App::send_dm(const Command& cmd) {
+  if (!client_ || mode_ != Mode::chat) {
+    state_.add_error("not connected; not sent");
+    return;
+  }
+  queue_message({BufferId::dm(cmd.args[0]), cmd.args[1]});  // behind any paced lines, in order
+}
 
 void App::send_dm_text(const std::string& to, const std::string& text, chatcore::MessageKind kind) {
   const std::uint64_t id = ++next_client_msg_id_;

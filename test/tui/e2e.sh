@@ -237,6 +237,49 @@ tm send-keys -t bob Tab
 wait_for bob "[#general] /who"
 tm send-keys -t bob C-u
 
+# /ignore hides bob's room lines and DMs from alice only (no DM buffer opens); bob's /topic
+# after them is a fence: once alice sees it, she has been sent both. /unignore shows him again.
+type_line alice "/ignore bob"
+wait_for alice "ignoring bob: their messages and DMs are hidden here"
+type_line bob "ignored room line"
+type_line bob "/dm alice ignored dm"
+type_line bob "/topic after the ignored lines"
+wait_for alice "bob set the topic: after the ignored lines"
+never alice "ignored room line"
+never alice "ignored dm"
+type_line alice "/ignore"
+wait_for alice "ignoring bob"
+type_line alice "/unignore bob"
+wait_for alice "no longer ignoring bob"
+type_line bob "visible again"
+wait_for alice "[bob]: visible again"
+
+# /cancel stops an upload; the server drops what it received. chatd is held (SIGSTOP) while
+# the upload starts, so /cancel lands before the file is through; it goes on once resumed.
+truncate -s 64M "$tmp/bob/big.bin"
+kill -STOP "$chatd_pid"
+type_line bob "/upload big.bin"
+wait_for bob "↑ big.bin"
+type_line bob "/cancel"
+wait_for bob "cancelling the upload of big.bin"
+kill -CONT "$chatd_pid"
+wait_for bob "upload of big.bin cancelled; the server keeps nothing of it"
+deadline=$((SECONDS + 15))
+# chatd sees the call cancelled, or (when the client's half-close wins the race) cut short
+# before its declared size; either way it drops the file
+until grep -Eq "upload by .* (cancelled|failed: .* the upload ended after)" "$tmp/chatd.log"; do
+  [ $SECONDS -lt $deadline ] || fail "chatd never logged the cancelled upload"
+  sleep 0.1
+done
+# the server removes its temporary file on its disk pool, just after that line
+until [ -z "$(find "$tmp/data" -type f -size +1M)" ]; do
+  [ $SECONDS -lt $deadline ] || fail "the cancelled upload left a file on the server"
+  sleep 0.1
+done
+never alice "big.bin"
+type_line bob "/cancel"
+wait_for bob "/cancel: no transfer is running"
+
 # A bracketed paste of 15 lines (tmux sends it bracketed with -p): held until Enter, then
 # paced by the server's flood limit (chatd's default: a burst of 10, then 3 a second), so
 # every line arrives and none is marked "(not sent)".

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "buffers.h"
+#include "ignore_list.h"
 #include "line.h"
 #include "paste.h"
 #include "progress.h"
@@ -67,6 +68,7 @@ class ChatState {
   bool show_time = false;
   bool show_nicks = true;     // the nick list, where the terminal is wide enough
   std::string confirm_close;  // a room /close asks about (y leaves it)
+  IgnoreList ignored;  // their messages and DMs are not shown (/ignore)
   Paste paste;                     // a bracketed paste arriving
   std::optional<HeldPaste> held_paste;  // a paste of several lines, until Enter or Esc
 
