@@ -27,6 +27,18 @@ void ChatHub::State::fill_presence(UserInfo& u, const Session* s, const Identity
   u.last_seen_unix_ms = identity != nullptr ? identity->last_seen_ms : 0;
 }
 
+UserInfo ChatHub::State::user_info(const std::string& nickname,
+                                   const std::set<std::string>& keys, const Session* s,
+                                   const Identity* identity) const {
+  UserInfo u{.nickname = nickname, .room = {}, .online = s != nullptr,
+             .guest = identity == nullptr, .rooms = {}};
+  for (const auto& key : keys) u.rooms.push_back(rooms.at(key).name);
+  std::sort(u.rooms.begin(), u.rooms.end());
+  if (!u.rooms.empty()) u.room = u.rooms.front();
+  fill_presence(u, s, identity);
+  return u;
+}
+
 void ChatHub::State::deliver_to_rooms(const Session& s, const EventPtr& event) {
   std::set<SessionId> audience{s.id};
   for (const auto& key : rooms_of(s)) {
@@ -79,14 +91,8 @@ Result<UserInfo> ChatHub::whois(SessionId id, std::string_view nickname) const {
     return Status{Code::not_found, fmt::format("no user named '{}'", util::escape(nickname))};
   }
   // Every room is listed by ListRooms and its members by ListUsers, so all of them are shown.
-  const auto& keys = s != nullptr ? st.rooms_of(*s) : identity->rooms;
-  UserInfo u{.nickname = s != nullptr ? s->nickname : identity->nickname, .room = {},
-             .online = s != nullptr, .guest = identity == nullptr, .rooms = {}};
-  for (const auto& key : keys) u.rooms.push_back(st.rooms.at(key).name);
-  std::sort(u.rooms.begin(), u.rooms.end());
-  if (!u.rooms.empty()) u.room = u.rooms.front();
-  st.fill_presence(u, s, identity);
-  return u;
+  return s != nullptr ? st.user_info(s->nickname, st.rooms_of(*s), s, identity)
+                      : st.user_info(identity->nickname, identity->rooms, nullptr, identity);
 }
 
 }  // namespace chatcore::model

@@ -280,13 +280,7 @@ Result<std::vector<UserInfo>> ChatHub::list_users(std::string_view room) const {
   std::vector<UserInfo> out;
   const auto user = [this](const std::string& nickname, const std::set<std::string>& keys,
                            const Session* s, const Identity* identity) {
-    UserInfo u{.nickname = nickname, .room = {}, .online = s != nullptr,
-               .guest = identity == nullptr, .rooms = {}};
-    for (const auto& key : keys) u.rooms.push_back(state_->rooms.at(key).name);
-    std::sort(u.rooms.begin(), u.rooms.end());
-    if (!u.rooms.empty()) u.room = u.rooms.front();
-    state_->fill_presence(u, s, identity);
-    return u;
+    return state_->user_info(nickname, keys, s, identity);
   };
   if (room.empty()) {
     for (const auto& [id, s] : state_->sessions) {

@@ -1,6 +1,6 @@
 // The private state behind ChatHub, shared by hub.cc (sessions and identities), hub_rooms.cc
-// (rooms and memberships), hub_messages.cc (room messages and DMs) and hub_files.cc (the file
-// registry). Not part of any interface.
+// (rooms and memberships), hub_messages.cc (room messages and DMs), hub_files.cc (the file
+// registry), hub_topic.cc and hub_presence.cc (topics, away, Whois). Not part of any interface.
 #pragma once
 
 #include "model/hub.h"
@@ -193,6 +193,9 @@ struct ChatHub::State {
   // The presence of a user as UserInfo shows it: a session's (online or away), else an
   // identity's last sighting.
   void fill_presence(UserInfo& u, const Session* s, const Identity* identity) const;
+  // A user as ListUsers and Whois show it: its rooms (folded `keys`) by name, and presence.
+  UserInfo user_info(const std::string& nickname, const std::set<std::string>& keys,
+                     const Session* s, const Identity* identity) const;
   // Delivers one shared event once to every online member of the session's rooms.
   void deliver_to_rooms(const Session& s, const EventPtr& event);
   // Tells the sender of a DM to `to` that it is away, once per away period.

@@ -113,6 +113,15 @@ Status copy_room(const Result<RoomInfo>& r, T& response) {
   return {};
 }
 
+// A hub answer that is a room, as the RoomResponse a call replies with.
+model::Reply<RoomInfo> room_reply(model::Reply<v1::RoomResponse> reply) {
+  return [reply = std::move(reply)](Result<RoomInfo> r) {
+    v1::RoomResponse out;
+    const Status status = copy_room(r, out);
+    reply(status.ok() ? Result<v1::RoomResponse>(std::move(out)) : Result<v1::RoomResponse>(status));
+  };
+}
+
 // The kind of a message to send; INVALID_ARGUMENT for one this server does not know.
 Result<MessageKind> kind_of(v1::MessageKind kind) {
   if (auto known = from_proto(kind)) return *known;
@@ -141,11 +150,9 @@ struct CreateRoom {
   static constexpr const char* kName = "CreateRoom";
   static void start(model::ChatHub& hub, model::SessionId id, const Request& in,
                     model::Reply<Response> reply) {
-    hub.create_room(id, in.name(), [&hub, id, reply = std::move(reply)](Result<RoomInfo> r) {
+    hub.create_room(id, in.name(), [&hub, id, reply = room_reply(std::move(reply))](Result<RoomInfo> r) {
       if (r.ok()) log::info("user {} created room {}", hub.nickname(id), r->name);
-      Response out;
-      const Status status = copy_room(r, out);
-      reply(status.ok() ? Result<Response>(std::move(out)) : Result<Response>(status));
+      reply(std::move(r));
     });
   }
 };
@@ -157,11 +164,7 @@ struct JoinRoom {
   static constexpr const char* kName = "JoinRoom";
   static void start(model::ChatHub& hub, model::SessionId id, const Request& in,
                     model::Reply<Response> reply) {
-    hub.join_room(id, in.name(), [reply = std::move(reply)](Result<RoomInfo> r) {
-      Response out;
-      const Status status = copy_room(r, out);
-      reply(status.ok() ? Result<Response>(std::move(out)) : Result<Response>(status));
-    });
+    hub.join_room(id, in.name(), room_reply(std::move(reply)));
   }
 };
 
@@ -314,11 +317,7 @@ struct SetTopic {
   static constexpr const char* kName = "SetTopic";
   static void start(model::ChatHub& hub, model::SessionId id, const Request& in,
                     model::Reply<Response> reply) {
-    hub.set_topic(id, in.room(), in.topic(), [reply = std::move(reply)](Result<RoomInfo> r) {
-      Response out;
-      const Status status = copy_room(r, out);
-      reply(status.ok() ? Result<Response>(std::move(out)) : Result<Response>(status));
-    });
+    hub.set_topic(id, in.room(), in.topic(), room_reply(std::move(reply)));
   }
 };
 

@@ -212,7 +212,7 @@ struct Run {
       }
       default: {
         const std::string room = p.connected && in.ConsumeBool() ? hub.room_of(p.id) : name(in);
-        auto r = hub.send_room(id_of(p), room, text(in), 8, MessageKind::action);
+        auto r = hub.send_room(id_of(p), room, text(in), 8, chatcore::MessageKind::action);
         if (r.ok()) check_fanout(room, *r);
         break;
       }

@@ -3,7 +3,8 @@
 # own build dir and runs it over the seed corpus for a bounded time.
 #   test/fuzz/run.sh [SECONDS] [extra libFuzzer flags...]     default 60 s
 # New inputs go to $FUZZ_CORPUS (default build-fuzz/corpus; the committed seeds stay as they
-# are); a crash is written to build-fuzz/crash-* and the script exits non-zero.
+# are); a crash is written to build-fuzz/crash-* and the script exits non-zero (2: the target did
+# not build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -22,7 +23,11 @@ if [ ! -f "$builddir/build.ninja" ]; then
     exit 1
   }
 fi
-ninja -C "$builddir" test/fuzz/hub_fuzz >/dev/null
+if ! ninja -C "$builddir" test/fuzz/hub_fuzz >"$builddir/fuzz-build.log" 2>&1; then
+  grep -E 'error|FAILED' "$builddir/fuzz-build.log" | head -n 20
+  echo "fuzz: building hub_fuzz failed (full log: $builddir/fuzz-build.log)" >&2
+  exit 2
+fi
 
 mkdir -p "$corpus"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}

@@ -180,9 +180,10 @@ TEST_CASE("upload resume: an upload cut off by a kill -9 of chatd continues from
     m->set_upload_key(key);
     REQUIRE(running.write(request));
     running.chunk(bytes_of(file).substr(0, kCut));
-    // The upload still runs: the server recorded its first chunk as synced.
+    // The upload still runs: the server recorded its first chunk as synced (an fdatasync and
+    // a commit later, which a loaded or sanitized build takes its time over).
     REQUIRE(poll([&] { return stored_received(storage.path(), key) == kCut; },
-                 [&] { (void)bob->list_rooms(); }));
+                 [&] { (void)bob->list_rooms(); }, 5000));
     ::kill(chatd->pid(), SIGKILL);
     chatd.reset();
     (void)running.finish();

@@ -52,3 +52,53 @@ TEST_CASE("every event kind survives a round trip") {
   transport::to_proto(shutdown, 1, &message);
   CHECK(std::get<ShutdownNotice>(transport::from_proto(message)->body).reason == "maintenance");
 }
+
+TEST_CASE("notices, message kinds, topics, presence and the message rate survive a round trip") {
+  const NoticeBody notices[] = {
+      TopicChanged{.room = "r", .topic = "t", .by = "a"},
+      PresenceChanged{.nickname = "a", .presence = Presence::away, .away_message = "lunch"},
+      AwayNotice{.nickname = "a", .away_message = "lunch"},
+  };
+  for (const auto& notice : notices) {
+    Event event;
+    event.notice = notice;
+    v1::Event message;
+    transport::to_proto(event, 4, &message);
+    const auto back = transport::from_proto(message);
+    REQUIRE(back.has_value());
+    CHECK(back->seq == 4);
+    REQUIRE(back->notice.has_value());
+    CHECK(back->notice->index() == notice.index());
+  }
+  Event away;
+  away.notice = PresenceChanged{.nickname = "a", .presence = Presence::away, .away_message = "x"};
+  v1::Event message;
+  transport::to_proto(away, 1, &message);
+  const auto presence = std::get<PresenceChanged>(*transport::from_proto(message)->notice);
+  CHECK(presence.presence == Presence::away);
+  CHECK(presence.away_message == "x");
+
+  Event action;
+  action.body = RoomMessage{.message_id = 1, .room = "r", .sender = "a", .text = "waves",
+                            .kind = MessageKind::action};
+  message.Clear();
+  transport::to_proto(action, 2, &message);
+  CHECK(message.room_message().kind() == v1::MESSAGE_KIND_ACTION);
+  CHECK(std::get<RoomMessage>(transport::from_proto(message)->body).kind == MessageKind::action);
+
+  const Limits limits{.message_rate = 2.5, .message_burst = 8};
+  v1::ServerLimits wire;
+  transport::to_proto(limits, &wire);
+  CHECK(transport::from_proto(wire).message_rate == 2.5);
+  CHECK(transport::from_proto(wire).message_burst == 8);
+
+  const UserInfo user{.nickname = "a", .room = "r", .online = false, .guest = false,
+                      .rooms = {"r"}, .presence = Presence::offline, .away_message = {},
+                      .last_seen_unix_ms = 77};
+  v1::UserInfo user_wire;
+  transport::to_proto(user, &user_wire);
+  const auto user_back = transport::from_proto(user_wire);
+  CHECK(user_back.presence == Presence::offline);
+  CHECK(user_back.last_seen_unix_ms == 77);
+  CHECK(user_back.rooms == std::vector<std::string>{"r"});
+}

@@ -21,7 +21,18 @@ class FakeParticipant : public Participant {
   std::vector<T> all() const {
     std::vector<T> out;
     for (const auto& e : events) {
+      if (e->notice) continue;  // its body is not what it says
       if (const auto* body = std::get_if<T>(&e->body)) out.push_back(*body);
+    }
+    return out;
+  }
+  // Notices of one kind, in delivery order.
+  template <class T>
+  std::vector<T> notices() const {
+    std::vector<T> out;
+    for (const auto& e : events) {
+      if (!e->notice) continue;
+      if (const auto* notice = std::get_if<T>(&*e->notice)) out.push_back(*notice);
     }
     return out;
   }
