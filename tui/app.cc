@@ -20,7 +20,7 @@ App::App(asio::io_context& io, Terminal& terminal, AppOptions options)
   signals_.add(SIGINT);
   signals_.add(SIGTERM);
   signals_.add(SIGHUP);
-  state_.show_time = true;  // HH:MM by default, as IRC clients do; /set timestamps off
+  apply_start_settings();  // timestamps on unless chat.conf or a flag says otherwise
   options_.client.on_notice = [this](const chatcore::Event& event) {
     asio::post(io_, [this, event] {
       state_.notice(event);

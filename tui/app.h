@@ -9,6 +9,7 @@
 #include "model/outgoing.h"
 #include "model/path_prompt.h"
 #include "model/render.h"
+#include "model/settings_file.h"
 #include "model/state.h"
 #include "curses/terminal.h"
 
@@ -32,6 +33,14 @@ struct AppOptions {
   std::string nick;    // empty: ask
   chatcore::ClientOptions client;  // TLS, identity, reconnects
   std::string identity_note;  // how the identity was chosen, said once connected
+  // chat.conf: where it is and what it says (flags do not change this copy, so /set writes
+  // back the file's server and nickname, not the ones given on the command line).
+  std::filesystem::path settings_path;
+  Settings saved;
+  // In effect at start: the file's, or the flags'.
+  bool timestamps = true;
+  bool nicklist = true;
+  bool colours = true;
 };
 
 class App {
@@ -110,12 +119,14 @@ class App {
   void whois(const Command& cmd);
   void ignore(const Command& cmd);
   void unignore(const Command& cmd);
-  // The ignore list or an option changed: written to chat.conf when there is one to keep.
-  void settings_changed();
+  // settings.cc. An option or the ignore list changed: chat.conf is written.
+  bool settings_changed();  // false when it could not be written (said on screen)
+  void apply_start_settings();
   // The nick list of the room on screen, fetched when it comes on screen and every few seconds.
   void refresh_nicks();
   void toggle_time(const Command& cmd);
   void set_option(const Command& cmd);
+  void save_command(const Command& cmd);  // /save
   void clear_buffer(const Command& cmd);
   void show_help(const Command& cmd);
   void quit_command(const Command& cmd);

@@ -42,6 +42,7 @@ App::CommandHandler App::handler(CommandKind kind) {
     case K::unignore: return &App::unignore;
     case K::time: return &App::toggle_time;
     case K::set: return &App::set_option;
+    case K::save: return &App::save_command;
     case K::clear: return &App::clear_buffer;
     case K::help: return &App::show_help;
     case K::quit: return &App::quit_command;
@@ -184,7 +185,12 @@ void App::toggle_time(const Command&) {
 
 void App::set_option(const Command& cmd) {
   const std::string error = state_.set_option(cmd.args[0], cmd.args[1]);
-  if (!error.empty()) state_.add_error(error);
+  if (!error.empty()) {
+    state_.add_error(error);
+    return;
+  }
+  term_.set_colours(state_.show_colours);
+  settings_changed();
 }
 
 void App::clear_buffer(const Command&) { state_.clear_buffer(); }

@@ -321,11 +321,49 @@ type_line bob "/away"
 wait_for bob "you are back"
 wait_re alice '│ bob$'
 
+# Settings: /set and /ignore write chat.conf at once, /save adds the server and nickname.
+conf="$tmp/alice/.config/chatcore/chat.conf"
+type_line alice "/set timestamps off"
+wait_for alice "timestamps off"
+grep -qx "timestamps = false" "$conf" || fail "/set did not write timestamps = false"
+grep -q "^server" "$conf" && fail "/set wrote the server given on the command line"
+type_line alice "/ignore carol"
+wait_for alice "ignoring carol"
+grep -qx 'ignore = \["carol"\]' "$conf" || fail "/ignore did not write the ignore list"
+type_line alice "/save"
+wait_for alice "saved to $conf"
+grep -qx "server = \"$addr\"" "$conf" || fail "/save did not write the server"
+grep -qx 'nick = "alice"' "$conf" || fail "/save did not write the nickname"
+
 # Ctrl-C leaves; the terminal is restored.
 for who in alice bob; do
   tm send-keys -t $who C-c
   wait_for $who "[chat exited 0]"
 done
+
+# chat.conf read at start from $XDG_CONFIG_HOME (a HOME without one): no --server or --nick,
+# yet alice is back on the same server; carol still ignored, timestamps off; a flag wins.
+mkdir -p "$tmp/xdg/chatcore" "$tmp/nohome"
+cp "$conf" "$tmp/xdg/chatcore/chat.conf"
+tm new-session -d -s conf -x 100 -y 30 -c "$tmp" \
+  "trap true INT; HOME='$tmp/nohome' XDG_CONFIG_HOME='$tmp/xdg' XDG_STATE_HOME= LANG=C.UTF-8 TERM=screen-256color '$chat' --guest --nicklist off; echo \"[chat exited \$?]\"; sleep 600"
+sessions="$sessions conf"
+wait_for conf "alice @ $addr (chatd) | connected | lobby"
+type_line conf "/ignore"
+wait_re conf '│-- ignoring carol'
+never conf "Nicks ("
+type_line conf "/create settings"
+wait_for conf "| connected | #settings"
+never conf "Nicks ("
+grep -qx "nicklist = true" "$tmp/xdg/chatcore/chat.conf" || fail "a flag changed chat.conf"
+tm send-keys -t conf C-c
+wait_for conf "[chat exited 0]"
+# A mistyped key stops chat before the terminal is taken, naming the file and the key.
+printf 'nick = "x"\ntimestmaps = off\n' >"$tmp/xdg/chatcore/chat.conf"
+XDG_CONFIG_HOME="$tmp/xdg" "$chat" --guest >"$tmp/conf.out" 2>&1 </dev/null
+[ $? -eq 2 ] || fail "a broken chat.conf did not stop chat with status 2"
+grep -qF "$tmp/xdg/chatcore/chat.conf: INI was not able to parse timestmaps" "$tmp/conf.out" ||
+  fail "the error does not name the file and key: $(cat "$tmp/conf.out")"
 kill -TERM "$chatd_pid"
 wait "$chatd_pid"
 chatd_pid=""

@@ -107,7 +107,7 @@ void draw_messages(TextGrid& g, const Rect& r, const ChatState& s, const Layout&
     g.put(row, r.col, line.text, line.attr, r.cols);
     if (line.attr & attr_highlight) g.paint(row, r.col, r.cols, attr_highlight);
     // others' names in their colour; one's own stays plain (the line is bold)
-    if (line.first != nullptr && !line.first->own) {
+    if (line.first != nullptr && !line.first->own && s.show_colours) {
       const auto [at, cells] = nick_span(*line.first, s.show_time);
       g.colour(row, r.col + at, std::min(cells, r.cols - at), nick_colour(line.first->who));
     }

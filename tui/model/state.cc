@@ -271,8 +271,10 @@ std::string ChatState::set_option(const std::string& name, const std::string& va
     show_time = value == "on";
   } else if (name == "nicklist") {
     show_nicks = value == "on";
+  } else if (name == "colours" || name == "colors") {
+    show_colours = value == "on";
   } else {
-    return "/set: no option " + name + " (timestamps, nicklist)";
+    return "/set: no option " + name + " (timestamps, nicklist, colours)";
   }
   add_system(name + " " + value);
   return {};

@@ -67,6 +67,7 @@ class ChatState {
   bool caught_up = true;        // false from an identity's Welcome until CaughtUp
   bool show_time = false;
   bool show_nicks = true;     // the nick list, where the terminal is wide enough
+  bool show_colours = true;   // /set colours off: none, not even nick colours
   std::string confirm_close;  // a room /close asks about (y leaves it)
   IgnoreList ignored;  // their messages and DMs are not shown (/ignore)
   Paste paste;                     // a bracketed paste arriving
@@ -122,7 +123,8 @@ class ChatState {
   void scroll_by(int display_lines);      // positive: up into history
   // /clear: the buffer on screen forgets its lines (a replay of them stays out).
   void clear_buffer();
-  // /set NAME on|off; an error message for a name or value it does not know.
+  // /set NAME on|off (timestamps, nicklist, colours); an error message for a name or value
+  // it does not know.
   std::string set_option(const std::string& name, const std::string& value);
   void to_live();
   void clamp_scroll(int max_scroll);
