@@ -224,6 +224,15 @@ grep -qF "🇰🇷" "$tmp/scrolled.txt" || fail "no flag on the scrolled screen"
 never alice "end-of-long"
 tm send-keys -t alice C-u End
 wait_for alice "end-of-long"
+# The mouse wheel (as the terminal reports it: X10 mouse, button 64 up / 65 down) scrolls
+# three lines a notch, and back down to live; nothing of it is typed.
+for i in 1 2; do tm send-keys -t alice -l $'\e[M`!!'; done
+wait_for alice "-- scrolled up; End returns to live --"
+for i in 1 2; do tm send-keys -t alice -l $'\e[Ma!!'; done
+tm send-keys -t alice -l "w"
+wait_for alice "[#general] w"
+never alice "-- scrolled up; End returns to live --"
+tm send-keys -t alice C-u
 
 # Tab completes a nickname at the start of a line (as a reply) and a command.
 tm send-keys -t bob -l "al"

@@ -64,6 +64,23 @@ TEST_CASE("chat keys: PgUp scrolls into history, End returns to live; Ctrl-C qui
   CHECK(c.press(Key::of(KeyKind::resize)).redraw);
 }
 
+TEST_CASE("chat keys: the mouse wheel scrolls three lines, never past the oldest") {
+  Chat c;
+  for (int i = 0; i < 40; ++i) c.state.apply(room_msg(10 + i, "general", "bob", "line " + std::to_string(i)));
+  CHECK(c.press(Key::of(KeyKind::wheel_up)).redraw);
+  CHECK(c.state.scroll() == 3);
+  c.press(Key::of(KeyKind::wheel_up));
+  CHECK(c.state.scroll() == 6);
+  c.press(Key::of(KeyKind::wheel_down));
+  CHECK(c.state.scroll() == 3);
+  c.press(Key::of(KeyKind::wheel_down));
+  c.press(Key::of(KeyKind::wheel_down));
+  CHECK(c.state.scroll() == 0);
+  for (int i = 0; i < 100; ++i) c.press(Key::of(KeyKind::wheel_up));
+  CHECK(c.state.scroll() == max_scroll(c.state, c.layout));
+  CHECK(c.input.text().empty());  // the wheel is never text
+}
+
 TEST_CASE("chat keys: an open prompt takes the keys; Esc closes it, Enter accepts it") {
   Chat c;
   PathPrompt cancel(PathPrompt::Purpose::read, "Send to #general");

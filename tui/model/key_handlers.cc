@@ -6,6 +6,8 @@
 namespace chat {
 namespace {
 
+constexpr int kWheelLines = 3;  // one notch of the wheel, as most terminals scroll
+
 // Keys that mean the same on every screen; nullopt for the others.
 std::optional<KeyEffect> screen_key(const Key& key) {
   if (key.kind == KeyKind::resize) return KeyEffect::repaint();
@@ -108,6 +110,13 @@ KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, C
       return KeyEffect::repaint();
     case KeyKind::page_down:
       state.scroll_by(-page);
+      return KeyEffect::repaint();
+    case KeyKind::wheel_up:
+      state.scroll_by(kWheelLines);
+      state.clamp_scroll(max_scroll(state, layout));
+      return KeyEffect::repaint();
+    case KeyKind::wheel_down:
+      state.scroll_by(-kWheelLines);
       return KeyEffect::repaint();
     case KeyKind::next_room:
     case KeyKind::prev_room:
