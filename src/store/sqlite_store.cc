@@ -35,6 +35,8 @@ std::string hint(int code) {
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions& options, Post post) {
   const auto where = options.path.string();
+  auto lock = DbLock::acquire(options.path);
+  if (!lock.ok()) return lock.status();
   try {
     // NOMUTEX: the connection is used by one thread at a time (here, then only the writer),
     // so SQLite's own lock around every call is pure cost on the hot append path.
@@ -74,16 +76,20 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions& opti
         fmt::format("SQLite {}, WAL, synchronous={}, schema {}", SQLite::VERSION,
                     sync == 2 ? "FULL" : sync == 1 ? "NORMAL" : std::to_string(sync),
                     options.schema.size());
-    return std::unique_ptr<SqliteStore>(
-        new SqliteStore(std::move(db), std::move(post), std::move(description)));
+    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), std::move(post),
+                                                        std::move(description), std::move(*lock)));
   } catch (const SQLite::Exception& e) {
     return Status(Code::failed_precondition, fmt::format("cannot open the store {}: {}{}", where,
                                                          e.what(), hint(e.getErrorCode())));
   }
 }
 
-SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db, Post post, std::string description)
-    : description_(std::move(description)), post_(post), writer_(std::move(db), std::move(post)) {}
+SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db, Post post, std::string description,
+                         DbLock lock)
+    : lock_(std::move(lock)),
+      description_(std::move(description)),
+      post_(post),
+      writer_(std::move(db), std::move(post)) {}
 
 SqliteStore::~SqliteStore() { close(); }
 

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "store/connection.h"
+#include "store/db_lock.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "store/writer.h"
@@ -72,12 +73,14 @@ class SqliteStore final : public Store {
   std::uint64_t transactions() const { return writer_.transactions(); }
 
  private:
-  SqliteStore(std::unique_ptr<SQLite::Database> db, Post post, std::string description);
+  SqliteStore(std::unique_ptr<SQLite::Database> db, Post post, std::string description,
+              DbLock lock);
 
   // Queues `body(Connection&) -> Result<T>` as a write or a read; `done` gets its result.
   template <class T, class Body>
   void submit(bool write, Done<T> done, Body body);
 
+  DbLock lock_;  // first in, last out: held until the writer has closed the database
   std::string description_;
   Post post_;
   Writer writer_;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # chatd and its database as an operator meets them: a fresh data dir gets a database, a
 # restart reuses it, and a database chatd cannot use stops the start with exit 1 and one
-# readable line (a file that is not a database, one from a newer chatd, a data dir on a
-# read-only file system), leaving it untouched.
+# readable line (one another chatd serves, a file that is not a database, one from a newer
+# chatd, a data dir on a read-only file system), leaving it untouched.
 # Usage: chatd_store.sh CHATD
 set -u
 [ $# -eq 1 ] || { echo "usage: $0 CHATD"; exit 2; }
@@ -52,6 +52,21 @@ start_and_stop "$tmp/data"
 grep -q 'schema 0 -> 1' "$tmp/log" || fail "a fresh database was not created through the migrations"
 start_and_stop "$tmp/data"
 grep -q 'schema 0 -> ' "$tmp/log" && fail "an up-to-date database was migrated again"
+
+# A second chatd on a data dir that one already serves stops at start, naming the first.
+"$chatd" --listen 127.0.0.1:0 --data-dir "$tmp/data" 2>"$tmp/first.log" &
+pid=$!
+deadline=$((SECONDS + 15))
+until grep -qs 'listening on' "$tmp/first.log"; do
+  kill -0 "$pid" 2>/dev/null || fail "the first chatd exited"
+  [ $SECONDS -lt $deadline ] || fail "the first chatd did not start"
+  sleep 0.05
+done
+refuses "$tmp/data" "is in use by another chatd (pid $pid): one data dir serves one chatd"
+kill -TERM "$pid"
+wait "$pid" || fail "the first chatd exited $? after SIGTERM"
+pid=""
+start_and_stop "$tmp/data"  # the lock went with the first chatd
 
 mkdir "$tmp/garbage"
 head -c 8192 /dev/urandom >"$tmp/garbage/chatcore.db"
