@@ -115,7 +115,9 @@ chatcore::ConnectionHandler App::connection_handler(std::uint64_t generation) {
     asio::post(io_, [this, generation, change] {
       if (generation != generation_ || quitting_) return;
       if (change.state == chatcore::ConnectionChange::State::resumed) return;  // its Welcome follows
-      if (change.attempt == 1) state_.add_error("connection lost (" + change.cause.to_string() + "); reconnecting");
+      if (change.attempt == 1) {
+        state_.note_connection("connection lost (" + change.cause.to_string() + "); reconnecting", true);
+      }
       state_.connection = Connection::reconnecting;
       state_.clock = now_s();
       state_.retry_at = state_.clock + static_cast<double>(change.retry_in.count()) / 1000.0;

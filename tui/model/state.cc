@@ -52,8 +52,9 @@ std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
     for (const RoomEntry& e : rooms()) {
       if (!e.name.empty()) back += (back.empty() ? "" : ", ") + room_label(e.name);
     }
-    add_system("reconnected to " + server +
-               (back.empty() ? "" : rejoin.empty() ? "; back in " + back : "; joining " + back + " again"));
+    note_connection("reconnected to " + server +
+                    (back.empty() ? "" : rejoin.empty() ? "; back in " + back : "; joining " + back + " again"),
+                    false);
   }
   return rejoin;
 }
@@ -207,6 +208,13 @@ void ChatState::push(Buffer& buf, Line line) {
 Buffer& ChatState::on_screen() { return buffers_.focused(); }
 
 void ChatState::add_system(std::string text) { push(on_screen(), make_line(LineKind::system, 0, {}, std::move(text))); }
+void ChatState::note_connection(const std::string& text, bool error) {
+  const LineKind kind = error ? LineKind::error : LineKind::system;
+  push(on_screen(), make_line(kind, 0, {}, text));
+  // the lobby keeps the connection's story, wherever one was reading when it happened
+  if (current().id.kind != BufferKind::server) push(buffers_.open(BufferId::server()), make_line(kind, 0, {}, text));
+}
+
 void ChatState::add_error(std::string text) { push(on_screen(), make_line(LineKind::error, 0, {}, std::move(text))); }
 
 void ChatState::add_own_message(const std::string& text, std::uint64_t client_msg_id, bool action) {

@@ -105,6 +105,8 @@ class ChatState {
   // Lines the user caused, added to the buffer on screen.
   void add_system(std::string text);
   void add_error(std::string text);
+  // A connection lost or back: in the buffer on screen and in the lobby's.
+  void note_connection(const std::string& text, bool error);
   void add_own_message(const std::string& text, std::uint64_t client_msg_id, bool action = false);
   // The same in the buffer of `room`, on screen or not (a paced paste goes on after a switch).
   void add_own_room_message(const std::string& room, const std::string& text, std::uint64_t client_msg_id,
