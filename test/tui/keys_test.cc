@@ -1,6 +1,5 @@
 // Key handlers on the model alone: each key's change and the effect it asks of the app.
-#include "events.h"
-#include "key_handlers.h"
+#include "chat_keys.h"
 
 #include <doctest/doctest.h>
 
@@ -9,25 +8,6 @@
 using namespace chat;
 using namespace chat_test;
 
-namespace {
-
-struct Chat {
-  ChatState state;
-  LineEditor input;
-  Completer completer;
-  Layout layout = compute_layout(12, 80, 0);
-
-  Chat() {
-    state.apply(welcome("alice"));
-    state.entered_room({"general", 2});
-    state.set_message_width(layout.messages.cols);
-  }
-  KeyEffect press(const Key& key, PathPrompt* prompt = nullptr) {
-    return handle_chat_key(key, state, input, completer, prompt, layout);
-  }
-};
-
-}  // namespace
 
 TEST_CASE("chat keys: typing redraws, a key that changes nothing does not") {
   Chat c;

@@ -1,8 +1,7 @@
 // Bracketed paste and the paced outgoing queue: the paste marks decoded, a multi-line paste
 // held until Enter or Esc, and the queue spending the server's burst, then its rate.
 #include "escape_keys.h"
-#include "events.h"
-#include "key_handlers.h"
+#include "chat_keys.h"
 #include "outgoing.h"
 #include "render.h"
 
@@ -15,23 +14,12 @@ using namespace chat_test;
 
 namespace {
 
-struct Chat {
-  ChatState state;
-  LineEditor input;
-  Completer completer;
-  Layout layout = compute_layout(12, 80, 0);
-
-  Chat() {
-    state.apply(welcome("alice"));
-    state.entered_room({"general", 2});
-  }
-  KeyEffect press(const Key& key) { return handle_chat_key(key, state, input, completer, nullptr, layout); }
-  void paste(const std::u32string& text) {
-    press(Key::of(KeyKind::paste_start));
-    for (char32_t ch : text) press(ch == U'\r' ? Key::of(KeyKind::enter) : Key::character(ch));
-    press(Key::of(KeyKind::paste_end));
-  }
-};
+// A paste as the terminal sends it: the marks around the text, a line break as Enter.
+void paste(Chat& c, const std::u32string& text) {
+  c.press(Key::of(KeyKind::paste_start));
+  for (char32_t ch : text) c.press(ch == U'\r' ? Key::of(KeyKind::enter) : Key::character(ch));
+  c.press(Key::of(KeyKind::paste_end));
+}
 
 chatcore::Limits limits(double rate, std::uint32_t burst) {
   chatcore::Limits l;
@@ -61,14 +49,14 @@ TEST_CASE("paste: the start and end marks are keys, not text") {
 TEST_CASE("paste: one line goes into the input at the cursor, nothing is sent") {
   Chat c;
   c.input.set_text("say: ");
-  c.paste(U"hello 안녕\r");
+  paste(c, U"hello 안녕\r");
   CHECK(c.input.text() == "say: hello 안녕");
   CHECK_FALSE(c.state.held_paste);
 }
 
 TEST_CASE("paste: line breaks inside a paste are not Enter; several lines wait for Enter") {
   Chat c;
-  c.paste(U"one\rtwo\r\rthree\r\r");
+  paste(c, U"one\rtwo\r\rthree\r\r");
   CHECK(c.input.text().empty());
   REQUIRE(c.state.held_paste);
   CHECK(c.state.held_paste->lines == std::vector<std::string>{"one", "two", "", "three"});
@@ -85,7 +73,7 @@ TEST_CASE("paste: line breaks inside a paste are not Enter; several lines wait f
 
 TEST_CASE("paste: Esc drops a held paste and says so") {
   Chat c;
-  c.paste(U"a\rb\r");
+  paste(c, U"a\rb\r");
   const KeyEffect e = c.press(Key::of(KeyKind::escape));
   CHECK_FALSE(e.paste_accepted);
   CHECK_FALSE(c.state.held_paste);
@@ -95,7 +83,7 @@ TEST_CASE("paste: Esc drops a held paste and says so") {
 TEST_CASE("paste: in the lobby a multi-line paste is refused with a visible line") {
   Chat c;
   c.state.focus("");
-  c.paste(U"a\rb\r");
+  paste(c, U"a\rb\r");
   CHECK_FALSE(c.state.held_paste);
   CHECK(c.state.lines().back().kind == LineKind::error);
 }
