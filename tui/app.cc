@@ -12,6 +12,7 @@ App::App(asio::io_context& io, Terminal& terminal, AppOptions options)
       tty_(io, ::dup(STDIN_FILENO)),
       signals_(io),
       tick_timer_(io),
+      send_timer_(io),
       strand_(asio::make_strand(pool_)) {
   // Added after curses started, so these handlers replace the ones ncurses installs: resizes
   // and Ctrl-C become events of this loop, and nothing is drawn in a signal handler.
@@ -19,7 +20,7 @@ App::App(asio::io_context& io, Terminal& terminal, AppOptions options)
   signals_.add(SIGINT);
   signals_.add(SIGTERM);
   signals_.add(SIGHUP);
-  state_.show_time = true;  // HH:MM by default, as IRC clients do; /set timestamps off
+  apply_start_settings();  // timestamps on unless chat.conf or a flag says otherwise
   options_.client.on_notice = [this](const chatcore::Event& event) {
     asio::post(io_, [this, event] {
       state_.notice(event);
@@ -98,6 +99,7 @@ void App::act(const KeyEffect& effect) {
     accept(done);
   }
   if (effect.prompt_closed) prompt_.reset();
+  if (effect.paste_accepted) send_paste();
   if (effect.submit) {
     if (mode_ == Mode::chat) submit(*effect.submit);
     else if (mode_ == Mode::ask_server) try_server(*effect.submit);
@@ -160,6 +162,7 @@ void App::quit(std::string message, int code) {
   cancel_transfers_->store(true);
   signals_.cancel();
   tick_timer_.cancel();
+  send_timer_.cancel();
   tty_.cancel();
   io_.stop();
 }

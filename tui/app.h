@@ -6,8 +6,10 @@
 #include "model/command.h"
 #include "model/key_handlers.h"
 #include "model/line_editor.h"
+#include "model/outgoing.h"
 #include "model/path_prompt.h"
 #include "model/render.h"
+#include "model/settings_file.h"
 #include "model/state.h"
 #include "curses/terminal.h"
 
@@ -17,6 +19,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +33,14 @@ struct AppOptions {
   std::string nick;    // empty: ask
   chatcore::ClientOptions client;  // TLS, identity, reconnects
   std::string identity_note;  // how the identity was chosen, said once connected
+  // chat.conf: where it is and what it says (flags do not change this copy, so /set writes
+  // back the file's server and nickname, not the ones given on the command line).
+  std::filesystem::path settings_path;
+  Settings saved;
+  // In effect at start: the file's, or the flags'.
+  bool timestamps = true;
+  bool nicklist = true;
+  bool colours = true;
 };
 
 class App {
@@ -95,15 +106,27 @@ class App {
                     chatcore::MessageKind kind = chatcore::MessageKind::normal);
   // To the buffer on screen: its room, or its DM partner.
   void send_text(const std::string& text, chatcore::MessageKind kind);
+  // outgoing.cc: every room message and DM goes through outgoing_, paced by the server's limit.
+  void queue_message(Outgoing message);
+  void send_paste();  // the held paste, confirmed
+  void send_ready();
+  void send_now(const Outgoing& message);
+  void send_room_text(const std::string& room, const std::string& text, chatcore::MessageKind kind);
   // social_commands.cc
   void action(const Command& cmd);  // /me
   void topic(const Command& cmd);
   void away(const Command& cmd);
   void whois(const Command& cmd);
+  void ignore(const Command& cmd);
+  void unignore(const Command& cmd);
+  // settings.cc. An option or the ignore list changed: chat.conf is written.
+  bool settings_changed();  // false when it could not be written (said on screen)
+  void apply_start_settings();
   // The nick list of the room on screen, fetched when it comes on screen and every few seconds.
   void refresh_nicks();
   void toggle_time(const Command& cmd);
   void set_option(const Command& cmd);
+  void save_command(const Command& cmd);  // /save
   void clear_buffer(const Command& cmd);
   void show_help(const Command& cmd);
   void quit_command(const Command& cmd);
@@ -111,6 +134,7 @@ class App {
   void send_file(const Command& cmd);  // upload or sendfile
   void list_files(const Command& cmd);
   void download(const Command& cmd);
+  void cancel_transfer(const Command& cmd);
 
   // transfers.cc
   void open_prompt(PathPrompt prompt, std::function<void(const PathPrompt&)> on_accept);
@@ -118,6 +142,7 @@ class App {
   void start_download(const chatcore::FileInfo& file, const std::filesystem::path& dest, bool overwrite);
   chatcore::ProgressHandler progress_handler(int id);
   int add_transfer(bool upload, std::string name, std::uint64_t total);  // a new bar; its id
+  bool finished_transfer(int id);  // forgets its cancel flag; true when /cancel had set it
   double now_s() const;
 
   asio::io_context& io_;
@@ -126,6 +151,9 @@ class App {
   asio::posix::stream_descriptor tty_;
   asio::signal_set signals_;
   asio::steady_timer tick_timer_;
+  asio::steady_timer send_timer_;
+  OutgoingQueue outgoing_;
+  bool send_timer_set_ = false;
   asio::thread_pool pool_{4};
   asio::strand<asio::thread_pool::executor_type> strand_;
 
@@ -146,6 +174,8 @@ class App {
   std::uint64_t next_client_msg_id_ = 0;
   int next_transfer_id_ = 0;
   std::shared_ptr<std::atomic<bool>> cancel_transfers_ = std::make_shared<std::atomic<bool>>(false);
+  // Each running transfer's own flag, set by /cancel; read by its progress handler.
+  std::map<int, std::shared_ptr<std::atomic<bool>>> transfer_cancels_;
 
   bool redraw_pending_ = false;
   std::string exit_message_;

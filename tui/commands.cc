@@ -37,8 +37,12 @@ App::CommandHandler App::handler(CommandKind kind) {
     case K::sendfile: return &App::send_file;
     case K::files: return &App::list_files;
     case K::download: return &App::download;
+    case K::cancel: return &App::cancel_transfer;
+    case K::ignore: return &App::ignore;
+    case K::unignore: return &App::unignore;
     case K::time: return &App::toggle_time;
     case K::set: return &App::set_option;
+    case K::save: return &App::save_command;
     case K::clear: return &App::clear_buffer;
     case K::help: return &App::show_help;
     case K::quit: return &App::quit_command;
@@ -51,12 +55,8 @@ void App::run(const Command& cmd) { (this->*handler(cmd.kind))(cmd); }
 void App::say(const Command& cmd) { send_text(cmd.args[0], chatcore::MessageKind::normal); }
 
 void App::send_text(const std::string& text, chatcore::MessageKind kind) {
-  const std::string room = state_.room();
-  if (state_.current().id.kind == BufferKind::dm) {
-    send_dm_text(state_.current().id.name, text, kind);
-    return;
-  }
-  if (room.empty()) {
+  const BufferId to = state_.current().id;
+  if (to.kind == BufferKind::server) {
     state_.add_error("you are in the lobby: /join NAME or /create NAME first (/rooms lists them)");
     return;
   }
@@ -69,8 +69,12 @@ void App::send_text(const std::string& text, chatcore::MessageKind kind) {
     state_.add_error("not connected; not sent");
     return;
   }
+  queue_message({to, text, kind});
+}
+
+void App::send_room_text(const std::string& room, const std::string& text, chatcore::MessageKind kind) {
   const std::uint64_t id = ++next_client_msg_id_;
-  state_.add_own_message(text, id, kind == chatcore::MessageKind::action);
+  state_.add_own_room_message(room, text, id, kind == chatcore::MessageKind::action);
   call([room, text, id, kind](chatcore::Client& c) { return c.send(room, text, id, kind); },
        [this, id](const chatcore::Result<std::uint64_t>& r) {
          if (r.ok()) return;
@@ -157,7 +161,13 @@ void App::list_users(const Command& cmd) {
        });
 }
 
-void App::send_dm(const Command& cmd) { send_dm_text(cmd.args[0], cmd.args[1]); }
+void App::send_dm(const Command& cmd) {
+  if (!client_ || mode_ != Mode::chat) {
+    state_.add_error("not connected; not sent");
+    return;
+  }
+  queue_message({BufferId::dm(cmd.args[0]), cmd.args[1]});  // behind any paced lines, in order
+}
 
 void App::send_dm_text(const std::string& to, const std::string& text, chatcore::MessageKind kind) {
   const std::uint64_t id = ++next_client_msg_id_;
@@ -175,7 +185,12 @@ void App::toggle_time(const Command&) {
 
 void App::set_option(const Command& cmd) {
   const std::string error = state_.set_option(cmd.args[0], cmd.args[1]);
-  if (!error.empty()) state_.add_error(error);
+  if (!error.empty()) {
+    state_.add_error(error);
+    return;
+  }
+  term_.set_colours(state_.show_colours);
+  settings_changed();
 }
 
 void App::clear_buffer(const Command&) { state_.clear_buffer(); }

@@ -2,6 +2,7 @@
 // the terminal, runs the app, and prints why it ended once the terminal is restored.
 #include "app.h"
 #include "curses/terminal.h"
+#include "settings_file.h"
 #include "ssh_identity.h"
 
 #include <CLI/CLI.hpp>
@@ -15,8 +16,16 @@
 int main(int argc, char** argv) {
   CLI::App cli{"chat: the chatcore terminal client"};
   chat::AppOptions options;
-  cli.add_option("--server", options.server, "HOST:PORT of the chat server (asked when missing)");
-  cli.add_option("--nick", options.nick, "nickname (asked when missing or taken)");
+  auto* server_opt = cli.add_option("--server", options.server, "HOST:PORT of the chat server (asked when missing)");
+  auto* nick_opt = cli.add_option("--nick", options.nick, "nickname (asked when missing or taken)");
+  std::string config;
+  auto* config_opt = cli.add_option(
+      "--config", config,
+      "settings file (default $XDG_CONFIG_HOME/chatcore/chat.conf or ~/.config/chatcore/chat.conf)");
+  // on|off; given, they override chat.conf for this run (the file keeps its own values)
+  auto* timestamps_opt = cli.add_option("--timestamps", options.timestamps, "HH:MM before each line: on|off");
+  auto* nicklist_opt = cli.add_option("--nicklist", options.nicklist, "the nick list: on|off");
+  auto* colours_opt = cli.add_option("--colours", options.colours, "colours: on|off");
   std::string ca, cert, key;
   cli.add_flag("--tls", options.client.tls, "connect with TLS (trusting the system's CAs)");
   cli.add_option("--ca", ca, "PEM CA to trust instead (implies --tls)")->check(CLI::ExistingFile);
@@ -33,6 +42,19 @@ int main(int argc, char** argv) {
       ->excludes(identity_opt);
   cli.set_version_flag("--version", std::string("chat ") + CHATCORE_VERSION);
   CLI11_PARSE(cli, argc, argv);
+  options.settings_path = config_opt->count() > 0
+                              ? std::filesystem::path(config)
+                              : chat::settings_path(std::getenv("XDG_CONFIG_HOME"), std::getenv("HOME"));
+  // A file that cannot be read stops here: running on would let /set overwrite it.
+  if (const std::string error = chat::read_settings(options.settings_path, options.saved); !error.empty()) {
+    std::cerr << "chat: " << error << std::endl;
+    return 2;
+  }
+  if (server_opt->count() == 0) options.server = options.saved.server;
+  if (nick_opt->count() == 0) options.nick = options.saved.nick;
+  if (timestamps_opt->count() == 0) options.timestamps = options.saved.timestamps;
+  if (nicklist_opt->count() == 0) options.nicklist = options.saved.nicklist;
+  if (colours_opt->count() == 0) options.colours = options.saved.colours;
   options.client.client_name = "chat";
   options.client.ca_file = ca;
   options.client.cert_file = cert;

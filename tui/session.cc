@@ -81,6 +81,7 @@ void App::logged_in(ClientPtr client, const chatcore::Welcome& welcome) {
   client_ = std::move(client);
   mode_ = Mode::chat;
   const auto rejoin = state_.welcome(welcome);
+  outgoing_.reset(state_.limits, now_s());
   state_.add_system("connected to " + state_.server + " as " + welcome.nickname +
                     (welcome.guest ? " (guest)" : "") + "; /help lists the commands");
   if (!welcome.guest) {
@@ -98,6 +99,10 @@ chatcore::EventHandler App::event_handler(std::uint64_t generation) {
     asio::post(io_, [this, generation, event] {
       if (generation != generation_) return;
       const ChatState::Effect effect = state_.apply(event);
+      if (std::holds_alternative<chatcore::Welcome>(event.body)) {
+        outgoing_.reset(state_.limits, now_s());  // a new session: the server's bucket is full again
+        send_ready();
+      }
       if (effect.bell) term_.bell();
       rejoin_rooms(effect.rejoin);
       request_redraw();
@@ -110,7 +115,9 @@ chatcore::ConnectionHandler App::connection_handler(std::uint64_t generation) {
     asio::post(io_, [this, generation, change] {
       if (generation != generation_ || quitting_) return;
       if (change.state == chatcore::ConnectionChange::State::resumed) return;  // its Welcome follows
-      if (change.attempt == 1) state_.add_error("connection lost (" + change.cause.to_string() + "); reconnecting");
+      if (change.attempt == 1) {
+        state_.note_connection("connection lost (" + change.cause.to_string() + "); reconnecting", true);
+      }
       state_.connection = Connection::reconnecting;
       state_.clock = now_s();
       state_.retry_at = state_.clock + static_cast<double>(change.retry_in.count()) / 1000.0;

@@ -71,4 +71,35 @@ void App::whois(const Command& cmd) {
        });
 }
 
+void App::ignore(const Command& cmd) {
+  if (cmd.args.empty()) {
+    const auto names = state_.ignored.names();
+    std::string list;
+    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+    state_.add_system(names.empty() ? "ignoring nobody" : "ignoring " + list);
+    return;
+  }
+  const std::string nick = cmd.args[0].starts_with('@') ? cmd.args[0].substr(1) : cmd.args[0];
+  if (nick.empty() || nick == state_.nick) {
+    state_.add_error("/ignore: name someone else");
+    return;
+  }
+  if (!state_.ignored.add(nick)) {
+    state_.add_system("already ignoring " + nick);
+    return;
+  }
+  settings_changed();
+  state_.add_system("ignoring " + nick + ": their messages and DMs are hidden here (/unignore " + nick + ")");
+}
+
+void App::unignore(const Command& cmd) {
+  const std::string nick = cmd.args[0].starts_with('@') ? cmd.args[0].substr(1) : cmd.args[0];
+  if (!state_.ignored.remove(nick)) {
+    state_.add_error("/unignore: " + nick + " is not ignored (/ignore lists who is)");
+    return;
+  }
+  settings_changed();
+  state_.add_system("no longer ignoring " + nick);
+}
+
 }  // namespace chat

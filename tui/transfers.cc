@@ -4,6 +4,7 @@
 
 #include "model/progress.h"
 
+#include <charconv>
 #include <chrono>
 
 namespace chat {
@@ -21,8 +22,10 @@ void App::open_prompt(PathPrompt prompt, std::function<void(const PathPrompt&)> 
 
 chatcore::ProgressHandler App::progress_handler(int id) {
   auto cancel = cancel_transfers_;
+  auto own = std::make_shared<std::atomic<bool>>(false);
+  transfer_cancels_[id] = own;
   auto last_post = std::make_shared<double>(0);
-  return [this, id, cancel, last_post](const chatcore::Progress& p) {
+  return [this, id, cancel, own, last_post](const chatcore::Progress& p) {
     const double now = now_s();
     if (now - *last_post >= 0.1 || p.done == p.total) {
       *last_post = now;
@@ -33,7 +36,7 @@ chatcore::ProgressHandler App::progress_handler(int id) {
         request_redraw();
       });
     }
-    return !cancel->load();
+    return !cancel->load() && !own->load();
   };
 }
 
@@ -60,9 +63,12 @@ void App::start_upload(const fs::path& path, chatcore::Destination to) {
   const std::string target = to.room.empty() ? to.recipient : "#" + to.room;
   asio::post(pool_, [this, client, path, to, id, target, progress = progress_handler(id)] {
     auto result = client->upload(path, to, progress);
-    asio::post(io_, [this, id, target, result = std::move(result)] {
+    asio::post(io_, [this, id, target, name = path.filename().string(), result = std::move(result)] {
       state_.transfers.erase(id);
-      if (!result.ok()) {
+      if (finished_transfer(id) && !result.ok()) {
+        // the client cancelled the call: the server drops what it had received
+        state_.add_system("upload of " + name + " cancelled; the server keeps nothing of it");
+      } else if (!result.ok()) {
         state_.add_error("upload failed: " + result.status().message);
       } else {
         state_.remember_files({result.value()}, false);
@@ -83,9 +89,11 @@ void App::start_download(const chatcore::FileInfo& file, const fs::path& dest, b
   const int id = add_transfer(false, file.name, file.size);
   asio::post(pool_, [this, client, file, dest, overwrite, id, progress = progress_handler(id)] {
     auto result = client->download(file.id, dest, overwrite, progress);
-    asio::post(io_, [this, id, dest, result = std::move(result)] {
+    asio::post(io_, [this, id, dest, name = file.name, result = std::move(result)] {
       state_.transfers.erase(id);
-      if (!result.ok()) {
+      if (finished_transfer(id) && !result.ok()) {
+        state_.add_system("download of " + name + " cancelled; nothing was saved");
+      } else if (!result.ok()) {
         state_.add_error("download failed: " + result.status().message);
       } else {
         state_.add_system("saved " + result->name + " (" + format_bytes(result->size) + ", sha256 checked) to " +
@@ -95,6 +103,39 @@ void App::start_download(const chatcore::FileInfo& file, const fs::path& dest, b
     });
   });
   request_redraw();
+}
+
+bool App::finished_transfer(int id) {
+  const auto it = transfer_cancels_.find(id);
+  if (it == transfer_cancels_.end()) return false;
+  const bool cancelled = it->second->load();
+  transfer_cancels_.erase(it);
+  return cancelled;
+}
+
+void App::cancel_transfer(const Command& cmd) {
+  if (state_.transfers.empty()) {
+    state_.add_error("/cancel: no transfer is running");
+    return;
+  }
+  // N counts the transfer bars from the top (the oldest first); without N, the newest
+  auto it = std::prev(state_.transfers.end());
+  if (!cmd.args.empty()) {
+    int n = 0;
+    const std::string& arg = cmd.args[0];
+    const auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), n);
+    if (ec != std::errc() || end != arg.data() + arg.size() || n < 1 ||
+        n > static_cast<int>(state_.transfers.size())) {
+      state_.add_error("/cancel: N is 1 to " + std::to_string(state_.transfers.size()) +
+                       ", the transfer's place from the top");
+      return;
+    }
+    it = std::next(state_.transfers.begin(), n - 1);
+  }
+  const auto flag = transfer_cancels_.find(it->first);
+  if (flag != transfer_cancels_.end()) flag->second->store(true);
+  state_.add_system(std::string("cancelling the ") + (it->second.upload ? "upload" : "download") + " of " +
+                    it->second.name);
 }
 
 }  // namespace chat

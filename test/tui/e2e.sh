@@ -224,6 +224,15 @@ grep -qF "🇰🇷" "$tmp/scrolled.txt" || fail "no flag on the scrolled screen"
 never alice "end-of-long"
 tm send-keys -t alice C-u End
 wait_for alice "end-of-long"
+# The mouse wheel (as the terminal reports it: X10 mouse, button 64 up / 65 down) scrolls
+# three lines a notch, and back down to live; nothing of it is typed.
+for i in 1 2; do tm send-keys -t alice -l $'\e[M`!!'; done
+wait_for alice "-- scrolled up; End returns to live --"
+for i in 1 2; do tm send-keys -t alice -l $'\e[Ma!!'; done
+tm send-keys -t alice -l "w"
+wait_for alice "[#general] w"
+never alice "-- scrolled up; End returns to live --"
+tm send-keys -t alice C-u
 
 # Tab completes a nickname at the start of a line (as a reply) and a command.
 tm send-keys -t bob -l "al"
@@ -236,6 +245,73 @@ tm send-keys -t bob -l "/wh"
 tm send-keys -t bob Tab
 wait_for bob "[#general] /who"
 tm send-keys -t bob C-u
+
+# /ignore hides bob's room lines and DMs from alice only (no DM buffer opens); bob's /topic
+# after them is a fence: once alice sees it, she has been sent both. /unignore shows him again.
+type_line alice "/ignore bob"
+wait_for alice "ignoring bob: their messages and DMs are hidden here"
+type_line bob "ignored room line"
+type_line bob "/dm alice ignored dm"
+type_line bob "/topic after the ignored lines"
+wait_for alice "bob set the topic: after the ignored lines"
+never alice "ignored room line"
+never alice "ignored dm"
+type_line alice "/ignore"
+wait_for alice "ignoring bob"
+type_line alice "/unignore bob"
+wait_for alice "no longer ignoring bob"
+type_line bob "visible again"
+wait_for alice "[bob]: visible again"
+
+# /cancel stops an upload; the server drops what it received. chatd is held (SIGSTOP) while
+# the upload starts, so /cancel lands before the file is through; it goes on once resumed.
+truncate -s 64M "$tmp/bob/big.bin"
+kill -STOP "$chatd_pid"
+type_line bob "/upload big.bin"
+wait_for bob "↑ big.bin"
+type_line bob "/cancel"
+wait_for bob "cancelling the upload of big.bin"
+kill -CONT "$chatd_pid"
+wait_for bob "upload of big.bin cancelled; the server keeps nothing of it"
+deadline=$((SECONDS + 15))
+# chatd sees the call cancelled, or (when the client's half-close wins the race) cut short
+# before its declared size; either way it drops the file
+until grep -Eq "upload by .* (cancelled|failed: .* the upload ended after)" "$tmp/chatd.log"; do
+  [ $SECONDS -lt $deadline ] || fail "chatd never logged the cancelled upload"
+  sleep 0.1
+done
+# the server removes its temporary file on its disk pool, just after that line
+until [ -z "$(find "$tmp/data" -type f -size +1M)" ]; do
+  [ $SECONDS -lt $deadline ] || fail "the cancelled upload left a file on the server"
+  sleep 0.1
+done
+never alice "big.bin"
+type_line bob "/cancel"
+wait_for bob "/cancel: no transfer is running"
+
+# A bracketed paste of 15 lines (tmux sends it bracketed with -p): held until Enter, then
+# paced by the server's flood limit (chatd's default: a burst of 10, then 3 a second), so
+# every line arrives and none is marked "(not sent)".
+tm set-buffer -b paste "$(for i in $(seq 1 15); do printf 'pasted line %02d\n' "$i"; done)"
+tm paste-buffer -p -b paste -t bob
+wait_for bob "send 15 lines to #general? Enter/Esc"
+never alice "pasted line 01"
+tm send-keys -t bob Enter
+wait_for alice "[bob]: pasted line 15"
+for i in $(seq -w 1 15); do
+  tm capture-pane -p -t alice | grep -qF "[bob]: pasted line $i" || fail "alice never saw pasted line $i"
+done
+never bob "(not sent)"
+never bob "not sent:"
+# A paste dropped with Esc sends nothing.
+tm set-buffer -b paste "$(printf 'dropped one\ndropped two\n')"
+tm paste-buffer -p -b paste -t bob
+wait_for bob "send 2 lines to #general? Enter/Esc"
+tm send-keys -t bob Escape
+wait_for bob "paste of 2 lines dropped"
+type_line bob "after the dropped paste"
+wait_for alice "[bob]: after the dropped paste"
+never alice "dropped one"
 
 # /me, /topic, /away and /whois, kept by the server and shown by both.
 type_line alice "/me waves"
@@ -254,11 +330,49 @@ type_line bob "/away"
 wait_for bob "you are back"
 wait_re alice '│ bob$'
 
+# Settings: /set and /ignore write chat.conf at once, /save adds the server and nickname.
+conf="$tmp/alice/.config/chatcore/chat.conf"
+type_line alice "/set timestamps off"
+wait_for alice "timestamps off"
+grep -qx "timestamps = false" "$conf" || fail "/set did not write timestamps = false"
+grep -q "^server" "$conf" && fail "/set wrote the server given on the command line"
+type_line alice "/ignore carol"
+wait_for alice "ignoring carol"
+grep -qx 'ignore = \["carol"\]' "$conf" || fail "/ignore did not write the ignore list"
+type_line alice "/save"
+wait_for alice "saved to $conf"
+grep -qx "server = \"$addr\"" "$conf" || fail "/save did not write the server"
+grep -qx 'nick = "alice"' "$conf" || fail "/save did not write the nickname"
+
 # Ctrl-C leaves; the terminal is restored.
 for who in alice bob; do
   tm send-keys -t $who C-c
   wait_for $who "[chat exited 0]"
 done
+
+# chat.conf read at start from $XDG_CONFIG_HOME (a HOME without one): no --server or --nick,
+# yet alice is back on the same server; carol still ignored, timestamps off; a flag wins.
+mkdir -p "$tmp/xdg/chatcore" "$tmp/nohome"
+cp "$conf" "$tmp/xdg/chatcore/chat.conf"
+tm new-session -d -s conf -x 100 -y 30 -c "$tmp" \
+  "trap true INT; HOME='$tmp/nohome' XDG_CONFIG_HOME='$tmp/xdg' XDG_STATE_HOME= LANG=C.UTF-8 TERM=screen-256color '$chat' --guest --nicklist off; echo \"[chat exited \$?]\"; sleep 600"
+sessions="$sessions conf"
+wait_for conf "alice @ $addr (chatd) | connected | lobby"
+type_line conf "/ignore"
+wait_re conf '│-- ignoring carol'
+never conf "Nicks ("
+type_line conf "/create settings"
+wait_for conf "| connected | #settings"
+never conf "Nicks ("
+grep -qx "nicklist = true" "$tmp/xdg/chatcore/chat.conf" || fail "a flag changed chat.conf"
+tm send-keys -t conf C-c
+wait_for conf "[chat exited 0]"
+# A mistyped key stops chat before the terminal is taken, naming the file and the key.
+printf 'nick = "x"\ntimestmaps = off\n' >"$tmp/xdg/chatcore/chat.conf"
+XDG_CONFIG_HOME="$tmp/xdg" "$chat" --guest >"$tmp/conf.out" 2>&1 </dev/null
+[ $? -eq 2 ] || fail "a broken chat.conf did not stop chat with status 2"
+grep -qF "$tmp/xdg/chatcore/chat.conf: INI was not able to parse timestmaps" "$tmp/conf.out" ||
+  fail "the error does not name the file and key: $(cat "$tmp/conf.out")"
 kill -TERM "$chatd_pid"
 wait "$chatd_pid"
 chatd_pid=""

@@ -1,6 +1,5 @@
 // Key handlers on the model alone: each key's change and the effect it asks of the app.
-#include "events.h"
-#include "key_handlers.h"
+#include "chat_keys.h"
 
 #include <doctest/doctest.h>
 
@@ -9,25 +8,6 @@
 using namespace chat;
 using namespace chat_test;
 
-namespace {
-
-struct Chat {
-  ChatState state;
-  LineEditor input;
-  Completer completer;
-  Layout layout = compute_layout(12, 80, 0);
-
-  Chat() {
-    state.apply(welcome("alice"));
-    state.entered_room({"general", 2});
-    state.set_message_width(layout.messages.cols);
-  }
-  KeyEffect press(const Key& key, PathPrompt* prompt = nullptr) {
-    return handle_chat_key(key, state, input, completer, prompt, layout);
-  }
-};
-
-}  // namespace
 
 TEST_CASE("chat keys: typing redraws, a key that changes nothing does not") {
   Chat c;
@@ -62,6 +42,23 @@ TEST_CASE("chat keys: PgUp scrolls into history, End returns to live; Ctrl-C qui
   CHECK(l.full_redraw);
   CHECK(l.redraw);
   CHECK(c.press(Key::of(KeyKind::resize)).redraw);
+}
+
+TEST_CASE("chat keys: the mouse wheel scrolls three lines, never past the oldest") {
+  Chat c;
+  for (int i = 0; i < 40; ++i) c.state.apply(room_msg(10 + i, "general", "bob", "line " + std::to_string(i)));
+  CHECK(c.press(Key::of(KeyKind::wheel_up)).redraw);
+  CHECK(c.state.scroll() == 3);
+  c.press(Key::of(KeyKind::wheel_up));
+  CHECK(c.state.scroll() == 6);
+  c.press(Key::of(KeyKind::wheel_down));
+  CHECK(c.state.scroll() == 3);
+  c.press(Key::of(KeyKind::wheel_down));
+  c.press(Key::of(KeyKind::wheel_down));
+  CHECK(c.state.scroll() == 0);
+  for (int i = 0; i < 100; ++i) c.press(Key::of(KeyKind::wheel_up));
+  CHECK(c.state.scroll() == max_scroll(c.state, c.layout));
+  CHECK(c.input.text().empty());  // the wheel is never text
 }
 
 TEST_CASE("chat keys: an open prompt takes the keys; Esc closes it, Enter accepts it") {

@@ -7,6 +7,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 using namespace chat;
 using namespace chat_test;
 
@@ -93,6 +95,12 @@ TEST_CASE("a reconnect: an identity's rooms come from the server; a guest's are 
   CHECK(names(s) == std::vector<std::string>{"", "random"});
   CHECK(s.room() == "random");
   CHECK(last(s) == "-- reconnected to 127.0.0.1:1; back in #random");
+  // the lobby keeps the same one line
+  REQUIRE(s.focus(BufferId::server()));
+  CHECK(last(s) == "-- reconnected to 127.0.0.1:1; back in #random");
+  CHECK(std::count_if(s.lines().begin(), s.lines().end(), [](const Line& l) {
+          return l.text.starts_with("reconnected to");
+        }) == 1);
   s.focus("random");
   s.apply(identity_welcome("s3", {}));
   CHECK(names(s) == std::vector<std::string>{""});

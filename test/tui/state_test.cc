@@ -241,10 +241,10 @@ TEST_CASE("/set timestamps and nicklist on or off; anything else is refused with
   CHECK(s.set_option("nicklist", "off").empty());
   CHECK_FALSE(s.show_nicks);
   CHECK(s.set_option("timestamps", "maybe") == "/set timestamps: on or off");
-  CHECK(s.set_option("colour", "on") == "/set: no option colour (timestamps, nicklist)");
+  CHECK(s.set_option("colour", "on") == "/set: no option colour (timestamps, nicklist, colours)");
   CHECK(s.show_time);
   CHECK(std::get<Command>(parse_command("/set timestamps off")).args == std::vector<std::string>{"timestamps", "off"});
-  CHECK(std::get<CommandError>(parse_command("/set timestamps")).message == "usage: /set timestamps|nicklist on|off");
+  CHECK(std::get<CommandError>(parse_command("/set timestamps")).message == "usage: /set timestamps|nicklist|colours on|off");
 }
 
 TEST_CASE("notices: a topic goes to its room's title and buffer, away shows in the nick list, an away reply in the DM buffer") {

@@ -15,13 +15,13 @@
 namespace chat {
 namespace {
 
-attr_t to_curses(unsigned attr, int colour, short& pair) {
+attr_t to_curses(unsigned attr, int colour, bool colours, short& pair) {
   attr_t a = A_NORMAL;
   pair = 0;
   if (attr & attr_bold) a |= A_BOLD;
   if (attr & attr_reverse) a |= A_REVERSE;
   if (attr & attr_dim) a |= A_DIM;
-  if (has_colors()) {
+  if (colours) {
     if (attr & attr_accent) pair = 3;
     if (attr & attr_error) pair = 2;
     if (attr & attr_highlight) {
@@ -63,7 +63,7 @@ void Terminal::draw(const Frame& frame) {
       if (cell.glyph.empty()) continue;  // right half of a wide character, drawn with it
       const bool wide = col + 1 < g.cols() && g.at(row, col + 1).glyph.empty();
       short pair = 0;
-      const attr_t a = to_curses(cell.attr, cell.colour, pair);
+      const attr_t a = to_curses(cell.attr, cell.colour, colours_ && has_colors(), pair);
       const auto parts = terminal_cells(cell.glyph, wide ? 2 : 1);
       for (std::size_t i = 0; i < parts.size() && col + static_cast<int>(i) < COLS; ++i) {
         if (parts[i].empty()) continue;

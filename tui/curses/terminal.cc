@@ -8,10 +8,20 @@
 #include <ncursesw/curses.h>
 
 #include <poll.h>
+#include <string_view>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace chat {
+
+namespace {
+
+void write_control(std::string_view sequence) {
+  fflush(stdout);
+  [[maybe_unused]] const ssize_t n = ::write(STDOUT_FILENO, sequence.data(), sequence.size());
+}
+
+}  // namespace
 
 Terminal::Terminal() {
   initscr();
@@ -23,6 +33,13 @@ Terminal::Terminal() {
   nodelay(stdscr, TRUE);  // the event loop waits for input; get_wch never blocks
   set_escdelay(25);
   define_missing_keys();
+  // Bracketed paste: the terminal wraps pasted text in ESC [200~ ... ESC [201~, so a paste's
+  // line breaks are told apart from Enter (the key handler holds a multi-line paste).
+  write_control("\x1b[?2004h");
+  // Only the wheel: clicks and drags stay unreported, but a terminal reporting the mouse no
+  // longer selects text by itself (Shift with the mouse does, in xterm, tmux and most others).
+  mousemask(BUTTON4_PRESSED | BUTTON5_PRESSED, nullptr);
+  mouseinterval(0);
   if (has_colors()) {
     start_color();
     use_default_colors();
@@ -45,6 +62,7 @@ Terminal::~Terminal() { restore(); }
 void Terminal::restore() {
   if (!active_) return;
   active_ = false;
+  write_control("\x1b[?2004l");
   endwin();
 }
 
@@ -92,6 +110,13 @@ std::optional<Key> Terminal::read_plain_key() {
       case KEY_DC: return Key::of(KeyKind::del);
       case KEY_ENTER: return Key::of(KeyKind::enter);
       case KEY_RESIZE: return Key::of(KeyKind::resize);
+      case KEY_MOUSE: {
+        MEVENT event{};
+        if (getmouse(&event) != OK) return Key::of(KeyKind::unknown);
+        if (event.bstate & BUTTON4_PRESSED) return Key::of(KeyKind::wheel_up);
+        if (event.bstate & BUTTON5_PRESSED) return Key::of(KeyKind::wheel_down);
+        return Key::of(KeyKind::unknown);
+      }
       default: {
         const auto extra = extra_codes_.find(static_cast<int>(ch));
         return Key::of(extra != extra_codes_.end() ? extra->second : KeyKind::unknown);

@@ -34,6 +34,8 @@ class Terminal {
   void update_size();
   void bell();
   void force_full_redraw();  // Ctrl-L: repaint everything on the next draw
+  // Off: no colour at all, marks in bold and underline as on a terminal without colours.
+  void set_colours(bool on) { colours_ = on; }
 
   // curses_view.cc: copies the frame's cells and places the cursor.
   void draw(const Frame& frame);
@@ -43,6 +45,7 @@ class Terminal {
   std::optional<Key> read_plain_key();  // one get_wch, no escape decoding
 
   bool active_ = false;
+  bool colours_ = true;
   std::unordered_map<int, KeyKind> extra_codes_;  // our define_key codes and terminfo's extras
 };
 

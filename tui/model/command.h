@@ -13,7 +13,7 @@ namespace chat {
 
 enum class CommandKind {
   say, me, topic, away, whois, rooms, create, join, leave, nick, users, who, dm, query, buffer, close, upload, sendfile,
-  files, download, time, set, clear, help, quit,
+  files, download, cancel, ignore, unignore, time, set, save, clear, help, quit,
 };
 inline constexpr std::size_t kCommandKinds = static_cast<std::size_t>(CommandKind::quit) + 1;
 

@@ -20,6 +20,7 @@ constexpr KeySequence sequences[] = {
     {"\x1b[1;5D", KeyKind::word_left}, {"\x1b[1;5C", KeyKind::word_right},
     {"\x1bOd", KeyKind::word_left},    {"\x1bOc", KeyKind::word_right},  // rxvt
     {"\x1b[1;3D", KeyKind::prev_room}, {"\x1b[1;3C", KeyKind::next_room},  // Alt-Left/Right
+    {"\x1b[200~", KeyKind::paste_start}, {"\x1b[201~", KeyKind::paste_end},
 };
 
 bool is_csi_parameter(char32_t ch) { return ch >= 0x20 && ch <= 0x3F; }
@@ -65,7 +66,13 @@ std::optional<Key> EscapeDecoder::feed(const Key& next) {
       }
       return after_escape(next);
     case Stage::csi:
-      if (is_char && is_csi_parameter(next.ch) && length_ < max_sequence_length) return std::nullopt;
+      if (is_char && is_csi_parameter(next.ch) && length_ < max_sequence_length) {
+        parameters_ += static_cast<char>(next.ch);
+        return std::nullopt;
+      }
+      // a paste mark ncurses did not match as a whole (it came split across reads)
+      if (is_char && next.ch == U'~' && parameters_ == "200") return Key::of(KeyKind::paste_start);
+      if (is_char && next.ch == U'~' && parameters_ == "201") return Key::of(KeyKind::paste_end);
       return Key::of(KeyKind::unknown);  // the final byte (or garbage) ends it: swallowed
     case Stage::ss3:
       return Key::of(KeyKind::unknown);

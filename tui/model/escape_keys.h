@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace chat {
@@ -31,6 +32,7 @@ class EscapeDecoder {
   enum class Stage { after_escape, csi, ss3 };
   Stage stage_ = Stage::after_escape;
   int length_ = 0;
+  std::string parameters_;  // of a CSI sequence so far
 };
 
 }  // namespace chat

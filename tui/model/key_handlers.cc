@@ -6,6 +6,8 @@
 namespace chat {
 namespace {
 
+constexpr int kWheelLines = 3;  // one notch of the wheel, as most terminals scroll
+
 // Keys that mean the same on every screen; nullopt for the others.
 std::optional<KeyEffect> screen_key(const Key& key) {
   if (key.kind == KeyKind::resize) return KeyEffect::repaint();
@@ -43,12 +45,58 @@ KeyEffect confirm_key(const Key& key, ChatState& state) {
   return KeyEffect::repaint();
 }
 
+// The end of a bracketed paste: one line goes into the field being edited, several are held
+// for a confirmation (they would otherwise go out one per line break).
+KeyEffect paste_end(ChatState& state, LineEditor& input, PathPrompt* prompt) {
+  std::vector<std::string> lines = state.paste.finish();
+  if (lines.empty()) return KeyEffect::none();
+  LineEditor& field = prompt != nullptr ? prompt->editor() : input;
+  if (lines.size() == 1 || prompt != nullptr) {
+    std::string text;
+    for (const std::string& line : lines) text += (text.empty() ? "" : " ") + line;
+    field.replace(field.cursor(), field.cursor(), text);
+    return KeyEffect::repaint();
+  }
+  if (state.current().id.kind == BufferKind::server) {
+    state.add_error("a paste of " + std::to_string(lines.size()) +
+                    " lines needs a room or a DM: the lobby takes no messages");
+    return KeyEffect::repaint();
+  }
+  state.held_paste = HeldPaste{state.current().id, std::move(lines)};
+  return KeyEffect::repaint();
+}
+
+// While a paste is held: Enter sends it, Esc drops it; other keys wait.
+KeyEffect held_paste_key(const Key& key, ChatState& state) {
+  if (key.kind == KeyKind::interrupt) return KeyEffect::stop();
+  KeyEffect effect = KeyEffect::repaint();
+  if (key.kind == KeyKind::enter) {
+    effect.paste_accepted = true;
+  } else if (key.kind == KeyKind::escape) {
+    state.add_system("paste of " + std::to_string(state.held_paste->lines.size()) + " lines dropped");
+    state.held_paste.reset();
+  } else {
+    return KeyEffect::none();
+  }
+  return effect;
+}
+
 }  // namespace
 
 KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, Completer& completer,
                           PathPrompt* prompt, const Layout& layout) {
   if (auto common = screen_key(key)) return *common;
+  if (key.kind == KeyKind::paste_start) {
+    state.paste.start();
+    return KeyEffect::none();
+  }
+  if (state.paste.collecting()) {
+    if (key.kind == KeyKind::paste_end) return paste_end(state, input, prompt);
+    state.paste.feed(key);
+    return KeyEffect::none();
+  }
   if (prompt != nullptr) return prompt_key(key, state, *prompt);
+  if (state.held_paste) return held_paste_key(key, state);
   if (!state.confirm_close.empty() && key.kind != KeyKind::unknown) return confirm_key(key, state);
   const int page = std::max(1, layout.messages.rows - 2);
   switch (key.kind) {
@@ -62,6 +110,13 @@ KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, C
       return KeyEffect::repaint();
     case KeyKind::page_down:
       state.scroll_by(-page);
+      return KeyEffect::repaint();
+    case KeyKind::wheel_up:
+      state.scroll_by(kWheelLines);
+      state.clamp_scroll(max_scroll(state, layout));
+      return KeyEffect::repaint();
+    case KeyKind::wheel_down:
+      state.scroll_by(-kWheelLines);
       return KeyEffect::repaint();
     case KeyKind::next_room:
     case KeyKind::prev_room:

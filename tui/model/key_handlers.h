@@ -22,6 +22,7 @@ struct KeyEffect {
   std::optional<std::string> submit;  // a line to run (chat) or the field's text (login)
   bool prompt_accepted = false;       // the app takes the prompt and runs its action
   bool prompt_closed = false;         // cancelled: the app drops the prompt
+  bool paste_accepted = false;        // Enter on a held paste: the app sends state.held_paste
 
   static KeyEffect none() { return {}; }
   static KeyEffect repaint(bool changed = true) {

@@ -24,6 +24,8 @@ enum class KeyKind {
   toggle_nicks,   // Alt-N: the nick list on or off
   interrupt,   // Ctrl-C (when it arrives as a key)
   eof,         // Ctrl-D: deletes the character under the cursor
+  wheel_up, wheel_down,    // the mouse wheel over the terminal
+  paste_start, paste_end,  // bracketed paste: ESC [ 200 ~ and ESC [ 201 ~ around pasted text
   resize,
   unknown,
 };

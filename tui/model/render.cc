@@ -107,7 +107,7 @@ void draw_messages(TextGrid& g, const Rect& r, const ChatState& s, const Layout&
     g.put(row, r.col, line.text, line.attr, r.cols);
     if (line.attr & attr_highlight) g.paint(row, r.col, r.cols, attr_highlight);
     // others' names in their colour; one's own stays plain (the line is bold)
-    if (line.first != nullptr && !line.first->own) {
+    if (line.first != nullptr && !line.first->own && s.show_colours) {
       const auto [at, cells] = nick_span(*line.first, s.show_time);
       g.colour(row, r.col + at, std::min(cells, r.cols - at), nick_colour(line.first->who));
     }
@@ -193,6 +193,12 @@ Frame render_chat(const ChatState& s, LineEditor& input, PathPrompt* prompt, int
     status += " | " + std::to_string(s.transfers.size()) + " transfers";
   }
   f.grid.put(l.status.row, 0, pad_to_width(status, cols), attr_reverse);
+  if (s.held_paste && prompt == nullptr) {
+    const int cells = f.grid.put(l.input.row, 0, sanitize(paste_question(*s.held_paste)), attr_reverse);
+    f.cursor_row = l.input.row;
+    f.cursor_col = std::min(cols - 1, cells);
+    return f;
+  }
   if (!s.confirm_close.empty() && prompt == nullptr) {
     const int cells = f.grid.put(l.input.row, 0, "leave " + sanitize(room_name(s.confirm_close)) + "? y/n", attr_reverse);
     f.cursor_row = l.input.row;

@@ -52,8 +52,9 @@ std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
     for (const RoomEntry& e : rooms()) {
       if (!e.name.empty()) back += (back.empty() ? "" : ", ") + room_label(e.name);
     }
-    add_system("reconnected to " + server +
-               (back.empty() ? "" : rejoin.empty() ? "; back in " + back : "; joining " + back + " again"));
+    note_connection("reconnected to " + server +
+                    (back.empty() ? "" : rejoin.empty() ? "; back in " + back : "; joining " + back + " again"),
+                    false);
   }
   return rejoin;
 }
@@ -207,15 +208,33 @@ void ChatState::push(Buffer& buf, Line line) {
 Buffer& ChatState::on_screen() { return buffers_.focused(); }
 
 void ChatState::add_system(std::string text) { push(on_screen(), make_line(LineKind::system, 0, {}, std::move(text))); }
+void ChatState::note_connection(const std::string& text, bool error) {
+  const LineKind kind = error ? LineKind::error : LineKind::system;
+  push(on_screen(), make_line(kind, 0, {}, text));
+  // the lobby keeps the connection's story, wherever one was reading when it happened
+  if (current().id.kind != BufferKind::server) push(buffers_.open(BufferId::server()), make_line(kind, 0, {}, text));
+}
+
 void ChatState::add_error(std::string text) { push(on_screen(), make_line(LineKind::error, 0, {}, std::move(text))); }
 
 void ChatState::add_own_message(const std::string& text, std::uint64_t client_msg_id, bool action) {
+  to_live();
+  push(on_screen(), own_line(text, client_msg_id, action));
+}
+
+void ChatState::add_own_room_message(const std::string& room, const std::string& text,
+                                     std::uint64_t client_msg_id, bool action) {
+  Buffer& b = room_buffer(room);
+  if (&b == &on_screen()) to_live();
+  push(b, own_line(text, client_msg_id, action));
+}
+
+Line ChatState::own_line(const std::string& text, std::uint64_t client_msg_id, bool action) const {
   Line l = make_line(LineKind::message, 0, nick, text);
   l.own = true;
   l.action = action;
   l.client_msg_id = client_msg_id;
-  to_live();
-  push(on_screen(), std::move(l));
+  return l;
 }
 
 void ChatState::mark_not_sent(std::uint64_t client_msg_id) {
@@ -260,8 +279,10 @@ std::string ChatState::set_option(const std::string& name, const std::string& va
     show_time = value == "on";
   } else if (name == "nicklist") {
     show_nicks = value == "on";
+  } else if (name == "colours" || name == "colors") {
+    show_colours = value == "on";
   } else {
-    return "/set: no option " + name + " (timestamps, nicklist)";
+    return "/set: no option " + name + " (timestamps, nicklist, colours)";
   }
   add_system(name + " " + value);
   return {};

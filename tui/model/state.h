@@ -4,7 +4,9 @@
 #pragma once
 
 #include "buffers.h"
+#include "ignore_list.h"
 #include "line.h"
+#include "paste.h"
 #include "progress.h"
 
 #include <chatcore/event.h>
@@ -13,6 +15,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <variant>
@@ -64,7 +67,11 @@ class ChatState {
   bool caught_up = true;        // false from an identity's Welcome until CaughtUp
   bool show_time = false;
   bool show_nicks = true;     // the nick list, where the terminal is wide enough
+  bool show_colours = true;   // /set colours off: none, not even nick colours
   std::string confirm_close;  // a room /close asks about (y leaves it)
+  IgnoreList ignored;  // their messages and DMs are not shown (/ignore)
+  Paste paste;                     // a bracketed paste arriving
+  std::optional<HeldPaste> held_paste;  // a paste of several lines, until Enter or Esc
 
   const BufferList& buffers() const { return buffers_; }
   const Buffer& current() const { return buffers_.focused(); }  // on screen
@@ -98,7 +105,12 @@ class ChatState {
   // Lines the user caused, added to the buffer on screen.
   void add_system(std::string text);
   void add_error(std::string text);
+  // A connection lost or back: in the buffer on screen and in the lobby's.
+  void note_connection(const std::string& text, bool error);
   void add_own_message(const std::string& text, std::uint64_t client_msg_id, bool action = false);
+  // The same in the buffer of `room`, on screen or not (a paced paste goes on after a switch).
+  void add_own_room_message(const std::string& room, const std::string& text, std::uint64_t client_msg_id,
+                            bool action = false);
   // The server refused the message sent with this id: it stays, marked "(not sent)".
   void mark_not_sent(std::uint64_t client_msg_id);
   void add_own_dm(const std::string& to, const std::string& text, std::uint64_t client_msg_id,
@@ -113,7 +125,8 @@ class ChatState {
   void scroll_by(int display_lines);      // positive: up into history
   // /clear: the buffer on screen forgets its lines (a replay of them stays out).
   void clear_buffer();
-  // /set NAME on|off; an error message for a name or value it does not know.
+  // /set NAME on|off (timestamps, nicklist, colours); an error message for a name or value
+  // it does not know.
   std::string set_option(const std::string& name, const std::string& value);
   void to_live();
   void clamp_scroll(int max_scroll);
@@ -151,6 +164,7 @@ class ChatState {
   Buffer& dm_buffer(const std::string& partner);
   Buffer& on_screen();
   void push(Buffer& buffer, Line line);
+  Line own_line(const std::string& text, std::uint64_t client_msg_id, bool action) const;
   void note_member(const std::string& room, const std::string& nick, bool present);
 
   std::string session_;  // token of the last Welcome: another one means a reconnect

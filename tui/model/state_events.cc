@@ -16,6 +16,7 @@ void ChatState::on(const chatcore::RoomMessage& m, std::int64_t at, Effect& effe
   Buffer& buf = room_buffer(m.room);
   const std::int64_t when = m.sent_unix_ms ? m.sent_unix_ms : at;
   if (m.message_id != 0 && buf.seen.count({m.message_id, when})) return;
+  if (m.sender != nick && ignored.contains(m.sender)) return;
   if (m.sender == nick && m.client_msg_id != 0) {
     for (Line& l : buf.lines) {
       if (l.own && l.client_msg_id == m.client_msg_id && l.message_id == 0) {
@@ -41,6 +42,7 @@ void ChatState::on(const chatcore::RoomMessage& m, std::int64_t at, Effect& effe
 
 void ChatState::on(const chatcore::DirectMessage& d, std::int64_t at, Effect& effect) {
   const bool outgoing = d.sender == nick;
+  if (!outgoing && ignored.contains(d.sender)) return;  // no buffer opens either
   Buffer& buf = dm_buffer(outgoing ? d.recipient : d.sender);
   if (outgoing && d.client_msg_id != 0) {
     for (const Line& l : buf.lines) {
