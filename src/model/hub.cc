@@ -39,6 +39,20 @@ EventPtr make_event(EventBody body) {
                                              .body = std::move(body)});
 }
 
+RoomMessage room_message_of(const store::StoredMessage& m, std::string room, bool replay,
+                            bool missed) {
+  return RoomMessage{.message_id = m.id,
+                     .room = std::move(room),
+                     .sender = m.from,
+                     .text = m.text,
+                     .replay = replay,
+                     .client_msg_id = m.client_msg_id,
+                     .sent_unix_ms = m.sent_ms,
+                     .room_epoch = m.epoch,
+                     .missed = missed,
+                     .kind = m.kind};
+}
+
 EventPtr make_notice(NoticeBody notice) {
   return std::make_shared<const Event>(Event{.seq = 0, .time_unix_ms = now_unix_ms(), .body = {},
                                              .notice = std::move(notice)});

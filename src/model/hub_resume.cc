@@ -65,16 +65,7 @@ void ChatHub::State::replay_room(SessionId id, const Room& r, std::uint64_t afte
                          HistoryGap{.room = name, .epoch = epoch, .first_id = first}));
                    }
                    for (const auto& m : got) {
-                     s->client->deliver(make_event(RoomMessage{.message_id = m.id,
-                                                               .room = name,
-                                                               .sender = m.from,
-                                                               .text = m.text,
-                                                               .replay = false,
-                                                               .client_msg_id = m.client_msg_id,
-                                                               .sent_unix_ms = m.sent_ms,
-                                                               .room_epoch = m.epoch,
-                                                               .missed = true,
-                                                               .kind = m.kind}));
+                     s->client->deliver(make_event(room_message_of(m, name, false, true)));
                      ++s->replay->counts.room_messages;
                    }
                    if (!got.empty()) s->replay->room_max[key] = got.back().id;

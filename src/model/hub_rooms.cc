@@ -354,11 +354,7 @@ void ChatHub::history(SessionId id, std::string_view room, std::uint64_t before_
         const std::size_t skip = page.more ? got->size() - limit : 0;
         for (std::size_t i = skip; i < got->size(); ++i) {
           const auto& m = (*got)[i];
-          page.messages.push_back(RoomMessage{.message_id = m.id, .room = m.room, .sender = m.from,
-                                              .text = m.text, .replay = true,
-                                              .client_msg_id = m.client_msg_id,
-                                              .sent_unix_ms = m.sent_ms, .room_epoch = m.epoch,
-                                              .missed = false, .kind = m.kind});
+          page.messages.push_back(room_message_of(m, m.room, true, false));
         }
         done(std::move(page));
       });

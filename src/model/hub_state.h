@@ -25,6 +25,10 @@ inline constexpr std::size_t kMaxNicknameChars = 32;
 std::string fold_case(std::string_view s);
 std::int64_t now_unix_ms();
 EventPtr make_event(EventBody body);
+// A stored message as a client is sent it: `room` as the room is spelt now, `replay` for
+// history, `missed` for what a resume replays.
+RoomMessage room_message_of(const store::StoredMessage& m, std::string room, bool replay,
+                            bool missed);
 EventPtr make_notice(NoticeBody notice);
 Status unknown_session();
 

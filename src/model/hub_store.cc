@@ -62,16 +62,7 @@ void ChatHub::attach_store(store::Store* store, const store::Snapshot& snapshot)
     auto room = st.rooms.find(fold_case(m.room));
     if (room == st.rooms.end() || keep == 0) continue;
     auto& history = room->second.history;
-    history.push_back(RoomMessage{.message_id = m.id,
-                                  .room = room->second.name,
-                                  .sender = m.from,
-                                  .text = m.text,
-                                  .replay = false,
-                                  .client_msg_id = m.client_msg_id,
-                                  .sent_unix_ms = m.sent_ms,
-                                  .room_epoch = m.epoch,
-                                  .missed = false,
-                                  .kind = m.kind});
+    history.push_back(room_message_of(m, room->second.name, false, false));
     if (history.size() > keep) history.pop_front();
   }
   st.seed_files(snapshot.files);
