@@ -27,7 +27,7 @@ class Replica {
   std::uint64_t position() const { return position_.load(); }
   // Once a command was lost (a full disk, an I/O error), no later one can be applied without
   // skipping it: the node must stop applying and start again from the committed position.
-  bool broken() const { return broken_.load(); }
+  bool broken() const { return broken_->load(); }
 
   // From one thread at a time (the log consumer's); never blocks. True if applied, false if
   // skipped: the database has it already (a redelivery). FAILED_PRECONDITION for a gap in the
@@ -42,7 +42,8 @@ class Replica {
   std::unique_ptr<store::SqliteStore> db_;
   Applied on_applied_;
   std::atomic<std::uint64_t> position_;
-  std::atomic<bool> broken_{false};
+  // Shared with the completions in flight, which may outlive the replica.
+  std::shared_ptr<std::atomic<bool>> broken_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 }  // namespace chatcore::cluster
