@@ -14,6 +14,7 @@ LogNode::LogNode(std::string name, const std::filesystem::path& db, const std::s
   natsOptions_SetReconnectWait(opts, 50);
   natsOptions_SetDisconnectedCB(opts, &LogNode::on_disconnected, this);
   natsOptions_SetReconnectedCB(opts, &LogNode::on_reconnected, this);
+  natsOptions_SetClosedCB(opts, &LogNode::on_closed, this);
   const natsStatus s = natsConnection_Connect(&nc_, opts);
   natsOptions_Destroy(opts);
   REQUIRE_MESSAGE(s == NATS_OK, natsStatus_GetText(s));
@@ -34,6 +35,12 @@ LogNode::~LogNode() { stop(); }
 void LogNode::stop() {
   store_.reset();
   if (nc_ != nullptr) {
+    // The closed callback is the connection's last one: after it none can reach this node.
+    natsConnection_Close(nc_);
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::seconds(10), [this] { return closed_; });
+    }
     natsConnection_Destroy(nc_);
     nc_ = nullptr;
   }
@@ -64,6 +71,13 @@ void LogNode::on_reconnected(natsConnection*, void* self) {
   auto* me = static_cast<LogNode*>(self);
   const std::lock_guard lock(me->mu_);
   me->connected_ = true;
+  me->cv_.notify_all();
+}
+
+void LogNode::on_closed(natsConnection*, void* self) {
+  auto* me = static_cast<LogNode*>(self);
+  const std::lock_guard lock(me->mu_);
+  me->closed_ = true;
   me->cv_.notify_all();
 }
 

@@ -36,6 +36,7 @@ class LogNode {
  private:
   static void on_disconnected(natsConnection*, void* self);
   static void on_reconnected(natsConnection*, void* self);
+  static void on_closed(natsConnection*, void* self);
 
   store::test::FakeLoop& loop_;
   natsConnection* nc_ = nullptr;
@@ -46,6 +47,7 @@ class LogNode {
   std::mutex mu_;
   std::condition_variable cv_;
   bool connected_ = false;
+  bool closed_ = false;
 };
 
 }  // namespace chatcore::cluster::test
