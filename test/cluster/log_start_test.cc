@@ -1,5 +1,6 @@
 // A node whose database no longer fits the log refuses to start, with a reason an operator
-// can act on, instead of serving a replica that silently misses commands.
+// can act on, instead of serving a replica that silently misses commands; a write the log
+// did not take is refused, not applied.
 #include <doctest/doctest.h>
 #include <nats/nats.h>
 
@@ -85,6 +86,28 @@ TEST_CASE("a database ahead of the log (another cluster's, or the stream deleted
   CHECK(refused.code == Code::failed_precondition);
   CHECK_MESSAGE(refused.message.find("belongs to another cluster") != std::string::npos,
                 refused.message);
+}
+
+TEST_CASE("a write JetStream does not store fails with UNAVAILABLE and is not applied") {
+  TempDir dir;
+  LogNats nats(dir.path() / "nats");
+  FakeLoop loop;
+  LogNode a("a", dir.path() / "a.db", nats.url(), loop);
+  append_some(a, loop, 1);
+  const auto before = a.store().position();
+  // Connected, but nothing stores the node's subject any more: the publish gets no ack.
+  on_stream(nats.url(), [](jsCtx* js) { return js_DeleteStream(js, "CHATCORE_LOG", nullptr, nullptr); });
+  auto r = sync<StoredMessage>(loop, [&](auto done) {
+    a.store().append({.room = "go", .from = "ann", .text = "nowhere"}, done);
+  });
+  CHECK(r.status().code == Code::unavailable);
+  CHECK_MESSAGE(r.status().message.find("did not acknowledge") != std::string::npos,
+                r.status().to_string());
+  CHECK(a.store().position() == before);
+  auto h = sync<std::vector<StoredMessage>>(
+      loop, [&](auto done) { a.store().history("go", 0, 10, done); });
+  REQUIRE(h.ok());
+  CHECK(h->size() == 1);
 }
 
 }  // namespace chatcore::cluster::test
