@@ -67,7 +67,12 @@ void App::whois(const Command& cmd) {
          std::string rooms;
          for (const std::string& room : u.rooms) rooms += (rooms.empty() ? "" : ", ") + ("#" + room);
          state_.add_system(u.nickname + (u.guest ? " (guest)" : "") + ": " + presence +
-                           (rooms.empty() ? "; in no room" : "; in " + rooms));
+                           (rooms.empty() ? "; in no room" : "; in " + rooms) +
+                           (u.server_operator ? "; a server operator" : ""));
+         // The fingerprint is what a server's --operator names: one's own is worth finding.
+         if (u.nickname == state_.nick && !state_.fingerprint.empty()) {
+           state_.add_system("fingerprint: " + state_.fingerprint);
+         }
        });
 }
 
