@@ -111,6 +111,12 @@ constexpr Migration kSteps[] = {
      "  by TEXT NOT NULL,"
      "  PRIMARY KEY (kind, identity, room)) WITHOUT ROWID;"
      "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"},
+    {"topic locks",
+     // A row per room whose topic only its operators may set; it goes with the room's life.
+     "CREATE TABLE topic_locks ("
+     "  epoch INTEGER PRIMARY KEY REFERENCES rooms(epoch) ON DELETE CASCADE,"
+     "  by TEXT NOT NULL,"
+     "  locked_ms INTEGER NOT NULL);"},
 };
 }  // namespace
 
