@@ -34,6 +34,15 @@ void App::topic(const Command& cmd) {
     return;
   }
   const std::string text = cmd.args[0];
+  if (text == "-lock" || text == "-unlock") {
+    // the moderation event that follows says so in the room
+    const bool lock = text == "-lock";
+    call([room, lock](chatcore::Client& c) { return c.lock_topic(room, lock); },
+         [this](const chatcore::Result<std::int64_t>& r) {
+           if (!r.ok()) state_.add_error("/topic: " + r.status().message);
+         });
+    return;
+  }
   // the topic notice that follows says who set it, in the room
   call([room, text](chatcore::Client& c) { return c.set_topic(room, text); },
        [this](const chatcore::Result<chatcore::RoomInfo>& r) {

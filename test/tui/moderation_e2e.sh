@@ -3,7 +3,8 @@
 # --operator with the fingerprint of op's identity, made before chatd starts), ann who creates
 # #den (its room operator) and bob. The nick list marks the operators; bob's own /kick is
 # refused on a visible line; op mutes bob (his line is refused, with the server's reason) and
-# unmutes him, then kicks him: bob's screen says so after his #den buffer closed. A MOTD set
+# unmutes him; ann locks the topic (bob's /topic is refused), then kicks him: bob's screen
+# says so after his #den buffer closed. A MOTD set
 # by op reaches everyone's server buffer, and /whois of oneself shows the fingerprint.
 # Usage: moderation_e2e.sh CHAT CHATD. Exits 77 (skipped) when tmux is missing.
 set -u
@@ -57,6 +58,14 @@ type_line op "/unmute bob"
 wait_for bob "op unmuted you in #den"
 type_line bob "thanks, I will behave"
 wait_for ann "[bob]: thanks, I will behave"
+
+# The room's operator locks the topic: bob's /topic is refused, hers still goes.
+type_line ann "/topic -lock"
+wait_for bob "-- ann locked the topic of #den: only its operators may set it"
+type_line bob "/topic bob was here"
+wait_for bob "!! /topic: the topic of #den is locked by its operators"
+type_line ann "/topic ann's rules"
+wait_for bob "-- ann set the topic: ann's rules"
 
 # The room's operator kicks: bob's #den buffer closes and says why, where he reads now.
 type_line ann "/kick bob go away"

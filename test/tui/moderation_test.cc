@@ -141,6 +141,10 @@ TEST_CASE("moderation: what each action says") {
   CHECK(describe({.action = A::motd, .by = "op", .reason = "be kind"}, "alice") ==
         "op set the message of the day: be kind");
   CHECK(describe({.action = A::motd, .by = "alice"}, "alice") == "you cleared the message of the day");
+  CHECK(describe({.action = A::topic_lock, .room = "den", .by = "ann"}, "alice") ==
+        "ann locked the topic of #den: only its operators may set it");
+  CHECK(describe({.action = A::topic_unlock, .room = "den", .by = "alice"}, "alice") ==
+        "you unlocked the topic of #den");
 }
 
 TEST_CASE("moderation: shown in the room; about oneself in the server buffer and on screen too") {

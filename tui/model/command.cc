@@ -14,7 +14,8 @@ namespace {
 constexpr std::array kSpecs = {
     CommandSpec{"rooms", CommandKind::rooms, 0, 0, "/rooms", "list rooms with member counts"},
     CommandSpec{"me", CommandKind::me, 1, -1, "/me ACTION", "say what you do: * alice waves"},
-    CommandSpec{"topic", CommandKind::topic, 0, -1, "/topic [TEXT]", "show or set the topic of this room (any member may)"},
+    CommandSpec{"topic", CommandKind::topic, 0, -1, "/topic [TEXT|-lock|-unlock]",
+                "show or set the topic of this room; -lock: only its operators may set it"},
     CommandSpec{"away", CommandKind::away, 0, -1, "/away [MESSAGE]", "away with MESSAGE, or back without one"},
     CommandSpec{"whois", CommandKind::whois, 1, 1, "/whois NICK", "presence, rooms and away message of NICK"},
     CommandSpec{"list", CommandKind::rooms, 0, 0, "/rooms", ""},

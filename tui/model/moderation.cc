@@ -114,6 +114,8 @@ std::string describe(const chatcore::Moderated& m, const std::string& me) {
     case A::motd:
       return m.reason.empty() ? by + " cleared the message of the day"
                               : by + " set the message of the day: " + m.reason;
+    case A::topic_lock: return by + " locked the topic of " + room_name(m.room) + ": only its operators may set it";
+    case A::topic_unlock: return by + " unlocked the topic of " + room_name(m.room);
   }
   if (m.action == A::ban || m.action == A::mute) {
     text += m.until_unix_ms > 0 ? " until " + local_time(m.until_unix_ms) : " until lifted";
