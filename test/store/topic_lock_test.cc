@@ -1,5 +1,5 @@
 // Topic locks on real SQLite files: set and lifted, read back by a new process's load(), gone
-// with the room's life; the migration that adds them keeps a schema 4 database's rows.
+// with the room's life; the migration that adds them keeps a schema 5 database's rows.
 #include <SQLiteCpp/Database.h>
 
 #include "store_fixture.h"
@@ -39,17 +39,17 @@ TEST_CASE("a topic lock is read back after a reopen, lifted, and goes with the r
   CHECK(after->topic_locks == std::vector<std::string>{"hall"});
 }
 
-TEST_CASE("the topic lock migration upgrades a schema 4 database, keeping its rows") {
+TEST_CASE("the topic lock migration upgrades a schema 5 database, keeping its rows") {
   TempDir dir;
   const auto path = dir.path() / "chatcore.db";
   {
     FakeLoop loop;
-    REQUIRE(SqliteStore::open({.path = path, .schema = schema_migrations().first(4)}, loop.post())
+    REQUIRE(SqliteStore::open({.path = path, .schema = schema_migrations().first(5)}, loop.post())
                 .ok());
     SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
     db.exec("INSERT INTO rooms(name, created_ms, topic, topic_by) VALUES('old', 5, 'kept', 'ann')");
     db.exec("INSERT INTO settings(key, value) VALUES('motd', 'still here')");
-    CHECK(db.execAndGet("PRAGMA user_version").getInt() == 4);
+    CHECK(db.execAndGet("PRAGMA user_version").getInt() == 5);
   }
   FakeLoop loop;
   auto s = open_ok(path, loop);
@@ -62,7 +62,7 @@ TEST_CASE("the topic lock migration upgrades a schema 4 database, keeping its ro
   REQUIRE(sync<bool>(loop, [&](auto done) { s->set_topic_lock("old", true, "ann", done); }).ok());
   CHECK(s->load(0)->topic_locks == std::vector<std::string>{"old"});
   SQLite::Database db(path.string());
-  CHECK(db.execAndGet("PRAGMA user_version").getInt() == 5);
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == 6);
 }
 
 }  // namespace chatcore::store::test
