@@ -2,6 +2,7 @@
 // Every field has the default chatd uses; docs/operations.md lists them.
 #pragma once
 
+#include <chatcore/cluster_config.h>
 #include <chatcore/types.h>
 
 #include <chrono>
@@ -93,6 +94,8 @@ struct Config {
   // secret) or a prefix of it of at least 16 hex digits. They may kick, ban and mute anyone,
   // anywhere, and set the MOTD.
   std::vector<std::string> operators{};
+  // With servers: one node of a cluster (docs/cluster.md).
+  ClusterConfig cluster{};
 };
 
 // The directory that holds uploaded files under this config.

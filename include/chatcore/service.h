@@ -26,6 +26,9 @@ class ChatService {
   // Opens the store in the data dir first. FAILED_PRECONDITION, with the reason, when the data
   // or storage dir cannot be created or the database cannot be used.
   Status attach(grpc::ServerBuilder& builder);
+  // After BuildAndStart(), before run(): lets a cluster node report on `server`'s
+  // grpc.health.v1 service whether it reaches NATS (NOT_SERVING while it does not).
+  void started(grpc::Server& server);
   // Runs the chat loop on the calling thread until shutdown() has drained it.
   void run();
   // From any thread but the loop's: tells every client why, waits up to the grace for their

@@ -29,5 +29,9 @@ void add_limit_flags(CLI::App& app, Settings& settings);
 void add_service_flags(CLI::App& app, Settings& settings);
 // Server operators (moderation_flags.cc).
 void add_moderation_flags(CLI::App& app, Settings& settings);
+// Running as a node of a cluster on NATS (cluster_flags.cc).
+void add_cluster_flags(CLI::App& app, Settings& settings);
+// After parsing: what is wrong with the cluster flags together, or empty.
+std::string check_cluster_flags(const Settings& settings);
 
 }  // namespace chatd

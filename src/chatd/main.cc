@@ -60,9 +60,14 @@ int main(int argc, char** argv) {
   chatd::add_limit_flags(app, settings);
   chatd::add_service_flags(app, settings);
   chatd::add_moderation_flags(app, settings);
+  chatd::add_cluster_flags(app, settings);
   chatd::HardeningFlags hardening;
   chatd::add_hardening_flags(app, settings.config, hardening);
   CLI11_PARSE(app, argc, argv);
+  if (auto error = chatd::check_cluster_flags(settings); !error.empty()) {
+    std::cerr << "chatd: " << error << "\n";
+    return 2;
+  }
 
   if (settings.print_config) {
     std::cout << app.config_to_str(true, false);

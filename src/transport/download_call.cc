@@ -90,6 +90,12 @@ class DownloadCall final : public CallBase {
 
   void on_opened(const Status& status) {
     if (!status.ok()) {
+      // A node's registry also lists the files other nodes keep on their own disks.
+      if (!ctx_.config.cluster.servers.empty()) {
+        finish({Code::unavailable, "the file is not stored on this node of the cluster, and "
+                                   "downloads from another node are not served yet"});
+        return;
+      }
       finish({Code::data_loss, "the file is no longer stored on the server"});
       return;
     }

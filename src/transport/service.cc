@@ -11,8 +11,10 @@
 
 #include <grpc/support/time.h>
 
+#include <atomic>
 #include <vector>
 
+#include "cluster/cluster_node.h"
 #include "transport/context.h"
 #include "transport/session_call.h"
 #include "transport/startup_sweep.h"
@@ -36,7 +38,9 @@ class WithoutReflection final : public grpc::ServerBuilderOption {
 
 // The database is opened (created, upgraded) before anything is served, so a store that
 // cannot be used stops the start with its reason instead of failing the first message.
-Status open_store(ServiceContext& ctx, std::vector<store::StoredUpload>& uploads) {
+// With a cluster configured the store is this node's LogStore over the same database file.
+Status open_store(ServiceContext& ctx, std::vector<store::StoredUpload>& uploads,
+                  std::unique_ptr<cluster::ClusterNode>& node) {
   std::error_code ec;
   std::filesystem::create_directories(ctx.config.data_dir, ec);
   if (ec) {
@@ -44,11 +48,20 @@ Status open_store(ServiceContext& ctx, std::vector<store::StoredUpload>& uploads
                                                          ctx.config.data_dir.string(), ec.message()));
   }
   // Completions are posted only after the loop started them, when the Waker exists.
-  auto opened = store::SqliteStore::open(
-      {.path = ctx.store_path, .durability = ctx.config.durability},
-      [&ctx](std::function<void()> fn) { ctx.waker->post(std::move(fn)); });
-  if (!opened.ok()) return opened.status();
-  ctx.store = std::move(*opened);
+  store::Post post = [&ctx](std::function<void()> fn) { ctx.waker->post(std::move(fn)); };
+  if (!ctx.config.cluster.servers.empty()) {
+    auto connected = cluster::ClusterNode::connect(ctx.config);
+    if (!connected.ok()) return connected.status();
+    node = std::move(*connected);
+    auto opened = node->open_store(ctx.store_path, std::move(post), ctx.hub);
+    if (!opened.ok()) return opened.status();
+    ctx.store = std::move(*opened);
+  } else {
+    auto opened = store::SqliteStore::open(
+        {.path = ctx.store_path, .durability = ctx.config.durability}, std::move(post));
+    if (!opened.ok()) return opened.status();
+    ctx.store = std::move(*opened);
+  }
   log::info("store {}: {}", ctx.store_path.string(), ctx.store->describe());
   // The one blocking read: the hub starts from what the store kept.
   auto snapshot = ctx.store->load(ctx.config.limits.history);
@@ -56,6 +69,16 @@ Status open_store(ServiceContext& ctx, std::vector<store::StoredUpload>& uploads
   ctx.hub.attach_store(ctx.store.get(), *snapshot);
   uploads = std::move(snapshot->uploads);
   return {};
+}
+// A start that failed after the queue was made: nothing runs what was posted; the queue is
+// shut down and drained so that it can be destroyed.
+void abandon_queue(ServiceContext& ctx) {
+  ctx.waker->close();
+  ctx.cq->Shutdown();
+  void* tag = nullptr;
+  bool ok = false;
+  while (ctx.cq->Next(&tag, &ok)) {
+  }
 }
 }  // namespace
 
@@ -77,7 +100,14 @@ void publish_metrics(ServiceContext& ctx) {
 
 struct ChatService::Impl {
   explicit Impl(Config config) : ctx(std::move(config)) {}
+  // On the loop: a load balancer sends users only to a node that reaches its cluster.
+  void report_health() {
+    if (auto* h = health.load(); h != nullptr && node) h->SetServingStatus(node->connected());
+  }
+  // Declared before ctx: the store in ctx uses the node's connection until it is destroyed.
+  std::unique_ptr<cluster::ClusterNode> node;
   transport::ServiceContext ctx;
+  std::atomic<grpc::HealthCheckServiceInterface*> health{nullptr};
   bool attached = false;
 };
 
@@ -92,7 +122,17 @@ ChatService::~ChatService() = default;
 Status ChatService::attach(grpc::ServerBuilder& builder) {
   auto& ctx = impl_->ctx;
   std::vector<store::StoredUpload> uploads;
-  if (auto status = transport::open_store(ctx, uploads); !status.ok()) return status;
+  const bool clustered = !ctx.config.cluster.servers.empty();
+  if (clustered) {
+    // A node applies the log while it catches up, posting each change: the queue and its
+    // Waker must exist before the store opens.
+    ctx.cq = builder.AddCompletionQueue();
+    ctx.waker = std::make_unique<transport::Waker>(ctx.cq.get());
+  }
+  if (auto status = transport::open_store(ctx, uploads, impl_->node); !status.ok()) {
+    if (clustered) transport::abandon_queue(ctx);
+    return status;
+  }
   ctx.max_sessions = ctx.config.max_sessions != 0 ? ctx.config.max_sessions
                                                   : util::sessions_for_fd_limit();
   builder.RegisterService(&ctx.service);
@@ -115,13 +155,20 @@ Status ChatService::attach(grpc::ServerBuilder& builder) {
                              ms(ctx.config.handshake_timeout));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
                              ms(ctx.config.idle_connection_timeout));
-  ctx.cq = builder.AddCompletionQueue();
-  ctx.waker = std::make_unique<transport::Waker>(ctx.cq.get());
-  // Only now: dropping a record writes through the store, whose completion needs the Waker.
-  ctx.hub.drop_missing_files([&ctx](const std::string& id) {
-    std::error_code ec;
-    return std::filesystem::is_regular_file(ctx.file_path(id), ec);
-  });
+  if (!clustered) {
+    ctx.cq = builder.AddCompletionQueue();
+    ctx.waker = std::make_unique<transport::Waker>(ctx.cq.get());
+  }
+  if (impl_->node) {
+    impl_->node->set_listener([this] { impl_->ctx.waker->post([this] { impl_->report_health(); }); });
+  } else {
+    // Only now: dropping a record writes through the store, whose completion needs the
+    // Waker. Not in a cluster: the registry also holds files other nodes keep on their disks.
+    ctx.hub.drop_missing_files([&ctx](const std::string& id) {
+      std::error_code ec;
+      return std::filesystem::is_regular_file(ctx.file_path(id), ec);
+    });
+  }
   if (auto status = transport::sweep_storage(ctx, uploads); !status.ok()) return status;
   impl_->attached = true;
   return {};
@@ -173,6 +220,11 @@ void ChatService::run() {
   }
 }
 
+void ChatService::started(grpc::Server& server) {
+  impl_->health = server.GetHealthCheckService();
+  impl_->report_health();
+}
+
 std::string ChatService::metrics_text() const { return impl_->ctx.metrics.render(); }
 
 void ChatService::shutdown(grpc::Server& server, const std::string& reason) {
@@ -215,6 +267,7 @@ void ChatService::shutdown(grpc::Server& server, const std::string& reason) {
   }
 
   // 4. No more disk work, no more wake-ups; then the queue drains and run() returns.
+  if (impl_->node) impl_->node->set_listener(nullptr);
   ctx.io_pool.join();
   // The store's last completions are posted before the Waker stops taking them.
   if (ctx.store) ctx.store->close();

@@ -1,0 +1,45 @@
+// ClusterNode is what a chat server adds when it runs as one node of a cluster: the NATS link
+// and the LogStore over this node's SQLite replica, built from Config::cluster.
+#pragma once
+
+#include <chatcore/config.h>
+#include <chatcore/status.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+
+#include "model/hub.h"
+#include "store/store.h"
+
+namespace chatcore::cluster {
+
+class NatsLink;
+
+class ClusterNode {
+ public:
+  // Blocking, before the loop starts: connects to NATS (UNAVAILABLE naming the URLs when
+  // nothing answers).
+  static Result<std::unique_ptr<ClusterNode>> connect(const Config& config);
+  ~ClusterNode();
+
+  // Blocking: opens the replica at `db`, sets the log up and catches up with it. The store's
+  // changes from other nodes go to `hub` on the loop. The store must be closed and destroyed
+  // before this node.
+  Result<std::unique_ptr<store::Store>> open_store(const std::filesystem::path& db,
+                                                   store::Post post, model::ChatHub& hub);
+
+  // Any thread.
+  bool connected() const;
+  // `changed` runs on a NATS thread whenever the link goes down or comes back; it must only
+  // post to the loop, which then reads connected().
+  void set_listener(std::function<void()> changed);
+
+ private:
+  explicit ClusterNode(const Config& config);
+
+  const Config& config_;
+  std::unique_ptr<NatsLink> link_;
+};
+
+}  // namespace chatcore::cluster

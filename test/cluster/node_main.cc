@@ -1,0 +1,17 @@
+// chatd nodes in a cluster, in process, on a real nats-server: skipped (77) only where
+// nats-server cannot run.
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+
+#include <cstdio>
+
+#include "log_nats.h"
+
+int main(int argc, char** argv) {
+  if (!chatcore::cluster::test::LogNats::available()) {
+    std::puts("nats-server is not installed: skipped");
+    return 77;
+  }
+  doctest::Context context(argc, argv);
+  return context.run();
+}

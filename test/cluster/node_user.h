@@ -1,0 +1,41 @@
+// Helpers for the tests of chatd nodes in a cluster: an in-process node (a chatcore::Server
+// with --cluster on a real nats-server), a user with an identity of its own that can sign in
+// at any node, and the node's grpc.health.v1 status.
+#pragma once
+
+#include <chatcore/client.h>
+
+#include <memory>
+#include <string>
+
+#include "harness.h"
+
+namespace chatcore::cluster::test {
+
+// A node of the cluster on `nats_url`, with its own database and files.
+std::unique_ptr<chatcore::test::TestServer> start_node(const std::string& nats_url,
+                                                       const std::string& node_id);
+
+// Signed in with the identity (and resume position) kept under `home` as `nick`; its events
+// go to log(). The same home and nick at another node is the same identity coming back.
+class NodeUser {
+ public:
+  NodeUser(const chatcore::test::TestServer& node, const chatcore::test::TempDir& home,
+           const std::string& nick);
+  ~NodeUser();
+  Client* operator->() { return client_.get(); }
+  chatcore::test::EventLog& log() { return *log_; }
+
+  // How signing in as `nick` with a new identity at `node` ends.
+  static Status try_sign_in(const chatcore::test::TestServer& node,
+                            const chatcore::test::TempDir& home, const std::string& nick);
+
+ private:
+  std::unique_ptr<chatcore::test::EventLog> log_;
+  std::unique_ptr<Client> client_;
+};
+
+// 1 SERVING, 2 NOT_SERVING (grpc.health.v1), or -1 when the Check call failed.
+int health_of(const std::string& address);
+
+}  // namespace chatcore::cluster::test
