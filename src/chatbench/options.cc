@@ -46,7 +46,7 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--text-bytes", o.text_bytes, "message size")
       ->capture_default_str()
       ->check(CLI::Range(24, 4096));
-  app.add_option("--repeat", o.repeat, "fanout: runs per size; medians are reported")
+  app.add_option("--repeat", o.repeat, "fanout, paced: runs, interleaved with the ceiling's; medians reported")
       ->capture_default_str()
       ->check(CLI::Range(1, 9));
   app.add_option("--rate", o.rate, "paced: deliveries per second")->capture_default_str();

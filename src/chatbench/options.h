@@ -28,7 +28,7 @@ struct Options {
   int messages = 0;          // per member; 0 = by mode
   int window = 8;            // SendMessage calls in flight per member
   int text_bytes = 64;
-  int repeat = 1;            // saturating runs per room size (the median is reported)
+  int repeat = 1;            // fanout runs per room size, paced runs (medians reported)
 
   double rate = 50000;  // paced deliveries per second
   int paced_members = 100;

@@ -175,12 +175,13 @@ Result<FileInfo> Client::upload_resumable(const std::filesystem::path& path, con
     user_cancelled = progress && !progress(p);
     return !user_cancelled;
   };
-  auto sent = send_file(*d.stub, token, prepared, path, to, limits, key, offset, watched);
+  const auto endpoint = d.servers->current();
+  auto sent = send_file(*endpoint->stub, token, prepared, path, to, limits, key, offset, watched);
   if (!sent.ok() && !user_cancelled && offset > 0 &&
       (sent.status().code == Code::not_found || sent.status().code == Code::invalid_argument ||
        sent.status().code == Code::data_loss)) {
     // The held part expired or was of another file: start over.
-    sent = send_file(*d.stub, std::move(token), prepared, path, to, limits, key, 0, watched);
+    sent = send_file(*endpoint->stub, std::move(token), prepared, path, to, limits, key, 0, watched);
   }
   if (user_cancelled && !key.empty()) {
     // The server keeps a cut-off upload for a resume; one the user gave up must go.

@@ -17,6 +17,13 @@ namespace chatcore::store {
 class Store;
 struct Snapshot;
 struct Retention;
+struct StoredIdentity;
+struct StoredRoom;
+struct StoredMember;
+struct StoredMessage;
+struct StoredDirect;
+struct StoredFile;
+struct StoredSanction;
 }  // namespace chatcore::store
 
 namespace chatcore::model {
@@ -229,6 +236,27 @@ class ChatHub {
 
   // Delivers a ShutdownNotice to every session.
   void shutdown(std::string_view reason);
+
+  // Cluster mode (hub_remote.cc): a change another node committed to the shared log, handed
+  // over in log order between this hub's own completions. The hub takes it into its memory
+  // and tells its own sessions what they would have seen had it been made here (a message
+  // fanned out, a join or leave shown, a DM delivered to its recipient if online here, a
+  // FileNotice, a topic, a ban enforced); nothing is written back to the store. Changes that
+  // name a room or identity this hub does not hold are ignored.
+  void remote_identity(const store::StoredIdentity& identity);  // registered, renamed or seen
+  void remote_identity_deleted(IdentityId id);
+  void remote_room_created(const store::StoredRoom& room);
+  void remote_topic(const store::StoredRoom& room);
+  void remote_room_deleted(std::string_view name);
+  void remote_member(const store::StoredMember& member, bool joined);
+  void remote_message(const store::StoredMessage& message);
+  void remote_direct(const store::StoredDirect& message);
+  void remote_file(const store::StoredFile& file);
+  void remote_file_removed(std::string_view file_id);
+  void remote_creator(std::string_view room, IdentityId identity);
+  void remote_sanction(const store::StoredSanction& sanction, bool lifted);
+  void remote_motd(std::string_view motd);
+  void remote_topic_lock(std::string_view room, bool locked, std::string_view by);
 
  private:
   struct State;

@@ -111,6 +111,19 @@ constexpr Migration kSteps[] = {
      "  by TEXT NOT NULL,"
      "  PRIMARY KEY (kind, identity, room)) WITHOUT ROWID;"
      "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"},
+    {"the replicated log's applied position",
+     // One row: the stream sequence of the last log command applied to this replica (0: none,
+     // and always 0 for a single node).
+     "CREATE TABLE cluster_log ("
+     "  id INTEGER PRIMARY KEY CHECK (id = 0),"
+     "  applied INTEGER NOT NULL);"
+     "INSERT INTO cluster_log VALUES (0, 0);"},
+    {"topic locks",
+     // A row per room whose topic only its operators may set; it goes with the room's life.
+     "CREATE TABLE topic_locks ("
+     "  epoch INTEGER PRIMARY KEY REFERENCES rooms(epoch) ON DELETE CASCADE,"
+     "  by TEXT NOT NULL,"
+     "  locked_ms INTEGER NOT NULL);"},
 };
 }  // namespace
 

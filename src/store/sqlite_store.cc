@@ -6,6 +6,7 @@
 #include <future>
 #include <utility>
 
+#include "store/log_position.h"
 #include "store/reads.h"
 
 namespace chatcore::store {
@@ -109,6 +110,26 @@ Result<Snapshot> SqliteStore::load(std::size_t recent_per_room) {
           promise.set_value(Status(Code::failed_precondition,
                                    fmt::format("cannot load the store: {}{}", e.what(),
                                                hint(e.getErrorCode()))));
+        }
+        return {};
+      },
+      .fail = [](Status) {},
+  });
+  if (!taken) return Status(Code::unavailable, "the store is closed");
+  return result.get();
+}
+
+Result<std::uint64_t> SqliteStore::applied_position() {
+  std::promise<Result<std::uint64_t>> promise;
+  auto result = promise.get_future();
+  const bool taken = writer_.submit(Job{
+      .write = false,
+      .run = [&promise](Connection& c) -> std::function<void()> {
+        try {
+          promise.set_value(read_applied(c));
+        } catch (const SQLite::Exception& e) {
+          promise.set_value(Status(Code::failed_precondition,
+                                   fmt::format("cannot read the log position: {}", e.what())));
         }
         return {};
       },

@@ -72,11 +72,20 @@ class SqliteStore final : public Store {
   void remove_sanction(SanctionKind kind, std::uint64_t identity, std::string room,
                        Done<bool> done) override;
   void set_motd(std::string motd, Done<bool> done) override;
+  void set_topic_lock(std::string room, bool locked, std::string by, Done<bool> done) override;
 
   void close() override;
 
   // Transactions the writer has run, one per batch of writes (see Writer).
   std::uint64_t transactions() const { return writer_.transactions(); }
+
+  // For a replica of the replicated log: the next write submitted applies log command `seq`,
+  // and records that in its own transaction. Only the one thread that applies the log submits
+  // writes to a replica, so stamping and submitting need no lock between them.
+  void stamp_next_write(std::uint64_t seq) { next_log_seq_ = seq; }
+  // The sequence of the last log command applied (0: none), read like load(): on the
+  // caller's thread, after every write queued before it.
+  Result<std::uint64_t> applied_position();
 
  private:
   SqliteStore(std::unique_ptr<SQLite::Database> db, Post post, std::string description,
@@ -89,6 +98,7 @@ class SqliteStore final : public Store {
   DbLock lock_;  // first in, last out: held until the writer has closed the database
   std::string description_;
   Post post_;
+  std::uint64_t next_log_seq_ = 0;
   Writer writer_;
 };
 
@@ -99,6 +109,7 @@ void SqliteStore::submit(bool write, Done<T> done, Body body) {
   auto fail = [done](Status s) { done(std::move(s)); };
   const bool taken = writer_.submit(Job{
       .write = write,
+      .log_seq = write ? std::exchange(next_log_seq_, 0) : 0,
       .run = [done, body = std::move(body)](Connection& c) -> std::function<void()> {
         Result<T> result = body(c);
         return [done, result = std::move(result)]() mutable { done(std::move(result)); };

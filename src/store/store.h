@@ -30,6 +30,8 @@ struct StoredIdentity {
   std::string nickname{};
   std::int64_t created_ms = 0;
   std::int64_t last_seen_ms = 0;  // last Connect or disconnect; drives --nick-days
+
+  bool operator==(const StoredIdentity&) const = default;
 };
 
 struct StoredRoom {
@@ -53,6 +55,8 @@ struct StoredMember {
   std::uint64_t identity = 0;
   std::string room{};
   std::int64_t joined_ms = 0;
+
+  bool operator==(const StoredMember&) const = default;
 };
 
 struct StoredMessage {
@@ -64,6 +68,8 @@ struct StoredMessage {
   std::int64_t sent_ms = 0;  // Unix time, milliseconds
   std::uint64_t client_msg_id = 0;
   MessageKind kind = MessageKind::normal;
+
+  bool operator==(const StoredMessage&) const = default;
 };
 
 // A direct message. Its id is one sequence over every conversation, so it orders each one.
@@ -77,6 +83,8 @@ struct StoredDirect {
   std::int64_t sent_ms = 0;
   std::uint64_t client_msg_id = 0;
   MessageKind kind = MessageKind::normal;
+
+  bool operator==(const StoredDirect&) const = default;
 };
 
 // A completed upload: who may download it is a list of identities (a room file: the members
@@ -92,6 +100,8 @@ struct StoredFile {
   std::string recipient{};  // set when sent to one user
   std::int64_t sent_ms = 0;
   std::vector<std::uint64_t> allowed{};  // identities, the sender's included
+
+  bool operator==(const StoredFile&) const = default;
 };
 
 // An upload that was cut off and may be resumed from `received` bytes.
@@ -118,6 +128,8 @@ struct StoredSanction {
   std::int64_t until_ms = 0;  // 0: until lifted
   std::string reason{};
   std::string by{};  // the operator's nickname then
+
+  bool operator==(const StoredSanction&) const = default;
 };
 
 // Who created a room (an identity): that room's operator.
@@ -137,6 +149,7 @@ struct Snapshot {
   std::uint64_t last_direct_id = 0;
   std::vector<StoredSanction> sanctions{};  // lifted and expired ones are not kept
   std::vector<StoredCreator> creators{};
+  std::vector<std::string> topic_locks{};  // rooms (by name) whose topic is locked
   std::string motd{};
 };
 
@@ -147,6 +160,8 @@ struct Retention {
   std::int64_t file_ms = 0;
   std::int64_t nick_ms = 0;    // identities not seen for this long go, with their memberships
   std::int64_t upload_ms = 0;  // interrupted uploads not continued for this long go
+
+  bool operator==(const Retention&) const = default;
 };
 
 // What a prune removed; the caller deletes the files and partial uploads from disk and frees
@@ -248,6 +263,8 @@ class Store {
                                Done<bool> done) = 0;
   // Empty: none.
   virtual void set_motd(std::string motd, Done<bool> done) = 0;
+  // Locks (by `by`) or unlocks the topic of `room`; NOT_FOUND for an unknown room.
+  virtual void set_topic_lock(std::string room, bool locked, std::string by, Done<bool> done) = 0;
 
   // Finishes the work already queued (its completions are still posted), then stops; later
   // operations fail with UNAVAILABLE. Idempotent.

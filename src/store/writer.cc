@@ -7,6 +7,7 @@
 
 #include <utility>
 
+#include "store/log_position.h"
 #include "store/sql.h"
 #include "util/log.h"
 
@@ -46,6 +47,12 @@ Status failure(const SQLite::Exception& e) {
     return Status(Code::failed_precondition, fmt::format("the store refused this: {}", e.what()));
   }
   return Status(Code::internal, fmt::format("the store failed: {}", e.what()));
+}
+
+Status out_of_order(std::uint64_t seq, std::uint64_t applied) {
+  return Status(Code::aborted, fmt::format("log command {} is out of order: the replica has "
+                                           "applied up to {}",
+                                           seq, applied));
 }
 }  // namespace
 
@@ -114,6 +121,14 @@ Status Writer::write_all(std::deque<Job>& batch, std::vector<std::function<void(
     // A savepoint per job: a request the database refuses is undone alone and the batch
     // goes on.
     try {
+      // A log command is applied only right after the one before it: after a lost batch,
+      // the commands that followed it must not commit past the hole it left.
+      if (job.log_seq != 0 && read_applied(connection_) + 1 != job.log_seq) {
+        done[i] = [fail = job.fail, s = out_of_order(job.log_seq, read_applied(connection_))] {
+          fail(s);
+        };
+        continue;
+      }
       connection_.exec(sql::kSavepoint);
       done[i] = job.run(connection_);
       connection_.exec(sql::kRelease);
@@ -128,6 +143,13 @@ Status Writer::write_all(std::deque<Job>& batch, std::vector<std::function<void(
         connection_.exec(sql::kRelease);
       } catch (const SQLite::Exception& undo) {
         lost = failure(undo);
+      }
+    }
+    if (lost.ok() && job.log_seq != 0) {
+      try {
+        mark_applied(connection_, job.log_seq);
+      } catch (const SQLite::Exception& e) {
+        lost = failure(e);
       }
     }
   }

@@ -22,6 +22,10 @@ namespace chatcore::store {
 // (empty: nothing to post); `fail` is posted instead when run throws or the batch is lost.
 struct Job {
   bool write = true;
+  // Nonzero: the replicated log's sequence number of the command this write applies. It is
+  // recorded in the same transaction as the write's effect (refused or not), so a replica
+  // never applies a command twice nor skips one across a crash.
+  std::uint64_t log_seq = 0;
   std::function<std::function<void()>(Connection&)> run;
   std::function<void(Status)> fail;
 };

@@ -1,0 +1,63 @@
+#include "cluster/log_stream.h"
+
+#include <fmt/format.h>
+
+namespace chatcore::cluster {
+
+namespace {
+constexpr std::int64_t kNanosPerMs = 1'000'000;  // JetStream durations are nanoseconds
+}  // namespace
+
+Status nats_failure(const std::string& doing, natsStatus s, jsErrCode code) {
+  // A refusal by JetStream (an API error code) is about the request; anything else (timeout,
+  // no responders, not connected) means the cluster did not answer.
+  const char* why = nats_GetLastError(nullptr);
+  const std::string detail = why != nullptr && *why != '\0' ? why : natsStatus_GetText(s);
+  if (code != 0) {
+    return Status(Code::failed_precondition,
+                  fmt::format("JetStream refused to {}: {} (error {})", doing, detail,
+                              static_cast<int>(code)));
+  }
+  return Status(Code::unavailable,
+                fmt::format("the cluster is not reachable: could not {}: {}", doing, detail));
+}
+
+Status ensure_log_stream(jsCtx* js, const LogStreamConfig& config) {
+  jsStreamConfig cfg;
+  jsStreamConfig_Init(&cfg);
+  cfg.Name = config.name.c_str();
+  const char* subjects[] = {config.subjects.c_str()};
+  cfg.Subjects = subjects;
+  cfg.SubjectsLen = 1;
+  cfg.Storage = js_FileStorage;
+  cfg.Retention = js_LimitsPolicy;
+  cfg.Discard = js_DiscardOld;
+  cfg.Replicas = config.replicas;
+  cfg.MaxAge = config.max_age_ms * kNanosPerMs;
+  cfg.MaxBytes = config.max_bytes;
+  cfg.Duplicates = config.duplicate_window_ms * kNanosPerMs;
+
+  jsStreamInfo* info = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_AddStream(&info, js, &cfg, nullptr, &code);
+  if (s != NATS_OK && code == JSStreamNameExistErr) {
+    // There with other limits: this node's configuration is the one wanted now.
+    code = static_cast<jsErrCode>(0);
+    s = js_UpdateStream(&info, js, &cfg, nullptr, &code);
+  }
+  jsStreamInfo_Destroy(info);
+  if (s != NATS_OK) return nats_failure("set up the stream " + config.name, s, code);
+  return {};
+}
+
+Result<LogState> log_state(jsCtx* js, const std::string& stream) {
+  jsStreamInfo* info = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  const natsStatus s = js_GetStreamInfo(&info, js, stream.c_str(), nullptr, &code);
+  if (s != NATS_OK) return nats_failure("read the stream " + stream, s, code);
+  LogState state{info->State.FirstSeq, info->State.LastSeq, info->State.Msgs};
+  jsStreamInfo_Destroy(info);
+  return state;
+}
+
+}  // namespace chatcore::cluster

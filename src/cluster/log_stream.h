@@ -1,0 +1,39 @@
+// The JetStream stream that holds the replicated command log: its name, subjects and limits,
+// created or brought up to date by the node that starts, so every node agrees on them.
+#pragma once
+
+#include <nats/nats.h>
+
+#include <cstdint>
+#include <string>
+
+#include <chatcore/status.h>
+
+namespace chatcore::cluster {
+
+struct LogStreamConfig {
+  std::string name = "CHATCORE_LOG";
+  std::string subjects = "chatcore.log.>";  // a node publishes on chatcore.log.<node id>
+  int replicas = 1;                         // min(3, NATS cluster size)
+  std::int64_t max_age_ms = 0;              // 0: no limit (see docs/cluster.md)
+  std::int64_t max_bytes = -1;              // -1: no limit
+  // A retried publish (same Nats-Msg-Id) within this window is stored once.
+  std::int64_t duplicate_window_ms = 2 * 60 * 1000;
+};
+
+// Where the log stands now.
+struct LogState {
+  std::uint64_t first_seq = 0;
+  std::uint64_t last_seq = 0;
+  std::uint64_t messages = 0;
+};
+
+// Creates the stream, or updates one with other limits. UNAVAILABLE with the server's words
+// when JetStream does not answer, FAILED_PRECONDITION when it refuses the configuration.
+Status ensure_log_stream(jsCtx* js, const LogStreamConfig& config);
+Result<LogState> log_state(jsCtx* js, const std::string& stream);
+
+// "the cluster is not reachable (...)" for a nats.c status and JetStream error code.
+Status nats_failure(const std::string& doing, natsStatus s, jsErrCode code = static_cast<jsErrCode>(0));
+
+}  // namespace chatcore::cluster
