@@ -124,6 +124,7 @@ void App::tick() {
     refresh_rooms(false);
     refresh_nicks();
   }
+  if (mode_ == Mode::chat) resume_transfers();
   // rate and ETA move on; so does the retry countdown
   if (!state_.transfers.empty() || state_.connection == Connection::reconnecting) request_redraw();
   tick_timer_.expires_after(std::chrono::seconds(1));

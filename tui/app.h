@@ -11,6 +11,7 @@
 #include "model/render.h"
 #include "model/settings_file.h"
 #include "model/state.h"
+#include "model/transfer_jobs.h"
 #include "curses/terminal.h"
 
 #include <chatcore/client.h>
@@ -145,7 +146,10 @@ class App {
   void start_download(const chatcore::FileInfo& file, const std::filesystem::path& dest, bool overwrite);
   chatcore::ProgressHandler progress_handler(int id);
   int add_transfer(bool upload, std::string name, std::uint64_t total);  // a new bar; its id
-  bool finished_transfer(int id);  // forgets its cancel flag; true when /cancel had set it
+  void run_transfer(int id);
+  void transfer_ended(int id, const chatcore::Result<chatcore::FileInfo>& result);
+  void forget_transfer(int id);  // its bar, its job and its cancel flag
+  void resume_transfers();  // from tick(): the waiting ones run again once connected
   double now_s() const;
 
   asio::io_context& io_;
@@ -179,6 +183,7 @@ class App {
   std::shared_ptr<std::atomic<bool>> cancel_transfers_ = std::make_shared<std::atomic<bool>>(false);
   // Each running transfer's own flag, set by /cancel; read by its progress handler.
   std::map<int, std::shared_ptr<std::atomic<bool>>> transfer_cancels_;
+  std::map<int, TransferJob> jobs_;  // by transfer id, beside state_.transfers
 
   bool redraw_pending_ = false;
   std::string exit_message_;

@@ -127,7 +127,8 @@ Result<FileInfo> Client::download(const std::string& file_id, const std::filesys
   if (Status st = refuse_existing(dest, overwrite); !st.ok()) return st;
   auto part = client::PartFile::create(dest);
   if (!part.ok()) return part.status();
-  return fetch_into(*impl_->servers->current()->stub, std::move(token), file_id, dest, overwrite, **part, progress);
+  const auto endpoint = impl_->servers->current();  // held for the call
+  return fetch_into(*endpoint->stub, std::move(token), file_id, dest, overwrite, **part, progress);
 }
 
 Result<FileInfo> Client::download_resumable(const std::string& file_id,
@@ -143,8 +144,9 @@ Result<FileInfo> Client::download_resumable(const std::string& file_id,
     user_cancelled = progress && !progress(p);
     return !user_cancelled;
   };
+  const auto endpoint = impl_->servers->current();  // held for the call
   auto got =
-      fetch_into(*impl_->servers->current()->stub, std::move(token), file_id, dest, overwrite, **part, watched);
+      fetch_into(*endpoint->stub, std::move(token), file_id, dest, overwrite, **part, watched);
   if (!got.ok() && (*part)->size() > 0 && resumable_after(got.status(), user_cancelled)) {
     (*part)->keep();
   }

@@ -170,12 +170,12 @@ Result<FileInfo> Client::upload_resumable(const std::filesystem::path& path, con
     // the rest (name, sha256, destination) and the hash over the whole file.
     if (held->total == prepared.digest.size) offset = held->done;
   }
-  const auto endpoint = d.servers->current();
   bool user_cancelled = false;
   const ProgressHandler watched = [&](const Progress& p) {
     user_cancelled = progress && !progress(p);
     return !user_cancelled;
   };
+  const auto endpoint = d.servers->current();
   auto sent = send_file(*endpoint->stub, token, prepared, path, to, limits, key, offset, watched);
   if (!sent.ok() && !user_cancelled && offset > 0 &&
       (sent.status().code == Code::not_found || sent.status().code == Code::invalid_argument ||

@@ -64,10 +64,13 @@ double Transfer::eta_seconds() const {
 std::string format_transfer(const Transfer& t, int cells) {
   const std::string arrow = t.upload ? "↑" : "↓";
   // fixed-width fields, so the bars of several transfers line up
-  const std::string tail = fmt::format(" {:3}%  {:>19}  {:>11}  ETA {:<6}", static_cast<int>(t.fraction() * 100),
-                                       format_bytes(t.done) + "/" + format_bytes(t.total),
-                                       format_bytes(static_cast<std::uint64_t>(t.rate)) + "/s",
-                                       format_duration(t.eta_seconds()));
+  const std::string sizes = format_bytes(t.done) + "/" + format_bytes(t.total);
+  const int percent = static_cast<int>(t.fraction() * 100);
+  const std::string tail =
+      t.note.empty() ? fmt::format(" {:3}%  {:>19}  {:>11}  ETA {:<6}", percent, sizes,
+                                   format_bytes(static_cast<std::uint64_t>(t.rate)) + "/s",
+                                   format_duration(t.eta_seconds()))
+                     : fmt::format(" {:3}%  {:>19}  {}", percent, sizes, t.note);
   // the name gets a fifth of the line, the bar what is left (at least 8 cells)
   const int name_cells = std::clamp(cells / 5, 4, 24);  // one column for every transfer
   const int bar_cells = cells - 2 - name_cells - 1 - text_width(tail);

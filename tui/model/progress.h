@@ -22,6 +22,7 @@ struct Transfer {
   double rate = 0;        // bytes per second, smoothed
   double last_s = 0;      // time of the last sample
   std::uint64_t last_done = 0;
+  std::string note;  // shown instead of the rate and ETA ("waiting for the server")
 
   // Records progress at monotonic time `now_s`, updating the smoothed rate.
   void update(std::uint64_t done_bytes, std::uint64_t total_bytes, double now_s);
@@ -29,7 +30,8 @@ struct Transfer {
   double eta_seconds() const;  // negative when unknown
 };
 
-// "↑ report.pdf [#####.....]  50%  1.0 MiB/2.0 MiB  512 KiB/s  ETA 2s" fitted to `cells`.
+// "↑ report.pdf [#####.....]  50%  1.0 MiB/2.0 MiB  512 KiB/s  ETA 2s" fitted to `cells`;
+// with a note, "↑ report.pdf [#####.....]  50%  1.0 MiB/2.0 MiB  waiting for the server".
 std::string format_transfer(const Transfer& t, int cells);
 
 }  // namespace chat
