@@ -16,7 +16,7 @@
 int main(int argc, char** argv) {
   CLI::App cli{"chat: the chatcore terminal client"};
   chat::AppOptions options;
-  auto* server_opt = cli.add_option("--server", options.server, "HOST:PORT of the chat server (asked when missing)");
+  auto* server_opt = cli.add_option("--server", options.server, "HOST:PORT of the chat server, or several joined by commas, tried in turn (asked when missing)");
   auto* nick_opt = cli.add_option("--nick", options.nick, "nickname (asked when missing or taken)");
   std::string config;
   auto* config_opt = cli.add_option(

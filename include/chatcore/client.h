@@ -100,8 +100,10 @@ struct Destination {
 
 class Client {
  public:
-  // Opens a channel and waits until it is connected. UNAVAILABLE with a readable message when
-  // nothing answers at `address` within the timeout.
+  // Opens a channel and waits until it is connected. `address` is one server (host:port) or
+  // several joined by commas (the nodes of one cluster): they are tried in turn, and when
+  // the session is lost each reconnect attempt goes to the next one. UNAVAILABLE with a
+  // readable message when nothing answers at any of them within the timeout (each).
   static Result<std::unique_ptr<Client>> open(const std::string& address, ClientOptions options = {});
   ~Client();
   Client(const Client&) = delete;

@@ -26,6 +26,9 @@ enum class Durability { normal, full };
 
 struct Config {
   std::string listen = "127.0.0.1:50051";  // host:port; port 0 lets the OS pick
+  // SO_REUSEPORT: several servers that all set it share one port and the kernel spreads new
+  // connections over them. Off, a busy port is refused.
+  bool reuse_port = false;
   // Holds the database (chatcore.db) and, unless storage_dir says otherwise, the files.
   std::filesystem::path data_dir = "chatcore-data";
   // Where uploaded files go; empty: data_dir / "files".

@@ -33,6 +33,8 @@ void add_network_flags(CLI::App& app, Settings& settings) {
   chatcore::Config& c = settings.config;
   app.add_option("--listen", c.listen, "address to listen on, host:port (port 0: any)")
       ->capture_default_str();
+  app.add_flag("--reuse-port", c.reuse_port,
+               "share the --listen port with other chatd that set it too (SO_REUSEPORT)");
   add_path(app, "--tls-cert", c.tls_cert, "PEM certificate: serve TLS only")
       ->check(CLI::ExistingFile);
   add_path(app, "--tls-key", c.tls_key, "PEM private key of --tls-cert")

@@ -10,8 +10,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
 #include <utility>
 
 #include "client/client_impl.h"
@@ -22,23 +20,6 @@ namespace chatcore {
 namespace {
 
 using client::Session;
-
-// Catches the address mistakes gRPC would only report as a connection that never comes up.
-Status check_address(const std::string& address) {
-  if (address.empty()) return Status(Code::invalid_argument, "empty server address");
-  // gRPC's unix-socket targets carry a path, not a port.
-  if (address.starts_with("unix:") || address.starts_with("unix-abstract:")) return {};
-  const auto colon = address.rfind(':');
-  const std::string port = colon == std::string::npos ? "" : address.substr(colon + 1);
-  const bool digits = !port.empty() && port.size() <= 5 &&
-                      std::all_of(port.begin(), port.end(),
-                                  [](unsigned char c) { return std::isdigit(c) != 0; });
-  if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535 || colon == 0) {
-    return Status(Code::invalid_argument,
-                  fmt::format("bad server address '{}': expected host:port", address));
-  }
-  return {};
-}
 
 }  // namespace
 
@@ -70,7 +51,8 @@ Result<std::shared_ptr<grpc::ChannelCredentials>> channel_credentials(const Clie
 }  // namespace
 
 Result<std::unique_ptr<Client>> Client::open(const std::string& address, ClientOptions options) {
-  if (Status bad = check_address(address); !bad.ok()) return bad;
+  auto addresses = client::parse_server_list(address);
+  if (!addresses.ok()) return addresses.status();
 
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(8 << 20);
@@ -93,32 +75,13 @@ Result<std::unique_ptr<Client>> Client::open(const std::string& address, ClientO
   }
   auto creds = channel_credentials(options);
   if (!creds.ok()) return creds.status();
-  auto channel = grpc::CreateCustomChannel(address, *creds, args);
-  const auto deadline = std::chrono::system_clock::now() + options.connect_timeout;
-  // The first failed attempt (nothing listening, handshake refused) ends the wait at once:
-  // a person at a prompt should not wait out the whole timeout for a typo in the port.
-  const char* failure = nullptr;
-  for (auto state = channel->GetState(true); state != GRPC_CHANNEL_READY;
-       state = channel->GetState(true)) {
-    if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN) {
-      failure = options.tls ? "connection refused or TLS handshake failed" : "connection refused";
-      break;
-    }
-    if (!channel->WaitForStateChange(state, deadline)) {
-      failure = "timed out";
-      break;
-    }
-  }
-  if (failure != nullptr) {
-    return Status(Code::unavailable,
-                  fmt::format("cannot reach chat server at {}: {}", address, failure));
-  }
+  auto servers = std::make_shared<client::ServerList>(std::move(*addresses), *creds, args);
+  if (Status st = servers->connect(options.connect_timeout, options.tls); !st.ok()) return st;
 
   std::unique_ptr<Client> client(new Client());
   client->impl_->address = address;
   client->impl_->options = std::move(options);
-  client->impl_->stub = v1::Chat::NewStub(channel);
-  client->impl_->channel = std::move(channel);
+  client->impl_->servers = std::move(servers);
   return client;
 }
 
@@ -140,8 +103,7 @@ Result<Welcome> Client::login(const std::string& nickname, EventHandler on_event
   }
 
   auto s = std::make_shared<Session>();
-  s->channel = d.channel;
-  s->stub = v1::Chat::NewStub(d.channel);
+  s->servers = d.servers;
   s->options = d.options;
   s->address = d.address;
   s->nickname = nickname;

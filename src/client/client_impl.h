@@ -17,6 +17,7 @@
 
 #include "chatcore/v1/chat.grpc.pb.h"
 #include "client/position_keeper.h"
+#include "client/server_list.h"
 #include "transport/convert.h"
 
 namespace chatcore::client {
@@ -27,10 +28,10 @@ inline constexpr std::chrono::seconds kCallTimeout{10};
 // Everything the reader thread touches lives here and is shared with the thread, so that the
 // thread stays valid when it has to be detached (a Client destroyed from its own handler).
 struct Session {
-  std::shared_ptr<grpc::Channel> channel;  // a call must not outlive its channel
-  std::unique_ptr<v1::Chat::Stub> stub;
+  std::shared_ptr<ServerList> servers;
+  std::shared_ptr<Endpoint> endpoint;  // of the stream now; a call must not outlive its channel
   ClientOptions options;
-  std::string address;
+  std::string address;  // the list as given: the resume position is kept per list
   std::string secret;  // empty: a guest
   PositionKeeper keeper;
   EventHandler on_event;
@@ -72,10 +73,9 @@ void run_session(std::shared_ptr<Session> s);
 namespace chatcore {
 
 struct Client::Impl {
-  std::string address;
+  std::string address;  // as given: one server or a list
   ClientOptions options;
-  std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<v1::Chat::Stub> stub;
+  std::shared_ptr<client::ServerList> servers;
 
   // Guards session, reader and welcome; never held together with the session's lock.
   mutable std::mutex mu;
@@ -132,7 +132,9 @@ struct Client::Impl {
     Response response;
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + client::kCallTimeout);
-    if (Status st = transport::from_grpc((stub.get()->*method)(&ctx, request, &response));
+    const auto endpoint = servers->current();
+    if (Status st =
+            transport::from_grpc((endpoint->stub.get()->*method)(&ctx, request, &response));
         !st.ok()) {
       return st;
     }

@@ -78,8 +78,9 @@ Result<FileInfo> Client::download(const std::string& file_id, const std::filesys
   auto part = client::PartFile::create(dest);
   if (!part.ok()) return part.status();
 
+  const auto endpoint = d.servers->current();
   grpc::ClientContext ctx;
-  auto reader = d.stub->Download(&ctx, request);
+  auto reader = endpoint->stub->Download(&ctx, request);
   auto info = receive_info(ctx, *reader);
   if (!info.ok()) return info.status();
   auto done = receive_chunks(ctx, *reader, *info, **part, progress);

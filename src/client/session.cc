@@ -55,7 +55,8 @@ Status open_stream(Session& s, v1::EventBatch& batch) {
     }
     s.reader.reset();  // before the context it was made with
     s.ctx = std::make_unique<grpc::ClientContext>();
-    s.reader = s.stub->Connect(s.ctx.get(), request);
+    s.endpoint = s.servers->current();
+    s.reader = s.endpoint->stub->Connect(s.ctx.get(), request);
   }
   if (s.reader->Read(&batch)) {
     if (batch.events_size() > 0 && batch.events(0).has_welcome()) {
@@ -146,12 +147,14 @@ void report(Session& s, ConnectionChange change) {
   if (s.on_connection) s.on_connection(change);
 }
 
-// After the session was lost because of `cause`: attempts, with a doubling wait, until the
+// After the session was lost because of `cause`: attempts, with a doubling wait, until a
 // server welcomes it again (true, `batch` holds the welcome) or it ends for good (false,
-// `cause` says why).
+// `cause` says why). Each attempt goes to the next server of the list, so a dead one is
+// left at once; the wait doubles each time the whole list has failed.
 bool reconnect(Session& s, Status& cause, v1::EventBatch& batch) {
   auto wait = s.options.reconnect_min;
   for (int attempt = 1;; ++attempt) {
+    const bool round_done = s.servers->advance();
     report(s, {ConnectionChange::State::reconnecting, cause, wait, attempt});
     {
       std::unique_lock lock(s.mu);
@@ -168,7 +171,7 @@ bool reconnect(Session& s, Status& cause, v1::EventBatch& batch) {
     }
     cause = st;
     if (permanent(st.code)) return false;
-    wait = std::min(wait * 2, s.options.reconnect_max);
+    if (round_done) wait = std::min(wait * 2, s.options.reconnect_max);
   }
   cause = Status(Code::cancelled, "session closed by the client");
   return false;

@@ -168,12 +168,13 @@ Result<FileInfo> Client::upload_resumable(const std::filesystem::path& path, con
     // the rest (name, sha256, destination) and the hash over the whole file.
     if (held->total == prepared.digest.size) offset = held->done;
   }
-  auto sent = send_file(*d.stub, token, prepared, path, to, limits, key, offset, progress);
+  const auto endpoint = d.servers->current();
+  auto sent = send_file(*endpoint->stub, token, prepared, path, to, limits, key, offset, progress);
   if (!sent.ok() && offset > 0 && (sent.status().code == Code::not_found ||
                                    sent.status().code == Code::invalid_argument ||
                                    sent.status().code == Code::data_loss)) {
     // The held part expired or was of another file: start over.
-    return send_file(*d.stub, std::move(token), prepared, path, to, limits, key, 0, progress);
+    return send_file(*endpoint->stub, std::move(token), prepared, path, to, limits, key, 0, progress);
   }
   return sent;
 }

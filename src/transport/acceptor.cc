@@ -61,7 +61,7 @@ Acceptor::~Acceptor() {
   if (spare_fd_ >= 0) ::close(spare_fd_);
 }
 
-Status Acceptor::bind(const std::string& address) {
+Status Acceptor::bind(const std::string& address, bool reuse_port) {
   const auto colon = address.rfind(':');
   if (colon == std::string::npos) {
     return Status(Code::invalid_argument, fmt::format("listen address {} has no port", address));
@@ -88,6 +88,7 @@ Status Acceptor::bind(const std::string& address) {
     if (fd < 0) continue;
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (reuse_port) ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
     if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0) {
       listen_fd_ = fd;
     } else {

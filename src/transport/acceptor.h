@@ -23,8 +23,9 @@ class Acceptor {
   Acceptor(const Acceptor&) = delete;
   Acceptor& operator=(const Acceptor&) = delete;
 
-  // Binds and listens on host:port (port 0: any). UNAVAILABLE when that fails.
-  Status bind(const std::string& address);
+  // Binds and listens on host:port (port 0: any). UNAVAILABLE when that fails. With
+  // `reuse_port`, other sockets that also set SO_REUSEPORT may share the port.
+  Status bind(const std::string& address, bool reuse_port = false);
   int port() const { return port_; }
   // Starts accepting on a thread of its own; every connection goes to `server`.
   void start(grpc::Server& server);

@@ -69,11 +69,12 @@ Status Server::start() {
   auto creds = credentials(d.config);
   if (!creds.ok()) return creds.status();
   grpc::ServerBuilder builder;
-  // gRPC sets SO_REUSEPORT by default, which lets a second chatd "listen" on a busy port.
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // gRPC sets SO_REUSEPORT by default, which lets a second chatd "listen" on a busy port;
+  // only an explicit reuse_port (several nodes behind one address) allows that.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, d.config.reuse_port ? 1 : 0);
   const bool own_listener = d.config.tls_cert.empty();
   if (own_listener) {
-    if (auto status = d.acceptor.bind(d.config.listen); !status.ok()) return status;
+    if (auto status = d.acceptor.bind(d.config.listen, d.config.reuse_port); !status.ok()) return status;
     d.port = d.acceptor.port();
   } else {
     builder.AddListeningPort(d.config.listen, *creds, &d.port);

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <regex>
 
@@ -18,7 +19,11 @@ ChatdProcess::ChatdProcess(const std::filesystem::path& storage, rlim_t fds,
   REQUIRE_MESSAGE(chatd != nullptr, "CHATD must name the chatd binary");
   std::vector<std::string> args = wrapper;
   // The database in a subdirectory of the test's own dir, so no two tests share one.
-  args.insert(args.end(), {chatd, "--listen", "127.0.0.1:0", "--storage-dir", storage.string(),
+  // An address of the test's own in `extra` replaces the default of any free port.
+  const bool own_listen = std::find(extra.begin(), extra.end(), "--listen") != extra.end();
+  args.push_back(chatd);
+  if (!own_listen) args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+  args.insert(args.end(), {"--storage-dir", storage.string(),
                            "--data-dir", (storage / "db").string(),
                            "--max-sessions-per-peer", "0", "--command-rate", "0"});
   args.insert(args.end(), extra.begin(), extra.end());

@@ -17,7 +17,8 @@ namespace chatcore::hardening {
 class ChatdProcess {
  public:
   // `fds`: RLIMIT_NOFILE (soft and hard) for the child; 0 leaves it alone. `extra` are more
-  // flags after the defaults (plaintext, any port, no per-address or command limits);
+  // flags after the defaults (plaintext, any port unless `extra` has a --listen, no
+  // per-address or command limits);
   // `wrapper` is a command line chatd runs under (strace ...), found on PATH.
   ChatdProcess(const std::filesystem::path& storage, rlim_t fds,
                const std::vector<std::string>& extra = {},
