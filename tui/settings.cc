@@ -10,6 +10,10 @@ void App::apply_start_settings() {
   state_.show_colours = options_.colours;
   term_.set_colours(options_.colours);
   for (const std::string& nick : options_.saved.ignore) state_.ignored.add(nick);
+  for (const std::string& key : options_.saved.keys) {
+    const std::string error = state_.key_bindings.add(key);
+    if (!error.empty()) state_.add_error("chat.conf: " + error);
+  }
 }
 
 bool App::settings_changed() {

@@ -2,22 +2,9 @@
 // DM on screen), /topic, /away and /whois. The server keeps topics and presence; what it
 // answers is shown here, and its notices keep titles and nick lists current.
 #include "app.h"
-
-#include <ctime>
+#include "model/moderation.h"
 
 namespace chat {
-namespace {
-
-std::string when(std::int64_t unix_ms) {
-  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M", &tm);
-  return text;
-}
-
-}  // namespace
 
 void App::action(const Command& cmd) { send_text(cmd.args[0], chatcore::MessageKind::action); }
 
@@ -71,7 +58,7 @@ void App::whois(const Command& cmd) {
          const chatcore::UserInfo& u = r.value();
          std::string presence = u.presence == chatcore::Presence::away ? "away" + (u.away_message.empty() ? "" : ": " + u.away_message)
                                 : u.presence == chatcore::Presence::offline
-                                    ? "offline" + (u.last_seen_unix_ms > 0 ? ", last seen " + when(u.last_seen_unix_ms) : "")
+                                    ? "offline" + (u.last_seen_unix_ms > 0 ? ", last seen " + local_time(u.last_seen_unix_ms) : "")
                                     : "online";
          std::string rooms;
          for (const std::string& room : u.rooms) rooms += (rooms.empty() ? "" : ", ") + ("#" + room);

@@ -351,9 +351,12 @@ for who in alice bob; do
 done
 
 # chat.conf read at start from $XDG_CONFIG_HOME (a HOME without one): no --server or --nick,
-# yet alice is back on the same server; carol still ignored, timestamps off; a flag wins.
+# yet alice is back on the same server; carol still ignored, timestamps off; a flag wins; Alt-J
+# bound to the next buffer.
+# A key binding for buffer switching, as one writes it by hand, is kept and works.
 mkdir -p "$tmp/xdg/chatcore" "$tmp/nohome"
 cp "$conf" "$tmp/xdg/chatcore/chat.conf"
+echo 'keys = ["M-j next"]' >>"$tmp/xdg/chatcore/chat.conf"
 tm new-session -d -s conf -x 100 -y 30 -c "$tmp" \
   "trap true INT; HOME='$tmp/nohome' XDG_CONFIG_HOME='$tmp/xdg' XDG_STATE_HOME= LANG=C.UTF-8 TERM=screen-256color '$chat' --guest --nicklist off; echo \"[chat exited \$?]\"; sleep 600"
 sessions="$sessions conf"
@@ -364,6 +367,10 @@ never conf "Nicks ("
 type_line conf "/create settings"
 wait_for conf "| connected | #settings"
 never conf "Nicks ("
+tm send-keys -t conf M-j
+wait_for conf "| connected | lobby"
+tm send-keys -t conf M-j
+wait_for conf "| connected | #settings"
 grep -qx "nicklist = true" "$tmp/xdg/chatcore/chat.conf" || fail "a flag changed chat.conf"
 tm send-keys -t conf C-c
 wait_for conf "[chat exited 0]"

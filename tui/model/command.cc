@@ -74,13 +74,14 @@ std::string help_line(std::string_view usage, std::string_view text) {
   return line += text;
 }
 
+}  // namespace
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   return s;
 }
 
-// Splits off the first word of `rest`.
 std::string_view next_word(std::string_view& rest) {
   rest = trim(rest);
   const std::size_t end = rest.find(' ');
@@ -88,8 +89,6 @@ std::string_view next_word(std::string_view& rest) {
   rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
   return word;
 }
-
-}  // namespace
 
 std::variant<Command, CommandError> parse_command(std::string_view line) {
   if (trim(line).empty()) return CommandError{};

@@ -42,6 +42,11 @@ struct CommandError {
   std::string message;
 };
 
+// The words of a command line: `s` without the spaces around it; the first word of `rest`,
+// split off it.
+std::string_view trim(std::string_view s);
+std::string_view next_word(std::string_view& rest);
+
 // Empty or blank input yields an error with an empty message (nothing to do).
 std::variant<Command, CommandError> parse_command(std::string_view line);
 

@@ -43,7 +43,8 @@ std::optional<Key> after_escape(const Key& next) {
     case U'B': return Key::of(KeyKind::word_left);
     case U'f':
     case U'F': return Key::of(KeyKind::word_right);
-    default: return Key::of(KeyKind::unknown);  // an Alt-key we do not bind: never text
+    // An Alt-key without a meaning of its own: chat.conf may bind it; never text.
+    default: return Key{KeyKind::alt, next.ch};
   }
 }
 

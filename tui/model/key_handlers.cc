@@ -97,7 +97,9 @@ KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, C
   }
   if (prompt != nullptr) return prompt_key(key, state, *prompt);
   if (state.held_paste) return held_paste_key(key, state);
-  if (!state.confirm_close.empty() && key.kind != KeyKind::unknown) return confirm_key(key, state);
+  if (!state.confirm_close.empty() && key.kind != KeyKind::unknown && key.kind != KeyKind::alt) {
+    return confirm_key(key, state);
+  }
   const int page = std::max(1, layout.messages.rows - 2);
   switch (key.kind) {
     case KeyKind::interrupt:
@@ -130,6 +132,17 @@ KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, C
     case KeyKind::toggle_nicks:
       state.show_nicks = !state.show_nicks;
       return KeyEffect::repaint();
+    case KeyKind::alt: {
+      const auto bound = state.key_bindings.find(key.ch);
+      if (!bound) return KeyEffect::none();  // unbound: ignored, never typed
+      switch (bound->to) {
+        case BufferSwitch::To::next: state.focus_next(1); return KeyEffect::repaint();
+        case BufferSwitch::To::previous: state.focus_next(-1); return KeyEffect::repaint();
+        case BufferSwitch::To::active: return KeyEffect::repaint(state.focus_active());
+        case BufferSwitch::To::number: return KeyEffect::repaint(state.focus_number(bound->number));
+      }
+      return KeyEffect::none();
+    }
     case KeyKind::tab:
     case KeyKind::back_tab:
       return KeyEffect::repaint(

@@ -22,6 +22,7 @@ enum class KeyKind {
   buffer_number,  // Alt-1..Alt-9, Alt-0: `ch` holds the digit
   next_active,    // Alt-A: the next buffer with activity
   toggle_nicks,   // Alt-N: the nick list on or off
+  alt,            // Alt with a character that means nothing by default: `ch` holds it
   interrupt,   // Ctrl-C (when it arrives as a key)
   eof,         // Ctrl-D: deletes the character under the cursor
   wheel_up, wheel_down,    // the mouse wheel over the terminal

@@ -6,20 +6,6 @@
 namespace chat {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
-std::string_view next_word(std::string_view& rest) {
-  rest = trim(rest);
-  const std::size_t end = rest.find(' ');
-  std::string_view word = rest.substr(0, end);
-  rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-  return word;
-}
-
 std::string room_name(const std::string& room) { return "#" + room; }
 
 }  // namespace

@@ -46,6 +46,8 @@ std::string read_settings(const std::filesystem::path& path, Settings& out) {
   // the file lists everyone ignored: without the key, nobody (CLI11 cannot read "[]")
   read.ignore.clear();
   reader.add_option("--ignore", read.ignore);
+  read.keys.clear();
+  reader.add_option("--keys", read.keys);
   reader.set_config("--config", path.string(), "", true);
   reader.allow_config_extras(CLI::config_extras_mode::error);  // a mistyped key is said, not lost
   try {
@@ -76,6 +78,11 @@ std::string write_settings(const std::filesystem::path& path, const Settings& s)
     list += (list.empty() ? "" : ", ") + quoted(nick);
   }
   if (!list.empty()) text += "ignore = [" + list + "]\n";
+  std::string keys;
+  for (const std::string& key : s.keys) {
+    if (writable(key)) keys += (keys.empty() ? "" : ", ") + quoted(key);
+  }
+  if (!keys.empty()) text += "keys = [" + keys + "]\n";
 
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);

@@ -15,6 +15,7 @@ struct Settings {
   bool nicklist = true;
   bool colours = true;
   std::vector<std::string> ignore;
+  std::vector<std::string> keys;  // buffer switching: "M-j next" (see key_bindings.h)
 };
 
 // $XDG_CONFIG_HOME/chatcore/chat.conf, else ~/.config/chatcore/chat.conf (either may be null

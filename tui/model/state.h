@@ -5,6 +5,7 @@
 
 #include "buffers.h"
 #include "ignore_list.h"
+#include "key_bindings.h"
 #include "line.h"
 #include "paste.h"
 #include "progress.h"
@@ -77,6 +78,7 @@ class ChatState {
   bool show_colours = true;   // /set colours off: none, not even nick colours
   std::string confirm_close;  // a room /close asks about (y leaves it)
   IgnoreList ignored;  // their messages and DMs are not shown (/ignore)
+  KeyBindings key_bindings;  // chat.conf's keys for buffer switching
   Paste paste;                     // a bracketed paste arriving
   std::optional<HeldPaste> held_paste;  // a paste of several lines, until Enter or Esc
 
