@@ -29,6 +29,10 @@ class Server {
   // The server's metrics in Prometheus' text format (docs/operations.md lists them).
   // From any thread; never waits for the loop.
   std::string metrics_text() const;
+  // What grpc.health.v1 answers for every service: SERVING (the default once started) or
+  // NOT_SERVING, e.g. while a cluster node is cut off from its cluster, so that a load
+  // balancer sends users elsewhere. From any thread, after start().
+  void set_serving(bool serving);
 
  private:
   struct Impl;

@@ -3,11 +3,13 @@
 #include <chatcore/server.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
 #include <iostream>
 
+#include "cluster_flags.h"
 #include "flags.h"
 #include "hardening_flags.h"
 #include "metrics_http.h"
@@ -16,7 +18,7 @@
 
 namespace {
 
-int run(const chatd::Settings& settings) {
+int run(const chatd::Settings& settings, const chatd::ClusterFlags& cluster) {
   // The signal_set turns SIGINT/SIGTERM into a handler on this thread, whichever thread the
   // kernel picked to deliver them.
   boost::asio::io_context io;
@@ -38,6 +40,32 @@ int run(const chatd::Settings& settings) {
     chatcore::log::info("metrics on http://{}:{}/metrics",
                         settings.metrics_listen.substr(0, settings.metrics_listen.rfind(':')),
                         metrics.port());
+  }
+  // A node answers health checks with NOT_SERVING until it reaches NATS and whenever it
+  // loses it. nats.c calls back on its threads; the change is made on this one.
+  std::unique_ptr<chatcore::cluster::NatsLink> nats;
+  if (!cluster.cluster.empty()) {
+    server.set_serving(false);
+    auto link = chatcore::cluster::NatsLink::start(
+        chatd::nats_link_options(cluster),
+        [&io](std::function<void()> fn) { boost::asio::post(io, std::move(fn)); },
+        [&server, &cluster, ever = false](bool connected) mutable {
+          server.set_serving(connected);
+          if (connected) {
+            chatcore::log::info("node {}: {} to NATS; serving", cluster.node_id,
+                                ever ? "reconnected" : "connected");
+            ever = true;
+          } else {
+            chatcore::log::warn("node {}: lost NATS; not serving until it is back",
+                                cluster.node_id);
+          }
+        });
+    if (!link.ok()) {
+      chatcore::log::error("chatd: {}", link.status().message);
+      return 1;
+    }
+    nats = std::move(*link);
+    chatcore::log::info("node {}: connecting to NATS at {}", cluster.node_id, cluster.cluster);
   }
   chatd::notify_ready("serving on port " + std::to_string(server.port()));
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
@@ -62,7 +90,13 @@ int main(int argc, char** argv) {
   chatd::add_moderation_flags(app, settings);
   chatd::HardeningFlags hardening;
   chatd::add_hardening_flags(app, settings.config, hardening);
+  chatd::ClusterFlags cluster;
+  chatd::add_cluster_flags(app, cluster);
   CLI11_PARSE(app, argc, argv);
+  if (const auto bad = chatd::check_cluster_flags(cluster); !bad.empty()) {
+    std::cerr << "chatd: " << bad << "\n";
+    return 2;
+  }
 
   if (settings.print_config) {
     std::cout << app.config_to_str(true, false);
@@ -74,5 +108,5 @@ int main(int argc, char** argv) {
   // Before anything is logged: under systemd every line needs its priority prefix.
   chatcore::log::set_journal(chatd::stderr_is_journal());
   chatd::apply_hardening_flags(hardening, settings.config);
-  return run(settings);
+  return run(settings, cluster);
 }

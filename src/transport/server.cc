@@ -3,6 +3,7 @@
 #include <chatcore/service.h>
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -99,6 +100,14 @@ Status Server::start() {
 int Server::port() const { return impl_->port; }
 
 std::string Server::metrics_text() const { return impl_->service.metrics_text(); }
+
+void Server::set_serving(bool serving) {
+  auto& d = *impl_;
+  const std::lock_guard lock(d.mutex);
+  if (!d.started || d.stopping || !d.server) return;
+  // The default health service guards its own state: safe from any thread.
+  if (auto* health = d.server->GetHealthCheckService()) health->SetServingStatus(serving);
+}
 
 void Server::shutdown(const std::string& reason) {
   auto& d = *impl_;
