@@ -27,6 +27,12 @@ App::App(asio::io_context& io, Terminal& terminal, AppOptions options)
       request_redraw();
     });
   };
+  options_.client.on_moderation = [this](const chatcore::Event& event) {
+    asio::post(io_, [this, event] {
+      state_.moderation(event);
+      request_redraw();
+    });
+  };
 }
 
 App::~App() { shutdown(); }

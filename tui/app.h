@@ -119,6 +119,9 @@ class App {
   void whois(const Command& cmd);
   void ignore(const Command& cmd);
   void unignore(const Command& cmd);
+  // moderation_commands.cc
+  void moderate(const Command& cmd);  // kick, ban, unban, mute, unmute
+  void motd_command(const Command& cmd);
   // settings.cc. An option or the ignore list changed: chat.conf is written.
   bool settings_changed();  // false when it could not be written (said on screen)
   void apply_start_settings();

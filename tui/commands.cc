@@ -40,6 +40,12 @@ App::CommandHandler App::handler(CommandKind kind) {
     case K::cancel: return &App::cancel_transfer;
     case K::ignore: return &App::ignore;
     case K::unignore: return &App::unignore;
+    case K::kick: return &App::moderate;
+    case K::ban: return &App::moderate;
+    case K::unban: return &App::moderate;
+    case K::mute: return &App::moderate;
+    case K::unmute: return &App::moderate;
+    case K::motd: return &App::motd_command;
     case K::time: return &App::toggle_time;
     case K::set: return &App::set_option;
     case K::save: return &App::save_command;

@@ -88,6 +88,7 @@ void App::logged_in(ClientPtr client, const chatcore::Welcome& welcome) {
     if (!options_.identity_note.empty()) state_.add_system(options_.identity_note);
     remember_nickname(options_.client.identity_file, welcome.nickname);
   }
+  state_.note_welcome();
   if (state_.room().empty()) state_.entered_room({"", 0});
   rejoin_rooms(rejoin);
   refresh_rooms(false);

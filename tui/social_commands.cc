@@ -34,6 +34,15 @@ void App::topic(const Command& cmd) {
     return;
   }
   const std::string text = cmd.args[0];
+  if (text == "-lock" || text == "-unlock") {
+    // the moderation event that follows says so in the room
+    const bool lock = text == "-lock";
+    call([room, lock](chatcore::Client& c) { return c.lock_topic(room, lock); },
+         [this](const chatcore::Result<std::int64_t>& r) {
+           if (!r.ok()) state_.add_error("/topic: " + r.status().message);
+         });
+    return;
+  }
   // the topic notice that follows says who set it, in the room
   call([room, text](chatcore::Client& c) { return c.set_topic(room, text); },
        [this](const chatcore::Result<chatcore::RoomInfo>& r) {
@@ -67,7 +76,12 @@ void App::whois(const Command& cmd) {
          std::string rooms;
          for (const std::string& room : u.rooms) rooms += (rooms.empty() ? "" : ", ") + ("#" + room);
          state_.add_system(u.nickname + (u.guest ? " (guest)" : "") + ": " + presence +
-                           (rooms.empty() ? "; in no room" : "; in " + rooms));
+                           (rooms.empty() ? "; in no room" : "; in " + rooms) +
+                           (u.server_operator ? "; a server operator" : ""));
+         // The fingerprint is what a server's --operator names: one's own is worth finding.
+         if (u.nickname == state_.nick && !state_.fingerprint.empty()) {
+           state_.add_system("fingerprint: " + state_.fingerprint);
+         }
        });
 }
 

@@ -170,6 +170,9 @@ class Client {
   Result<std::int64_t> unmute(const std::string& nickname, const std::string& room = {});
   // Server operators only; empty clears it. Every session sees it, later ones in Welcome.
   Result<std::int64_t> set_motd(const std::string& motd);
+  // The room's operators (its creator, server operators): while locked only they may set the
+  // topic of `room` (others get PERMISSION_DENIED). FAILED_PRECONDITION if it already is so.
+  Result<std::int64_t> lock_topic(const std::string& room, bool locked = true);
 
   // Streams the file at `path` in chunks of the server's chunk size, sending its sha256.
   Result<FileInfo> upload(const std::filesystem::path& path, const Destination& to,

@@ -65,7 +65,8 @@ struct UserInfo {
 };
 
 // What an operator may do to someone (see docs/protocol.md, Moderate).
-enum class ModerationAction : std::uint8_t { kick = 1, ban, unban, mute, unmute, motd };
+// topic_lock and topic_unlock act on a room's topic, not on someone.
+enum class ModerationAction : std::uint8_t { kick = 1, ban, unban, mute, unmute, motd, topic_lock, topic_unlock };
 
 struct FileInfo {
   std::string id;

@@ -48,4 +48,8 @@ Result<std::int64_t> Client::set_motd(const std::string& motd) {
   return moderate(ModerationAction::motd, {}, {}, {}, motd);
 }
 
+Result<std::int64_t> Client::lock_topic(const std::string& room, bool locked) {
+  return moderate(locked ? ModerationAction::topic_lock : ModerationAction::topic_unlock, {}, room, {}, {});
+}
+
 }  // namespace chatcore

@@ -52,6 +52,8 @@ void apply_write(Write write, store::Store& s, Applied done) {
           s.remove_sanction(w.kind, w.identity, std::move(w.room), widen<bool>(std::move(done)));
         } else if constexpr (std::is_same_v<W, op::SetMotd>) {
           s.set_motd(std::move(w.motd), widen<bool>(std::move(done)));
+        } else if constexpr (std::is_same_v<W, op::SetTopicLock>) {
+          s.set_topic_lock(std::move(w.room), w.locked, std::move(w.by), widen<bool>(std::move(done)));
         } else {
           static_assert(std::is_same_v<W, op::Prune>);
           s.prune(w.policy, w.now_ms, widen<store::Pruned>(std::move(done)));

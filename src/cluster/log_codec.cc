@@ -114,6 +114,11 @@ void put(LogCommand& c, const Write& write) {
           b.set_room(w.room);
         } else if constexpr (std::is_same_v<W, op::SetMotd>) {
           c.mutable_set_motd()->set_motd(w.motd);
+        } else if constexpr (std::is_same_v<W, op::SetTopicLock>) {
+          auto& b = *c.mutable_set_topic_lock();
+          b.set_room(w.room);
+          b.set_locked(w.locked);
+          b.set_by(w.by);
         } else {
           static_assert(std::is_same_v<W, op::Prune>);
           auto& b = *c.mutable_prune();
@@ -212,6 +217,10 @@ Result<Write> take(const LogCommand& c) {
     }
     case LogCommand::kSetMotd:
       return Write{op::SetMotd{c.set_motd().motd()}};
+    case LogCommand::kSetTopicLock: {
+      const auto& b = c.set_topic_lock();
+      return Write{op::SetTopicLock{b.room(), b.locked(), b.by()}};
+    }
     case LogCommand::kPrune: {
       const auto& b = c.prune();
       return Write{op::Prune{{.history_keep = static_cast<std::size_t>(b.history_keep()),

@@ -83,6 +83,7 @@ class LogStore final : public store::Store {
   void remove_sanction(store::SanctionKind kind, std::uint64_t identity, std::string room,
                        store::Done<bool> done) override;
   void set_motd(std::string motd, store::Done<bool> done) override;
+  void set_topic_lock(std::string room, bool locked, std::string by, store::Done<bool> done) override;
 
   void close() override;
 

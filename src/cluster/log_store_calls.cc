@@ -62,6 +62,9 @@ void LogStore::remove_sanction(SanctionKind kind, std::uint64_t identity, std::s
 void LogStore::set_motd(std::string motd, Done<bool> done) {
   submit(op::SetMotd{std::move(motd)}, narrow(std::move(done)));
 }
+void LogStore::set_topic_lock(std::string room, bool locked, std::string by, Done<bool> done) {
+  submit(op::SetTopicLock{std::move(room), locked, std::move(by)}, narrow(std::move(done)));
+}
 
 // A partial upload is on this node's disk only: no other node could continue it.
 void LogStore::put_upload(StoredUpload upload, Done<bool> done) {

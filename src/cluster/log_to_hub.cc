@@ -53,6 +53,8 @@ void hand_to_hub(const LogChange& change, model::ChatHub& hub) {
           }
         } else if constexpr (std::is_same_v<W, op::SetMotd>) {
           hub.remote_motd(w.motd);
+        } else if constexpr (std::is_same_v<W, op::SetTopicLock>) {
+          hub.remote_topic_lock(w.room, w.locked, w.by);
         } else {
           static_assert(std::is_same_v<W, op::Prune>);
           const auto& pruned = result<store::Pruned>(change);

@@ -55,6 +55,12 @@ struct RemoveSanction {
   bool operator==(const RemoveSanction&) const = default;
 };
 struct SetMotd { std::string motd; bool operator==(const SetMotd&) const = default; };
+struct SetTopicLock {
+  std::string room;
+  bool locked = false;
+  std::string by;
+  bool operator==(const SetTopicLock&) const = default;
+};
 struct Prune {
   Retention policy;
   std::int64_t now_ms = 0;
@@ -66,7 +72,7 @@ using Write = std::variant<op::PutIdentity, op::DeleteIdentity, op::CreateRoom, 
                            op::SetTopic, op::AddMember, op::RemoveMember, op::Append,
                            op::AppendDirect, op::PutFile, op::RevokeFile, op::RemoveFile,
                            op::SetRoomCreator, op::PutSanction, op::RemoveSanction, op::SetMotd,
-                           op::Prune>;
+                           op::Prune, op::SetTopicLock>;
 
 // What applying a write gave: the value its Store call completes with.
 using Outcome = std::variant<bool, store::StoredIdentity, store::StoredRoom, store::StoredMessage,

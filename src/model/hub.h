@@ -256,6 +256,7 @@ class ChatHub {
   void remote_creator(std::string_view room, IdentityId identity);
   void remote_sanction(const store::StoredSanction& sanction, bool lifted);
   void remote_motd(std::string_view motd);
+  void remote_topic_lock(std::string_view room, bool locked, std::string_view by);
 
  private:
   struct State;

@@ -26,6 +26,8 @@ const char* verb(ModerationAction a) {
     case ModerationAction::mute: return "mute";
     case ModerationAction::unmute: return "unmute";
     case ModerationAction::motd: return "set the MOTD";
+    case ModerationAction::topic_lock: return "lock the topic";
+    case ModerationAction::topic_unlock: return "unlock the topic";
   }
   return "moderate";
 }
@@ -106,6 +108,11 @@ void ChatHub::moderate(SessionId id, const ModerationRequest& in, Reply<std::int
     if (st.store == nullptr) return apply(true);
     return st.store->set_motd(in.reason, std::move(apply));
   }
+  const bool topic_lock = in.action == ModerationAction::topic_lock ||
+                          in.action == ModerationAction::topic_unlock;
+  if (topic_lock && in.room.empty()) {
+    return done(Status{Code::invalid_argument, "name the room whose topic to lock or unlock"});
+  }
   const std::string key = fold_case(in.room);
   Room* r = in.room.empty() ? nullptr : st.room(in.room);
   if (!in.room.empty() && r == nullptr && !server_op) {
@@ -119,6 +126,12 @@ void ChatHub::moderate(SessionId id, const ModerationRequest& in, Reply<std::int
   if (!server_op && (s->identity == 0 || r->creator != s->identity)) {
     return done(denied(fmt::format("only the creator of room '{}' or a server operator may {} "
                                    "there", util::escape(where), verb(in.action))));
+  }
+  if (topic_lock) {
+    if (r == nullptr) {
+      return done(Status{Code::not_found, fmt::format("no room named '{}'", util::escape(in.room))});
+    }
+    return st.lock_topic(id, *r, in.action == ModerationAction::topic_lock, std::move(done));
   }
   if (in.nickname.empty()) return done(Status{Code::invalid_argument, "name the nickname"});
   Session* ts = st.session_named(in.nickname);

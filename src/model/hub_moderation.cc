@@ -101,6 +101,9 @@ void ChatHub::State::seed_moderation(const store::Snapshot& snapshot) {
   for (const auto& c : snapshot.creators) {
     if (auto* r = room(c.room)) r->creator = c.identity;
   }
+  for (const auto& name : snapshot.topic_locks) {
+    if (auto* r = room(name)) r->topic_locked = true;
+  }
   motd = snapshot.motd;
 }
 

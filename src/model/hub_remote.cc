@@ -234,4 +234,14 @@ void ChatHub::remote_motd(std::string_view motd) {
   st.deliver(everyone, event);
 }
 
+void ChatHub::remote_topic_lock(std::string_view room, bool locked, std::string_view by) {
+  State& st = *state_;
+  auto* r = st.room(room);
+  if (r == nullptr) return;
+  r->topic_locked = locked;
+  st.announce(Moderated{.action = locked ? ModerationAction::topic_lock : ModerationAction::topic_unlock,
+                        .room = r->name, .by = std::string(by)},
+              fold_case(r->name), 0, 0, 0);
+}
+
 }  // namespace chatcore::model

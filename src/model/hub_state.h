@@ -84,6 +84,7 @@ struct Room {
   std::string topic_by;
   std::int64_t topic_ms = 0;
   IdentityId creator = 0;  // its operator; 0: a guest's room, or created before it was kept
+  bool topic_locked = false;  // only its operators may set the topic (hub_topic_lock.cc)
 
   std::uint32_t members() const {
     return static_cast<std::uint32_t>(identities.size() + guests.size());
@@ -244,6 +245,10 @@ struct ChatHub::State {
   // Shows an action to the room `key` (empty: the target's rooms), the target and the actor.
   void announce(const Moderated& m, const std::string& key, IdentityId target_identity,
                 SessionId target_session, SessionId actor);
+  // Whether the session may act as an operator of room `r`: its creator or a server operator.
+  bool is_room_operator(const Session& s, const Room& r) const;
+  // A topic lock or unlock of `r` by the session, committed, then shown to the room.
+  void lock_topic(SessionId actor, Room& r, bool locked, Reply<std::int64_t> done);
   // Ends the membership of the identity (online or not) or guest session in room `key`.
   void end_membership(IdentityId identity, SessionId session, const std::string& key,
                       const std::string& reason);

@@ -1,5 +1,6 @@
-// Room topics: any member may set or clear one; it is committed before anyone sees it, lives
-// in the rooms table (so it survives a restart) and goes with the room.
+// Room topics: any member may set or clear one (only its operators while it is locked, see
+// hub_topic_lock.cc); it is committed before anyone sees it, lives in the rooms table (so it
+// survives a restart) and goes with the room.
 #include "model/hub.h"
 
 #include "model/hub_state.h"
@@ -37,6 +38,10 @@ void ChatHub::set_topic(SessionId id, std::string_view room, std::string_view to
   if (!st.rooms_of(*s).contains(fold_case(room))) {
     return done(Status{Code::failed_precondition,
                        fmt::format("you are not in room '{}'", r->name)});
+  }
+  if (r->topic_locked && !st.is_room_operator(*s, *r)) {
+    return done(Status{Code::permission_denied,
+                       fmt::format("the topic of #{} is locked by its operators", r->name)});
   }
   const auto now = now_unix_ms();
   if (st.store == nullptr) {

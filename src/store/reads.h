@@ -26,7 +26,8 @@ Result<std::vector<StoredMessage>> read_since(Connection& c, const std::string& 
                                               std::uint64_t after_id, std::size_t limit);
 std::vector<StoredDirect> read_directs_since(Connection& c, std::uint64_t identity,
                                              std::uint64_t after_id, std::size_t limit);
-// The sanctions still in force, the room creators and the MOTD (sqlite_moderation.cc).
+// The sanctions still in force, the room creators, the topic locks and the MOTD
+// (sqlite_moderation.cc).
 void read_moderation(Connection& c, Snapshot& s);
 Snapshot read_snapshot(Connection& c, std::size_t recent_per_room);
 

@@ -118,6 +118,12 @@ constexpr Migration kSteps[] = {
      "  id INTEGER PRIMARY KEY CHECK (id = 0),"
      "  applied INTEGER NOT NULL);"
      "INSERT INTO cluster_log VALUES (0, 0);"},
+    {"topic locks",
+     // A row per room whose topic only its operators may set; it goes with the room's life.
+     "CREATE TABLE topic_locks ("
+     "  epoch INTEGER PRIMARY KEY REFERENCES rooms(epoch) ON DELETE CASCADE,"
+     "  by TEXT NOT NULL,"
+     "  locked_ms INTEGER NOT NULL);"},
 };
 }  // namespace
 

@@ -1,5 +1,5 @@
-// SqliteStore's moderation state: who created each room, the bans and mutes in force, and
-// the message of the day. Small tables read whole at start-up.
+// SqliteStore's moderation state: who created each room, the bans and mutes in force, the
+// rooms whose topic is locked, and the message of the day. Small tables read whole at start-up.
 #include <chrono>
 #include <utility>
 
@@ -25,6 +25,12 @@ constexpr char kCreators[] =
     "SELECT rooms.name, room_creators.identity FROM room_creators "
     "JOIN rooms ON rooms.epoch = room_creators.epoch ORDER BY rooms.name";
 constexpr char kMotd[] = "SELECT value FROM settings WHERE key = 'motd'";
+constexpr char kLockTopic[] =
+    "INSERT OR REPLACE INTO topic_locks(epoch, by, locked_ms) VALUES(?, ?, ?)";
+constexpr char kUnlockTopic[] = "DELETE FROM topic_locks WHERE epoch = ?";
+constexpr char kTopicLocks[] =
+    "SELECT rooms.name FROM topic_locks JOIN rooms ON rooms.epoch = topic_locks.epoch "
+    "ORDER BY rooms.name";
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -53,6 +59,10 @@ void read_moderation(Connection& c, Snapshot& s) {
       s.creators.push_back(StoredCreator{.room = q->getColumn(0).getString(),
                                          .identity = u64(*q, 1)});
     }
+  }
+  {
+    auto q = c.query(kTopicLocks);
+    while (q->executeStep()) s.topic_locks.push_back(q->getColumn(0).getString());
   }
   auto q = c.query(kMotd);
   if (q->executeStep()) s.motd = q->getColumn(0).getString();
@@ -101,6 +111,22 @@ void SqliteStore::set_motd(std::string motd, Done<bool> done) {
   submit<bool>(true, std::move(done), [motd = std::move(motd)](Connection& c) -> Result<bool> {
     auto q = c.query(kSetMotd);
     q->bind(1, motd);
+    q->exec();
+    return true;
+  });
+}
+
+void SqliteStore::set_topic_lock(std::string room, bool locked, std::string by, Done<bool> done) {
+  submit<bool>(true, std::move(done), [room = std::move(room), locked, by = std::move(by)](
+                                          Connection& c) -> Result<bool> {
+    const auto found = find_room(c, room);
+    if (!found) return Status(Code::not_found, "no such room");
+    auto q = c.query(locked ? kLockTopic : kUnlockTopic);
+    q->bind(1, i64(found->epoch));
+    if (locked) {
+      q->bind(2, by);
+      q->bind(3, now_ms());
+    }
     q->exec();
     return true;
   });

@@ -72,6 +72,7 @@ class SqliteStore final : public Store {
   void remove_sanction(SanctionKind kind, std::uint64_t identity, std::string room,
                        Done<bool> done) override;
   void set_motd(std::string motd, Done<bool> done) override;
+  void set_topic_lock(std::string room, bool locked, std::string by, Done<bool> done) override;
 
   void close() override;
 

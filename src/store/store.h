@@ -149,6 +149,7 @@ struct Snapshot {
   std::uint64_t last_direct_id = 0;
   std::vector<StoredSanction> sanctions{};  // lifted and expired ones are not kept
   std::vector<StoredCreator> creators{};
+  std::vector<std::string> topic_locks{};  // rooms (by name) whose topic is locked
   std::string motd{};
 };
 
@@ -262,6 +263,8 @@ class Store {
                                Done<bool> done) = 0;
   // Empty: none.
   virtual void set_motd(std::string motd, Done<bool> done) = 0;
+  // Locks (by `by`) or unlocks the topic of `room`; NOT_FOUND for an unknown room.
+  virtual void set_topic_lock(std::string room, bool locked, std::string by, Done<bool> done) = 0;
 
   // Finishes the work already queued (its completions are still posted), then stops; later
   // operations fail with UNAVAILABLE. Idempotent.

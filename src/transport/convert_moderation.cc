@@ -17,6 +17,10 @@ v1::ModerationAction to_proto(ModerationAction action) {
       return v1::MODERATION_ACTION_UNMUTE;
     case ModerationAction::motd:
       return v1::MODERATION_ACTION_MOTD;
+    case ModerationAction::topic_lock:
+      return v1::MODERATION_ACTION_TOPIC_LOCK;
+    case ModerationAction::topic_unlock:
+      return v1::MODERATION_ACTION_TOPIC_UNLOCK;
   }
   return v1::MODERATION_ACTION_UNSPECIFIED;
 }
@@ -35,6 +39,10 @@ std::optional<ModerationAction> from_proto(v1::ModerationAction action) {
       return ModerationAction::unmute;
     case v1::MODERATION_ACTION_MOTD:
       return ModerationAction::motd;
+    case v1::MODERATION_ACTION_TOPIC_LOCK:
+      return ModerationAction::topic_lock;
+    case v1::MODERATION_ACTION_TOPIC_UNLOCK:
+      return ModerationAction::topic_unlock;
     default:
       return std::nullopt;
   }

@@ -38,6 +38,7 @@ std::vector<Write> every_write() {
       op::Prune{{.history_keep = 23, .history_ms = 24, .file_ms = 25, .nick_ms = 26,
                  .upload_ms = 27},
                 28},
+      op::SetTopicLock{"go", true, "ann"},
   };
 }
 }  // namespace

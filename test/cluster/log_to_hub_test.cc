@@ -73,4 +73,29 @@ TEST_CASE_FIXTURE(FromLog, "a remote prune frees the identities and rooms it rem
   CHECK(hub.connect("bob", &pb).ok());
 }
 
+TEST_CASE_FIXTURE(FromLog, "a remote topic lock is shown to the room and enforced here") {
+  const auto cy = sign_in("cy", "hash-c", pc);
+  REQUIRE(hub.join_room(cy, "lounge").ok());
+  pa.clear();
+  hand_to_hub(change(op::SetTopicLock{"lounge", true, "bob"}, Outcome{true}), hub);
+  const auto moderation = [](const FakeParticipant& p) {
+    std::vector<Moderated> out;
+    for (const auto& e : p.events) {
+      if (e->moderation) out.push_back(*e->moderation);
+    }
+    return out;
+  };
+  const auto seen = moderation(pa);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].action == ModerationAction::topic_lock);
+  CHECK(seen[0].room == "lounge");
+  CHECK(seen[0].by == "bob");
+  const auto refused = hub.set_topic(cy, "lounge", "cy's");
+  CHECK(refused.status().code == Code::permission_denied);
+  CHECK(hub.set_topic(alice, "lounge", "the creator's").ok());  // its operator still may
+
+  hand_to_hub(change(op::SetTopicLock{"lounge", false, "bob"}, Outcome{true}), hub);
+  CHECK(hub.set_topic(cy, "lounge", "cy's").ok());
+}
+
 }  // namespace chatcore::cluster::test

@@ -241,3 +241,68 @@ TEST_CASE("restart: bans, mutes, the room operator and the MOTD survive; chatd l
   CHECK(bob->send("den", "hi").ok());
 }
 }  // TEST_SUITE
+
+TEST_CASE("a room operator locks the topic: only operators may set it until it is unlocked") {
+  Den t;
+  REQUIRE(t.bob->set_topic("den", "bob's topic").ok());  // unlocked: any member may
+  const auto denied = t.bob->lock_topic("den");
+  CHECK(denied.status().code == Code::permission_denied);
+  CHECK(denied.status().message ==
+        "only the creator of room 'den' or a server operator may lock the topic there");
+
+  REQUIRE(t.ann->lock_topic("den").ok());
+  for (Member* m : {&t.ann, &t.bob, &t.op}) {
+    const auto e = next_moderation(*m->log);
+    CHECK(e.action == ModerationAction::topic_lock);
+    CHECK(e.room == "den");
+    CHECK(e.by == "ann");
+  }
+  CHECK(t.ann->lock_topic("den").status().code == Code::failed_precondition);  // already
+  const auto refused = t.bob->set_topic("den", "mine again");
+  CHECK(refused.status().code == Code::permission_denied);
+  CHECK(refused.status().message == "the topic of #den is locked by its operators");
+  const auto cleared = t.bob->set_topic("den", "");  // clearing it is setting it too
+  CHECK(cleared.status().code == Code::permission_denied);
+  auto rooms = t.ann->list_rooms();
+  REQUIRE(rooms.ok());
+  REQUIRE(rooms->size() == 1);
+  CHECK(rooms->front().topic == "bob's topic");
+  // The room's creator and a server operator still may.
+  REQUIRE(t.ann->set_topic("den", "ann's topic").ok());
+  const auto by_op = t.op->set_topic("den", "op's topic");
+  REQUIRE_MESSAGE(by_op.ok(), by_op.status().to_string());
+  CHECK(by_op->topic == "op's topic");
+
+  // A server operator unlocks it; bob may set it again.
+  REQUIRE(t.op->lock_topic("den", false).ok());
+  const auto e = next_moderation(*t.bob.log);
+  CHECK(e.action == ModerationAction::topic_unlock);
+  CHECK(e.by == "op");
+  CHECK(t.op->lock_topic("den", false).status().code == Code::failed_precondition);
+  REQUIRE(t.bob->set_topic("den", "bob's again").ok());
+  CHECK(t.op->lock_topic("").status().code == Code::invalid_argument);
+  CHECK(t.op->lock_topic("nowhere").status().code == Code::not_found);
+}
+
+TEST_SUITE("restart") {
+TEST_CASE("restart: a topic lock survives, and still holds for members who are not operators") {
+  TempDir data;
+  TempDir home;
+  {
+    hardening::ChatdProcess chatd(data.path(), 0);
+    Member ann{chatd.address(), home, "ann", 'a'};
+    Member bob{chatd.address(), home, "bob", 'b'};
+    REQUIRE(ann->create_room("den").ok());
+    REQUIRE(bob->join_room("den").ok());
+    REQUIRE(ann->lock_topic("den").ok());
+    chatd.wait_for_line("moderation: ann lock the topic");
+    chatd.stop();
+  }
+  hardening::ChatdProcess chatd(data.path(), 0);
+  Member bob{chatd.address(), home, "bob", 'b'};
+  CHECK(bob->set_topic("den", "mine").status().message == "the topic of #den is locked by its operators");
+  Member ann{chatd.address(), home, "ann", 'a'};
+  REQUIRE(ann->lock_topic("den", false).ok());
+  CHECK(bob->set_topic("den", "mine").ok());
+}
+}  // TEST_SUITE

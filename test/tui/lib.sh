@@ -43,10 +43,11 @@ never() {
 }
 type_line() { tm send-keys -t "$1" -l -- "$2"; tm send-keys -t "$1" Enter; }
 
-# chatd on $1 (127.0.0.1:0 for a port the OS picks) with its data in $tmp/data; waits until
-# its log says it listens for the $2-th time and sets `addr`.
+# chatd on $1 (127.0.0.1:0 for a port the OS picks) with its data in $tmp/data and any extra
+# flags in $chatd_flags; waits until its log says it listens for the $2-th time and sets `addr`.
 start_chatd() {
-  "$chatd" --listen "$1" --data-dir "$tmp/data" 2>>"$tmp/chatd.log" &
+  # shellcheck disable=SC2086 # the flags are words
+  "$chatd" --listen "$1" --data-dir "$tmp/data" ${chatd_flags:-} 2>>"$tmp/chatd.log" &
   chatd_pid=$!
   local deadline=$((SECONDS + 15)) runs
   addr=""

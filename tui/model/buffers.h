@@ -33,6 +33,8 @@ struct Member {
   std::string nick;
   bool online = true;
   bool away = false;
+  bool room_operator = false;    // the room's creator: "@" in the nick list
+  bool server_operator = false;  // "~"
 };
 
 struct Buffer {

@@ -1,5 +1,7 @@
 #include "command.h"
 
+#include "moderation.h"
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -12,7 +14,8 @@ namespace {
 constexpr std::array kSpecs = {
     CommandSpec{"rooms", CommandKind::rooms, 0, 0, "/rooms", "list rooms with member counts"},
     CommandSpec{"me", CommandKind::me, 1, -1, "/me ACTION", "say what you do: * alice waves"},
-    CommandSpec{"topic", CommandKind::topic, 0, -1, "/topic [TEXT]", "show or set the topic of this room (any member may)"},
+    CommandSpec{"topic", CommandKind::topic, 0, -1, "/topic [TEXT|-lock|-unlock]",
+                "show or set the topic of this room; -lock: only its operators may set it"},
     CommandSpec{"away", CommandKind::away, 0, -1, "/away [MESSAGE]", "away with MESSAGE, or back without one"},
     CommandSpec{"whois", CommandKind::whois, 1, 1, "/whois NICK", "presence, rooms and away message of NICK"},
     CommandSpec{"list", CommandKind::rooms, 0, 0, "/rooms", ""},
@@ -43,6 +46,16 @@ constexpr std::array kSpecs = {
     CommandSpec{"ignore", CommandKind::ignore, 0, 1, "/ignore [NICK]",
                 "hide NICK's messages and DMs (here only, kept in chat.conf; no NICK: the list)"},
     CommandSpec{"unignore", CommandKind::unignore, 1, 1, "/unignore NICK", "show NICK's messages again"},
+    CommandSpec{"kick", CommandKind::kick, 1, -1, "/kick [-s] NICK [REASON]",
+                "remove NICK from this room (-s or in the lobby: from the server); operators only"},
+    CommandSpec{"ban", CommandKind::ban, 1, -1, "/ban [-s] NICK [DURATION] [REASON]",
+                "ban NICK from this room or (-s) the server, for DURATION (30s, 10m, 2h, 1d, 1w) or until lifted"},
+    CommandSpec{"unban", CommandKind::unban, 1, 1, "/unban [-s] NICK", "lift NICK's ban here or (-s) on the server"},
+    CommandSpec{"mute", CommandKind::mute, 1, -1, "/mute [-s] NICK [DURATION] [REASON]",
+                "NICK may read but not send here or (-s) anywhere, for DURATION or until lifted"},
+    CommandSpec{"unmute", CommandKind::unmute, 1, 1, "/unmute [-s] NICK", "let NICK send again"},
+    CommandSpec{"motd", CommandKind::motd, 0, -1, "/motd [TEXT|--clear]",
+                "show the message of the day, or set it (server operators)"},
     CommandSpec{"time", CommandKind::time, 0, 0, "/time", "show or hide HH:MM timestamps"},
     CommandSpec{"set", CommandKind::set, 2, 2, "/set timestamps|nicklist|colours on|off",
                 "timestamps, the nick list or colours on or off (kept in chat.conf)"},
@@ -89,6 +102,10 @@ std::variant<Command, CommandError> parse_command(std::string_view line) {
   for (const CommandSpec& spec : kSpecs) {
     if (spec.name != name) continue;
     Command cmd{spec.kind, {}};
+    if (is_moderation(spec.kind)) {
+      if (auto error = parse_moderation(spec, rest, cmd)) return CommandError{*error};
+      return cmd;
+    }
     if (spec.kind == CommandKind::download) {
       std::string_view word;
       while (!(word = next_word(rest)).empty()) {

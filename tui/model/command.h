@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -13,7 +14,7 @@ namespace chat {
 
 enum class CommandKind {
   say, me, topic, away, whois, rooms, create, join, leave, nick, users, who, dm, query, buffer, close, upload, sendfile,
-  files, download, cancel, ignore, unignore, time, set, save, clear, help, quit,
+  files, download, cancel, ignore, unignore, kick, ban, unban, mute, unmute, motd, time, set, save, clear, help, quit,
 };
 inline constexpr std::size_t kCommandKinds = static_cast<std::size_t>(CommandKind::quit) + 1;
 
@@ -32,6 +33,9 @@ struct Command {
   CommandKind kind = CommandKind::say;
   std::vector<std::string> args;  // `say`: the text; `dm`: nick, text; see parse_command
   bool force = false;             // /download ... --force
+  // Moderation (see moderation.h): args are NICK and the reason, if any.
+  bool server_wide = false;       // -s / --server
+  std::int64_t duration_s = 0;    // /ban, /mute: 0 until lifted
 };
 
 struct CommandError {

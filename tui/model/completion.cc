@@ -28,7 +28,13 @@ Arg argument_of(std::string_view command) {
       case CommandKind::leave: return Arg::room;
       case CommandKind::dm:
       case CommandKind::query:
-      case CommandKind::sendfile: return Arg::nick;
+      case CommandKind::sendfile:
+      case CommandKind::whois:
+      case CommandKind::kick:
+      case CommandKind::ban:
+      case CommandKind::unban:
+      case CommandKind::mute:
+      case CommandKind::unmute: return Arg::nick;
       default: return Arg::none;
     }
   }
@@ -59,7 +65,11 @@ std::vector<std::string> candidates(std::string_view line, std::size_t start, st
   }
   if (line.starts_with('/')) {
     const std::string_view command = line.substr(1, line.find(' ') - 1);
-    const bool first_arg = line.find(' ') + 1 == start;
+    // the first argument, after any -s/--server of the moderation commands
+    std::string_view before = line.substr(0, start);
+    before.remove_prefix(std::min(before.size(), line.find(' ') + 1));
+    while (before.starts_with("-s ") || before.starts_with("--server ")) before.remove_prefix(before.find(' ') + 1);
+    const bool first_arg = before.empty();
     const Arg arg = first_arg ? argument_of(command) : Arg::none;
     if (arg == Arg::room) add(sources.rooms, "", word, " ");
     if (arg == Arg::nick) add(sources.nicks, "", word, " ");

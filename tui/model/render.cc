@@ -47,13 +47,15 @@ void draw_buffers(TextGrid& g, const Rect& r, const ChatState& s) {
   }
 }
 
-// The members of the room on screen: online first; an offline one is dim and says so.
+// The members of the room on screen: online first, operators first among them, marked as
+// IRC clients mark them ("~" a server operator, "@" the room's); an offline one is dim and says so.
 void draw_nicks(TextGrid& g, const Rect& r, const Buffer& room) {
   g.put(r.row, r.col, pad_to_width(fmt::format(" Nicks ({})", room.members), r.cols), attr_bold);
   int row = r.row + 1;
   for (const Member& m : room.nicks) {
     if (row >= r.row + r.rows) break;
-    const std::string text = " " + sanitize(m.nick) + (!m.online ? " (off)" : m.away ? " (away)" : "");
+    const std::string mark = m.server_operator ? "~" : m.room_operator ? "@" : "";
+    const std::string text = " " + mark + sanitize(m.nick) + (!m.online ? " (off)" : m.away ? " (away)" : "");
     g.put(row++, r.col, pad_to_width(text, r.cols), m.online && !m.away ? 0u : unsigned{attr_dim});
   }
 }

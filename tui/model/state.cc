@@ -1,6 +1,7 @@
 #include "state.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace chat {
 namespace {
@@ -12,6 +13,9 @@ std::string room_label(const std::string& room) { return room.empty() ? "the lob
 std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
   nick = w.nickname;
   server_name = w.server;
+  fingerprint = w.fingerprint;
+  motd = w.motd;
+  server_operator = w.server_operator;
   limits = w.limits;
   connection = Connection::connected;
   connection_note.clear();
@@ -138,9 +142,15 @@ void ChatState::set_nicks(const std::string& room, const std::vector<chatcore::U
   Buffer* b = buffers_.find(BufferId::room(room));
   if (b == nullptr) return;
   b->nicks.clear();
-  for (const auto& u : users) b->nicks.push_back({u.nickname, u.online, u.presence == chatcore::Presence::away});
-  std::sort(b->nicks.begin(), b->nicks.end(),
-            [](auto& x, auto& y) { return std::pair(!x.online, x.nick) < std::pair(!y.online, y.nick); });
+  for (const auto& u : users) {
+    b->nicks.push_back({u.nickname, u.online, u.presence == chatcore::Presence::away, u.room_operator,
+                        u.server_operator});
+  }
+  // As IRC clients list them: operators first among those online.
+  const auto rank = [](const Member& m) { return m.server_operator ? 0 : m.room_operator ? 1 : 2; };
+  std::sort(b->nicks.begin(), b->nicks.end(), [&](auto& x, auto& y) {
+    return std::tuple(!x.online, rank(x), x.nick) < std::tuple(!y.online, rank(y), y.nick);
+  });
 }
 
 // Joins and leaves keep a known nick list current between two refreshes.
@@ -149,7 +159,9 @@ void ChatState::note_member(const std::string& room, const std::string& who, boo
   if (b == nullptr || b->nicks.empty()) return;
   std::erase_if(b->nicks, [&](auto& m) { return m.nick == who; });
   if (!present) return;
-  const auto at = std::find_if(b->nicks.begin(), b->nicks.end(), [&](auto& m) { return !m.online || m.nick > who; });
+  const auto at = std::find_if(b->nicks.begin(), b->nicks.end(), [&](auto& m) {
+    return !m.online || (!m.room_operator && !m.server_operator && m.nick > who);  // after the operators
+  });
   b->nicks.insert(at, Member{who, true});
 }
 

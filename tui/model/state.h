@@ -52,12 +52,19 @@ class ChatState {
   Effect apply(const chatcore::Event& event);
   // A notice (the event's `notice`): a topic set, someone away or back, an away reply.
   void notice(const chatcore::Event& event);
+  // A moderation action (the event's `moderation`), shown where it happened (state_moderation.cc).
+  void moderation(const chatcore::Event& event);
+  // After login: the identity's fingerprint and the MOTD, in the server buffer.
+  void note_welcome();
 
   // Identity and connection.
   std::string nick;
   std::string server;       // address
   std::string server_name;  // from Welcome
   chatcore::Limits limits;
+  std::string fingerprint;  // the identity's (Welcome); empty for a guest
+  std::string motd;         // the server's message of the day; empty: none
+  bool server_operator = false;
   Connection connection = Connection::connecting;
   std::string connection_note;  // why the last attempt failed, the shutdown reason, ...
   // While reconnecting: when the next attempt starts, and now, in seconds of the app's clock,
@@ -102,6 +109,8 @@ class ChatState {
   std::vector<RoomEntry> rooms() const;
   std::vector<DmEntry> dms() const;  // newest first
 
+  // A line in the server buffer (as well as on screen when asked and another is shown).
+  void add_to_server(std::string text, bool also_on_screen = false);
   // Lines the user caused, added to the buffer on screen.
   void add_system(std::string text);
   void add_error(std::string text);
@@ -168,6 +177,9 @@ class ChatState {
   void note_member(const std::string& room, const std::string& nick, bool present);
 
   std::string session_;  // token of the last Welcome: another one means a reconnect
+  // An operator kicked or banned the user from the server: the ShutdownNotice that follows
+  // is about that, not about the server going down.
+  bool sent_off_ = false;
   BufferList buffers_;
   std::map<std::string, Buffer> early_;  // events of rooms not (yet) entered
   std::vector<chatcore::FileInfo> known_;

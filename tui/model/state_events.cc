@@ -1,6 +1,8 @@
 // ChatState::apply: one handler per event kind, chosen by an exhaustive visit.
 #include "state.h"
 
+#include <utility>
+
 namespace chat {
 
 ChatState::Effect ChatState::apply(const chatcore::Event& event) {
@@ -75,6 +77,14 @@ void ChatState::on(const chatcore::MemberJoined& j, std::int64_t at, Effect&) {
 void ChatState::on(const chatcore::MemberLeft& l, std::int64_t at, Effect&) {
   if (l.nickname == nick) {
     left_room(l.room);  // the server took the user out (a leave elsewhere shows here too)
+    // A kick or ban closes the room's buffer, never silently: why, where one reads now and
+    // in the server buffer.
+    if (!l.reason.empty() && l.reason != "left") {
+      const Line line = make_line(LineKind::error, at, {}, "you are no longer in #" + l.room + ": " + l.reason);
+      Buffer& server = buffers_.open(BufferId::server());
+      if (&server != &on_screen()) push(on_screen(), line);
+      push(server, line);
+    }
     return;
   }
   if (!is_member(l.room)) return;
@@ -130,6 +140,8 @@ void ChatState::on(const chatcore::ShutdownNotice& s, std::int64_t, Effect& effe
     // Reconnecting would take the session back from the other client: the user decides.
     add_error("you " + (s.reason.empty() ? std::string("signed in from another client") : s.reason) +
               "; this window stops here (/quit leaves)");
+  } else if (std::exchange(sent_off_, false)) {
+    add_error("the server ended your session: " + s.reason);
   } else {
     add_error("the server is shutting down: " + (s.reason.empty() ? "no reason given" : s.reason));
   }
