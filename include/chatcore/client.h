@@ -187,12 +187,24 @@ class Client {
   // How much of the upload under `key` the server holds (done) of how much (total); 0 of 0
   // when it holds nothing under that key.
   Result<Progress> upload_status(const std::string& key);
+  // Makes the server forget the upload held under `key` (its part and its record): what it
+  // held. upload_resumable does this itself when its progress handler cancels.
+  Result<Progress> upload_discard(const std::string& key);
   // 32 random characters of [0-9a-z].
   static std::string new_upload_key();
   // Writes to a temporary name beside `dest` and renames it when the sha256 matches.
   // Refuses to replace an existing `dest` unless `overwrite`.
   Result<FileInfo> download(const std::string& file_id, const std::filesystem::path& dest,
                             bool overwrite = false, ProgressHandler progress = {});
+  // Like download, into ".NAME.FILE_ID.part" beside `dest`, which is kept when the call is
+  // cut off (the connection lost, the server stopped): called again for the same file and
+  // `dest`, it asks the server only for the bytes after those the part holds. The part goes
+  // when the progress handler cancels or the file cannot arrive (refused, wrong sha256).
+  Result<FileInfo> download_resumable(const std::string& file_id,
+                                      const std::filesystem::path& dest, bool overwrite = false,
+                                      ProgressHandler progress = {});
+  // Removes the part an interrupted download_resumable kept; false when there was none.
+  static bool discard_download(const std::string& file_id, const std::filesystem::path& dest);
 
  private:
   Client();

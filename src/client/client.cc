@@ -72,6 +72,10 @@ Result<std::unique_ptr<Client>> Client::open(const std::string& address, ClientO
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
                 static_cast<int>(options.reconnect_min.count()));
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, static_cast<int>(options.reconnect_max.count()));
+    // After a failed connect the channel resolves the address again before its next attempt,
+    // by default no sooner than 30 s after the last resolution.
+    args.SetInt(GRPC_ARG_DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS,
+                static_cast<int>(options.reconnect_min.count()));
   }
   auto creds = channel_credentials(options);
   if (!creds.ok()) return creds.status();

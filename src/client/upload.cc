@@ -4,8 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <random>
+#include <thread>
 
 #include "client/client_impl.h"
 #include "client/part_file.h"
@@ -169,14 +171,48 @@ Result<FileInfo> Client::upload_resumable(const std::filesystem::path& path, con
     if (held->total == prepared.digest.size) offset = held->done;
   }
   const auto endpoint = d.servers->current();
-  auto sent = send_file(*endpoint->stub, token, prepared, path, to, limits, key, offset, progress);
-  if (!sent.ok() && offset > 0 && (sent.status().code == Code::not_found ||
-                                   sent.status().code == Code::invalid_argument ||
-                                   sent.status().code == Code::data_loss)) {
+  bool user_cancelled = false;
+  const ProgressHandler watched = [&](const Progress& p) {
+    user_cancelled = progress && !progress(p);
+    return !user_cancelled;
+  };
+  auto sent = send_file(*endpoint->stub, token, prepared, path, to, limits, key, offset, watched);
+  if (!sent.ok() && !user_cancelled && offset > 0 &&
+      (sent.status().code == Code::not_found || sent.status().code == Code::invalid_argument ||
+       sent.status().code == Code::data_loss)) {
     // The held part expired or was of another file: start over.
-    return send_file(*endpoint->stub, std::move(token), prepared, path, to, limits, key, 0, progress);
+    sent = send_file(*endpoint->stub, std::move(token), prepared, path, to, limits, key, 0, watched);
+  }
+  if (user_cancelled && !key.empty()) {
+    // The server keeps a cut-off upload for a resume; one the user gave up must go.
+    if (auto discarded = upload_discard(key); !discarded.ok()) {
+      return Status(Code::cancelled, "upload cancelled; the server may keep its part until it "
+                                     "expires: " + discarded.status().message);
+    }
   }
   return sent;
+}
+
+Result<Progress> Client::upload_discard(const std::string& key) {
+  // A call the client has just cancelled runs on the server until it sees the cancel: wait
+  // for that, briefly.
+  auto wait = std::chrono::milliseconds(20);
+  const auto give_up = std::chrono::steady_clock::now() + client::kCallTimeout;
+  for (;;) {
+    auto held = impl_->call(
+        &v1::Chat::Stub::UploadStatus,
+        [&](v1::UploadStatusRequest& r) {
+          r.set_upload_key(key);
+          r.set_discard(true);
+        },
+        [](const v1::UploadStatusResponse& r) { return Progress{r.offset(), r.size()}; });
+    if (held.ok() || held.status().code != Code::failed_precondition ||
+        std::chrono::steady_clock::now() + wait > give_up) {
+      return held;
+    }
+    std::this_thread::sleep_for(wait);
+    wait = std::min(wait * 2, std::chrono::milliseconds(500));
+  }
 }
 
 Result<Progress> Client::upload_status(const std::string& key) {

@@ -69,7 +69,16 @@ class DownloadCall final : public CallBase {
     last_progress_ = std::chrono::steady_clock::now();
     start_timer(ctx_.config.transfer_idle);
     file_ = std::make_shared<util::FileReader>();
-    run_on_pool([file = file_, path = ctx_.file_path(info_.id)] { return file->open(path); },
+    if (request_.offset() > info_.size) {
+      finish({Code::invalid_argument,
+              fmt::format("offset {} is past the end of the file's {} bytes", request_.offset(),
+                          info_.size)});
+      return true;
+    }
+    run_on_pool([file = file_, path = ctx_.file_path(info_.id), offset = request_.offset()] {
+                  if (Status opened = file->open(path); !opened.ok() || offset == 0) return opened;
+                  return file->seek(offset);
+                },
                 [this](Status status) {
                   if (state_ == State::opening) on_opened(status);
                   return !done();
@@ -89,6 +98,11 @@ class DownloadCall final : public CallBase {
       return;
     }
     state_ = State::streaming;
+    read_bytes_ = request_.offset();
+    if (read_bytes_ > 0) {
+      log::info("download of {} by {} at {} resumed at {} of {} bytes",
+                util::escape(info_.name), nickname_, peer(), read_bytes_, info_.size);
+    }
     v1::DownloadResponse first;
     to_proto(info_, first.mutable_info());
     write(first);

@@ -7,6 +7,7 @@
 #include "transport/convert.h"
 #include "transport/partial_uploads.h"
 #include "transport/raw_message.h"
+#include "util/escape.h"
 #include "util/log.h"
 
 namespace chatcore::transport {
@@ -305,6 +306,11 @@ struct UploadStatus {
     }
     out.set_offset(held->received);
     out.set_size(held->size);
+    if (in.discard()) {
+      log::info("upload by {} of {} given up at {} of {} bytes; removed", ctx.hub.nickname(id),
+                util::escape(held->name), held->received, held->size);
+      forget_resumable(ctx, in.upload_key());
+    }
     return {};
   }
 };

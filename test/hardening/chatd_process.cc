@@ -18,11 +18,12 @@ ChatdProcess::ChatdProcess(const std::filesystem::path& storage, rlim_t fds,
   const char* chatd = std::getenv("CHATD");
   REQUIRE_MESSAGE(chatd != nullptr, "CHATD must name the chatd binary");
   std::vector<std::string> args = wrapper;
-  // The database in a subdirectory of the test's own dir, so no two tests share one.
-  // An address of the test's own in `extra` replaces the default of any free port.
-  const bool own_listen = std::find(extra.begin(), extra.end(), "--listen") != extra.end();
   args.push_back(chatd);
-  if (!own_listen) args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+  // A restart on the same port passes its own --listen.
+  if (std::find(extra.begin(), extra.end(), "--listen") == extra.end()) {
+    args.insert(args.end(), {"--listen", "127.0.0.1:0"});
+  }
+  // The database in a subdirectory of the test's own dir, so no two tests share one.
   args.insert(args.end(), {"--storage-dir", storage.string(),
                            "--data-dir", (storage / "db").string(),
                            "--max-sessions-per-peer", "0", "--command-rate", "0"});
