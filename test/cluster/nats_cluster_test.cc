@@ -62,7 +62,10 @@ std::uint64_t publish(NatsClient& client, const std::string& subject, const std:
   jsPubOptions_Init(&options);
   options.MsgId = data.c_str();
   options.MaxWait = 2000;
-  for (int attempt = 0; attempt < 15; ++attempt) {
+  // A publish may also fail at once (no responders while the stream has no leader), so the
+  // retries are bounded by time, not by count.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < give_up) {
     jsPubAck* ack = nullptr;
     jsErrCode err{};
     if (js_Publish(&ack, client.js, subject.c_str(), data.data(), static_cast<int>(data.size()),
@@ -71,6 +74,7 @@ std::uint64_t publish(NatsClient& client, const std::string& subject, const std:
       jsPubAck_Destroy(ack);
       return seq;
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a retry interval
   }
   FAIL("JetStream never acknowledged '" << data << "'");
   return 0;
@@ -79,12 +83,14 @@ std::uint64_t publish(NatsClient& client, const std::string& subject, const std:
 std::string read_back(NatsClient& client, std::uint64_t seq) {
   natsMsg* msg = nullptr;
   jsErrCode err{};
-  for (int attempt = 0; attempt < 15; ++attempt) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < give_up) {
     if (js_GetMsg(&msg, client.js, "TEST", seq, nullptr, &err) == NATS_OK) {
       std::string data(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg)));
       natsMsg_Destroy(msg);
       return data;
     }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a retry interval
   }
   return {};
 }
