@@ -146,6 +146,29 @@ TEST_CASE("node: an identity that used node A resumes on node B") {
   CHECK(caught.direct_messages == 1);
 }
 
+TEST_CASE("node: a client whose node stops moves to the next of its list and misses nothing") {
+  TwoNodes t;
+  NodeUser bob(*t.b, t.home, "bob");
+  REQUIRE(bob->create_room("den").ok());
+  NodeUser alice(t.a->address() + "," + t.b->address(), t.home, "alice");
+  wait_room(alice, "den", 1);
+  REQUIRE(alice->join_room("den").ok());
+  REQUIRE(bob->send("den", "before").ok());
+  CHECK(alice.log().wait_for<RoomMessage>().text == "before");
+
+  t.a.reset();  // node A shuts down: alice's session there ends
+  REQUIRE(bob->send("den", "while away").ok());
+  const auto dm = bob->send_direct("alice", "dm while away");
+  REQUIRE_MESSAGE(dm.ok(), dm.status().to_string());
+  // Her client goes on at node B by itself, resuming where it stopped.
+  const auto away = alice.log().wait_for<RoomMessage>();
+  CHECK(away.text == "while away");
+  CHECK(alice.log().wait_for<DirectMessage>().message_id == *dm);
+  REQUIRE(alice->send("den", "back").ok());
+  CHECK(bob.log().wait_for<RoomMessage>([](const auto& m) { return m.text == "back"; }).sender ==
+        "alice");
+}
+
 TEST_CASE("node: health is NOT_SERVING while NATS is away, and writes fail clearly") {
   TwoNodes t;
   NodeUser alice(*t.a, t.home, "alice");

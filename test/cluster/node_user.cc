@@ -27,9 +27,15 @@ ClientOptions options_for(const TempDir& home, const std::string& nick, EventLog
 }  // namespace
 
 NodeUser::NodeUser(const TestServer& node, const TempDir& home, const std::string& nick)
+    : NodeUser(node.address(), home, nick) {}
+
+NodeUser::NodeUser(const std::string& servers, const TempDir& home, const std::string& nick)
     : log_(std::make_unique<EventLog>()) {
   EventLog* log = log_.get();
-  auto client = Client::open(node.address(), options_for(home, nick, log));
+  auto options = options_for(home, nick, log);
+  options.reconnect = servers.find(',') != std::string::npos;
+  options.reconnect_min = std::chrono::milliseconds(50);
+  auto client = Client::open(servers, std::move(options));
   REQUIRE_MESSAGE(client.ok(), client.status().to_string());
   client_ = std::move(*client);
   auto welcome = client_->login(

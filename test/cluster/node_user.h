@@ -22,6 +22,10 @@ class NodeUser {
  public:
   NodeUser(const chatcore::test::TestServer& node, const chatcore::test::TempDir& home,
            const std::string& nick);
+  // At `servers` ("a,b": tried in turn), reconnecting by itself to the next one when the
+  // session is lost.
+  NodeUser(const std::string& servers, const chatcore::test::TempDir& home,
+           const std::string& nick);
   ~NodeUser();
   Client* operator->() { return client_.get(); }
   chatcore::test::EventLog& log() { return *log_; }
