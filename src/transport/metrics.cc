@@ -88,6 +88,15 @@ std::string Metrics::render() const {
   send_to_write.render(out, "chatcore_send_to_write_seconds",
                        "From a room message or DM arriving to the start of the writes that "
                        "carry it to its recipients (commit and fan-out included).");
+  if (!node_id.empty()) {
+    // Node ids are [a-z0-9-]: nothing in them needs escaping in a label value.
+    header(out, "chatcore_cluster_node_info", "This node's id in its cluster.", "gauge");
+    fmt::format_to(std::back_inserter(out), "chatcore_cluster_node_info{{node=\"{}\"}} 1\n",
+                   node_id);
+    single(out, "chatcore_nats_connected",
+           "1 while this node is connected to NATS (and its health is SERVING), else 0.", "gauge",
+           nats_connected);
+  }
   return out;
 }
 

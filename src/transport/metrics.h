@@ -72,6 +72,11 @@ class Metrics {
   // carrying it to its recipients: the store's commit, the fan-out and the turn included.
   Histogram send_to_write;
 
+  // In a cluster: this node's id (set once before the loop starts; empty: a single server)
+  // and whether its NATS connection is up (published by the loop on every change).
+  std::string node_id;
+  Gauge nats_connected;
+
   // The text exposition format (version 0.0.4).
   std::string render() const;
 

@@ -53,6 +53,8 @@ Status open_store(ServiceContext& ctx, std::vector<store::StoredUpload>& uploads
     auto connected = cluster::ClusterNode::connect(ctx.config);
     if (!connected.ok()) return connected.status();
     node = std::move(*connected);
+    ctx.metrics.node_id = ctx.config.cluster.node_id;
+    ctx.metrics.nats_connected.set(node->connected() ? 1 : 0);
     auto opened = node->open_store(ctx.store_path, std::move(post), ctx.hub);
     if (!opened.ok()) return opened.status();
     ctx.store = std::move(*opened);
@@ -102,7 +104,9 @@ struct ChatService::Impl {
   explicit Impl(Config config) : ctx(std::move(config)) {}
   // On the loop: a load balancer sends users only to a node that reaches its cluster.
   void report_health() {
-    if (auto* h = health.load(); h != nullptr && node) h->SetServingStatus(node->connected());
+    if (!node) return;
+    ctx.metrics.nats_connected.set(node->connected() ? 1 : 0);
+    if (auto* h = health.load(); h != nullptr) h->SetServingStatus(node->connected());
   }
   // Declared before ctx: the store in ctx uses the node's connection until it is destroyed.
   std::unique_ptr<cluster::ClusterNode> node;

@@ -174,15 +174,21 @@ TEST_CASE("node: health is NOT_SERVING while NATS is away, and writes fail clear
   NodeUser alice(*t.a, t.home, "alice");
   REQUIRE(alice->create_room("hall").ok());
   CHECK(health_of(t.a->address()) == 1);
+  const auto metrics = t.a->server().metrics_text();
+  CHECK(metrics.find("chatcore_cluster_node_info{node=\"node-a\"} 1\n") != std::string::npos);
+  CHECK(metrics.find("\nchatcore_nats_connected 1\n") != std::string::npos);
 
   t.nats.stop();
   CHECK(wait_health(t.a->address(), 2) == 2);
+  // The health change and the gauge are set in the same loop step.
+  CHECK(t.a->server().metrics_text().find("\nchatcore_nats_connected 0\n") != std::string::npos);
   const auto refused = alice->send("hall", "into the void");
   CHECK(refused.status().code == Code::unavailable);
 
   t.nats.start();
   CHECK(wait_health(t.a->address(), 1) == 1);
   CHECK(wait_health(t.b->address(), 1) == 1);
+  CHECK(t.a->server().metrics_text().find("\nchatcore_nats_connected 1\n") != std::string::npos);
   const auto back = alice->send("hall", "back again");
   CHECK_MESSAGE(back.ok(), back.status().to_string());
 }
