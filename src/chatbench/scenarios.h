@@ -5,11 +5,14 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "chatbench/options.h"
 #include "chatbench/stats.h"
 
 namespace chatbench {
+
+class LoadClient;
 
 bool run_fanout(const Options& options);
 bool run_paced(const Options& options);
@@ -40,6 +43,12 @@ using CpuProbe = std::function<double(double client_cpu_s)>;
 
 FanoutRun fanout_once(const Options& options, const std::string& address, int rooms,
                       int members, int messages, const CpuProbe& server_cpu);
+// The measured part of a fanout: sessions 0..n-1 of `client` (open, in their rooms, quiet)
+// each send `messages`, from the first send to the last of `expected` receipts. The writes of
+// the servers on `ports` are counted; `server_cpu` is called once at the start, once at the end.
+FanoutRun measure_saturating(const Options& options, LoadClient& client, int n,
+                             std::uint64_t expected, int messages, const std::vector<int>& ports,
+                             const CpuProbe& server_cpu);
 
 // Paced run: `rate` deliveries/s to a room of `members` for `seconds`.
 struct PacedRun {
