@@ -23,6 +23,8 @@ bool run_files(const Options& options);
 bool run_resume(const Options& options);
 bool run_restart(const Options& options);
 bool run_callgrind(const Options& options);
+bool run_cluster(const Options& options);
+bool cluster_available();  // nats-server is on PATH
 
 // One saturating fanout run against `address`.
 struct FanoutRun {
