@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <thread>
@@ -24,6 +26,37 @@ double cpu_sum(const std::vector<pid_t>& pids) {
   double sum = 0;
   for (const pid_t pid : pids) sum += std::max(0.0, proc_cpu_s(pid));
   return sum;
+}
+
+// CPU seconds of each thread of `pid` by thread id, with the thread's name.
+using ThreadCpu = std::map<std::string, std::pair<std::string, double>>;
+ThreadCpu threads_of(pid_t pid) {
+  ThreadCpu out;
+  std::error_code ec;
+  const auto dir = fmt::format("/proc/{}/task", pid);
+  for (const auto& task : std::filesystem::directory_iterator(dir, ec)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    const std::string tid = task.path().filename().string();
+    if (tid == std::to_string(pid)) name += "(main)";
+    out[tid] = {name, stat_cpu_s((task.path() / "stat").string())};
+  }
+  return out;
+}
+
+std::string busiest(const ThreadCpu& before, const ThreadCpu& after, double seconds) {
+  std::vector<std::pair<double, std::string>> used;
+  for (const auto& [tid, now] : after) {
+    const auto was = before.find(tid);
+    used.emplace_back(now.second - (was == before.end() ? 0.0 : was->second.second), now.first);
+  }
+  std::sort(used.rbegin(), used.rend());
+  std::string out;
+  for (std::size_t i = 0; i < used.size() && i < 3 && seconds > 0; ++i) {
+    out += fmt::format("{}{} {:.2f}", i ? ", " : "", used[i].second, used[i].first / seconds);
+  }
+  return out;
 }
 
 // A node knows a room only once it applied the command that created it from the log: until
@@ -94,7 +127,9 @@ ClusterRun cluster_once(const Options& o, const std::string& chatd, int nodes, i
     // Called at the start and at the end of the interval: every process's CPU then.
     std::vector<std::vector<double>> nodes_at;
     std::vector<double> nats_at;
+    std::vector<ThreadCpu> node1_at;
     const CpuProbe probe = [&](double) {
+      node1_at.push_back(threads_of(pids.front()));
       std::vector<double> each;
       for (const pid_t pid : pids) each.push_back(proc_cpu_s(pid));
       nodes_at.push_back(each);
@@ -109,6 +144,7 @@ ClusterRun cluster_once(const Options& o, const std::string& chatd, int nodes, i
         run.node_cpu_s.push_back(nodes_at[1][k] - nodes_at[0][k]);
       }
       run.nats_cpu_s = nats_at[1] - nats_at[0];
+      run.node1_threads = busiest(node1_at[0], node1_at[1], run.fan.seconds);
     }
     run.client_cpu_s = run.fan.client_cores * run.fan.seconds;
   }  // the nodes stop before NATS, and both before their data goes

@@ -19,6 +19,9 @@ struct ClusterRun {
   std::vector<double> node_cpu_s; // per node, over the measured interval
   double nats_cpu_s = -1;         // every nats-server together
   double client_cpu_s = 0;        // chatbench itself
+  // Node 1's busiest threads over the interval, "name cores, ..." (cores = CPU s / wall s):
+  // whether one thread (the loop) bounds the node.
+  std::string node1_threads;
   double total_cpu_s() const;     // chatd + NATS + chatbench
   bool whole() const;             // ran, and every delivery arrived once and in order
 };

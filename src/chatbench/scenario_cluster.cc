@@ -63,6 +63,7 @@ Record run_record(const Options& o, const ClusterRun& r, double one_node_rate) {
            r.fan.server_segments < 0 || r.fan.delivered == 0
                ? -1.0
                : static_cast<double>(r.fan.server_segments) / static_cast<double>(r.fan.delivered));
+  rec.add("node1_busiest_threads_cores", r.node1_threads);
   return rec;
 }
 
