@@ -78,7 +78,8 @@ bool await(pid_t& pid, const std::function<bool()>& ready) {
   return false;
 }
 
-int http_status(int port, const std::string& target) {
+// The status and body of one GET; {0, ""} when nothing answers.
+std::pair<int, std::string> http_get(int port, const std::string& target) {
   try {
     boost::asio::io_context io;
     boost::asio::ip::tcp::socket socket(io);
@@ -90,9 +91,9 @@ int http_status(int port, const std::string& target) {
     boost::beast::flat_buffer buffer;
     http::response<http::string_body> response;
     http::read(socket, buffer, response);
-    return static_cast<int>(response.result_int());
+    return {static_cast<int>(response.result_int()), response.body()};
   } catch (const std::exception&) {
-    return 0;
+    return {0, {}};
   }
 }
 
@@ -159,7 +160,14 @@ std::unique_ptr<NatsServers> NatsServers::start(int size, const std::string& dir
     s.pid = spawn(args, data.string() + ".log");
   }
   for (auto& s : n->servers_) {
-    if (!await(s.pid, [&] { return http_status(s.monitor_port, "/healthz") == 200; })) {
+    // /jsz names the JetStream metadata leader once the routed servers elected one; before
+    // that a node's stream set-up times out.
+    const auto ready = [&] {
+      if (http_get(s.monitor_port, "/healthz").first != 200) return false;
+      return size == 1 ||
+             http_get(s.monitor_port, "/jsz").second.find("\"leader\"") != std::string::npos;
+    };
+    if (!await(s.pid, ready)) {
       std::fprintf(stderr, "chatbench: nats-server was not ready in time (logs in %s)\n",
                    dir.c_str());
       return nullptr;
@@ -199,8 +207,13 @@ std::unique_ptr<ChatdNode> ChatdNode::start(const std::string& chatd, const std:
       "--node-id", node_id, "--storage-dir", dir, "--data-dir", dir + "/db",
       "--max-sessions-per-peer", "0", "--message-rate", "0", "--command-rate", "0",
       "--log-level", "warn"};
-  node->pid_ = spawn(args, dir + "/chatd.log");
-  if (!await(node->pid_, [&] { return accepts(node->port_); })) {
+  // A node that starts while another sets the stream up on a busy three-server NATS may see
+  // its own set-up time out and exit: start it again, as a service manager would.
+  for (int attempt = 0; attempt < 3 && node->pid_ <= 0; ++attempt) {
+    node->pid_ = spawn(args, dir + "/chatd.log");
+    if (await(node->pid_, [&] { return accepts(node->port_); })) break;
+  }
+  if (node->pid_ <= 0 || !accepts(node->port_)) {
     std::fprintf(stderr, "chatbench: chatd node %s did not start (see %s/chatd.log)\n",
                  node_id.c_str(), dir.c_str());
     return nullptr;

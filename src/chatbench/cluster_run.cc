@@ -45,6 +45,19 @@ ThreadCpu threads_of(pid_t pid) {
   return out;
 }
 
+// Seconds the threads of `pid` have waited for a CPU while runnable (schedstat's run delay):
+// how much a crowded machine held the node back, as against the node being idle.
+double runqueue_wait_s(pid_t pid) {
+  double sum = 0;
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator(fmt::format("/proc/{}/task", pid), ec)) {
+    std::ifstream in(task.path() / "schedstat");
+    double on_cpu_ns = 0, waiting_ns = 0;
+    if (in >> on_cpu_ns >> waiting_ns) sum += waiting_ns / 1e9;
+  }
+  return sum;
+}
+
 std::string busiest(const ThreadCpu& before, const ThreadCpu& after, double seconds) {
   std::vector<std::pair<double, std::string>> used;
   for (const auto& [tid, now] : after) {
@@ -128,8 +141,10 @@ ClusterRun cluster_once(const Options& o, const std::string& chatd, int nodes, i
     std::vector<std::vector<double>> nodes_at;
     std::vector<double> nats_at;
     std::vector<ThreadCpu> node1_at;
+    std::vector<double> wait_at;
     const CpuProbe probe = [&](double) {
       node1_at.push_back(threads_of(pids.front()));
+      wait_at.push_back(runqueue_wait_s(pids.front()));
       std::vector<double> each;
       for (const pid_t pid : pids) each.push_back(proc_cpu_s(pid));
       nodes_at.push_back(each);
@@ -145,6 +160,7 @@ ClusterRun cluster_once(const Options& o, const std::string& chatd, int nodes, i
       }
       run.nats_cpu_s = nats_at[1] - nats_at[0];
       run.node1_threads = busiest(node1_at[0], node1_at[1], run.fan.seconds);
+      if (run.fan.seconds > 0) run.node1_waiting = (wait_at[1] - wait_at[0]) / run.fan.seconds;
     }
     run.client_cpu_s = run.fan.client_cores * run.fan.seconds;
   }  // the nodes stop before NATS, and both before their data goes

@@ -22,6 +22,8 @@ struct ClusterRun {
   // Node 1's busiest threads over the interval, "name cores, ..." (cores = CPU s / wall s):
   // whether one thread (the loop) bounds the node.
   std::string node1_threads;
+  // Node 1's threads' time waiting for a CPU while runnable, in cores (summed over threads).
+  double node1_waiting = -1;
   double total_cpu_s() const;     // chatd + NATS + chatbench
   bool whole() const;             // ran, and every delivery arrived once and in order
 };

@@ -63,7 +63,8 @@ Record run_record(const Options& o, const ClusterRun& r, double one_node_rate) {
            r.fan.server_segments < 0 || r.fan.delivered == 0
                ? -1.0
                : static_cast<double>(r.fan.server_segments) / static_cast<double>(r.fan.delivered));
-  rec.add("node1_busiest_threads_cores", r.node1_threads);
+  rec.add("node1_busiest_threads_cores", r.node1_threads)
+      .add("node1_runqueue_wait_cores", r.node1_waiting);
   return rec;
 }
 
@@ -86,6 +87,32 @@ Record cost_record(const Options& o, const NodeCost& node, const NatsCost& nats,
       .add("estimate_nats_us_per_message", e.nats_us_per_message)
       .add("estimate_messages_per_s", e.messages_per_s)
       .add("estimate_deliveries_per_s", e.deliveries_per_s);
+  return rec;
+}
+
+// Issue 13's target on this machine: lost 0 everywhere, and 2 nodes at least 1.3x one
+// node's deliveries/s in the biggest room, the load generator taking the same share of the
+// CPU in both (within 0.05), so that it did not set either rate.
+Record target_record(const std::vector<std::pair<ClusterRun, double>>& rows, int members,
+                     bool all_whole) {
+  const ClusterRun* one = nullptr;
+  const ClusterRun* two = nullptr;
+  for (const auto& [r, ignored] : rows) {
+    if (r.members != members) continue;
+    if (r.nodes == 1) one = &r;
+    if (r.nodes == 2) two = &r;
+  }
+  Record rec("cluster_target");
+  rec.add("members", members);
+  if (one == nullptr || two == nullptr) return rec.add("measured", false);
+  const double speedup = ratio(two->fan.deliveries_per_s, one->fan.deliveries_per_s);
+  const double s1 = share(one->client_cpu_s, one->total_cpu_s());
+  const double s2 = share(two->client_cpu_s, two->total_cpu_s());
+  const bool same_share = s1 >= 0 && s2 >= 0 && s2 - s1 <= 0.05 && s1 - s2 <= 0.05;
+  rec.add("measured", true).add("lost_0_everywhere", all_whole)
+      .add("two_nodes_ratio", speedup).add("client_share_1_node", s1)
+      .add("client_share_2_nodes", s2).add("same_client_share", same_share)
+      .add("met", all_whole && speedup >= 1.3 && same_share);
   return rec;
 }
 
@@ -144,6 +171,7 @@ bool run_cluster(const Options& o) {
   emit(cost_record(o, fit_node_cost(node_samples), fit_nats_cost(nats_samples), biggest,
                    node_samples.size()),
        o.json);
+  emit(target_record(rows, biggest, ok), o.json);
   if (!o.json) print_summary(rows);
   return ok;
 }
