@@ -8,21 +8,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <fmt/format.h>
 
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <thread>
 
 namespace chatbench {
 namespace {
-namespace http = boost::beast::http;
 using Clock = std::chrono::steady_clock;
 // Neither nats-server nor chatd offers an event to wait for but its port: poll it.
 constexpr auto kPoll = std::chrono::milliseconds(20);
@@ -36,7 +34,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
   const pid_t pid = ::fork();
   if (pid != 0) return pid;
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd >= 0) {
     ::dup2(fd, STDOUT_FILENO);
     ::dup2(fd, STDERR_FILENO);
@@ -78,35 +76,16 @@ bool await(pid_t& pid, const std::function<bool()>& ready) {
   return false;
 }
 
-// The status and body of one GET; {0, ""} when nothing answers.
-std::pair<int, std::string> http_get(int port, const std::string& target) {
-  try {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::socket socket(io);
-    socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-    http::request<http::empty_body> request(http::verb::get, target, 11);
-    request.set(http::field::host, "127.0.0.1");
-    request.set(http::field::connection, "close");
-    http::write(socket, request);
-    boost::beast::flat_buffer buffer;
-    http::response<http::string_body> response;
-    http::read(socket, buffer, response);
-    return {static_cast<int>(response.result_int()), response.body()};
-  } catch (const std::exception&) {
-    return {0, {}};
+// Whether the file holds `text` (a server's log line).
+bool logged(const std::string& path, const std::string& text) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find(text) != std::string::npos) return true;
   }
+  return false;
 }
 
-bool accepts(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
 }  // namespace
 
 std::vector<int> free_ports(int count) {
@@ -138,7 +117,7 @@ std::unique_ptr<NatsServers> NatsServers::start(int size, const std::string& dir
   std::unique_ptr<NatsServers> n(new NatsServers);
   const auto ports = free_ports(3 * size);
   for (int i = 0; i < size; ++i) {
-    n->servers_.push_back({ports[3 * i], ports[3 * i + 1], ports[3 * i + 2], -1});
+    n->servers_.push_back({ports[3 * i], ports[3 * i + 1], ports[3 * i + 2], -1, {}});
   }
   std::string routes;
   for (const auto& s : n->servers_) {
@@ -157,15 +136,16 @@ std::unique_ptr<NatsServers> NatsServers::start(int size, const std::string& dir
                                "nats://127.0.0.1:" + std::to_string(s.cluster_port),
                                "--routes", routes});
     }
-    s.pid = spawn(args, data.string() + ".log");
+    s.log = data.string() + ".log";
+    s.pid = spawn(args, s.log);
   }
   for (auto& s : n->servers_) {
-    // /jsz names the JetStream metadata leader once the routed servers elected one; before
-    // that a node's stream set-up times out.
+    // Routed servers must also have elected a JetStream metadata leader ("Self is new
+    // JetStream cluster metadata leader" or "... new metadata leader: NAME"); before that a
+    // node's stream set-up times out.
+    const std::string log = s.log;
     const auto ready = [&] {
-      if (http_get(s.monitor_port, "/healthz").first != 200) return false;
-      return size == 1 ||
-             http_get(s.monitor_port, "/jsz").second.find("\"leader\"") != std::string::npos;
+      return logged(log, "Server is ready") && (size == 1 || logged(log, "metadata leader"));
     };
     if (!await(s.pid, ready)) {
       std::fprintf(stderr, "chatbench: nats-server was not ready in time (logs in %s)\n",
@@ -201,19 +181,24 @@ std::unique_ptr<ChatdNode> ChatdNode::start(const std::string& chatd, const std:
   node->port_ = free_ports(1).front();
   const std::string address = "127.0.0.1:" + std::to_string(node->port_);
   // As the chatcore servers of the other scenarios: one client address sends as fast as it
-  // can, so flood protection and the per-address session limit are off; logs only warnings.
+  // can, so flood protection and the per-address session limit are off. Info, for the line
+  // that says it serves: its port accepts connections (into the backlog) already while the
+  // node is still setting up the stream and catching up, so a connect proves nothing.
   const std::vector<std::string> args = {
       chatd, "--listen", address, "--advertise", address, "--cluster", nats_urls,
       "--node-id", node_id, "--storage-dir", dir, "--data-dir", dir + "/db",
       "--max-sessions-per-peer", "0", "--message-rate", "0", "--command-rate", "0",
-      "--log-level", "warn"};
+      "--log-level", "info"};
+  const std::string serving = "listening on " + address;
   // A node that starts while another sets the stream up on a busy three-server NATS may see
   // its own set-up time out and exit: start it again, as a service manager would.
-  for (int attempt = 0; attempt < 3 && node->pid_ <= 0; ++attempt) {
-    node->pid_ = spawn(args, dir + "/chatd.log");
-    if (await(node->pid_, [&] { return accepts(node->port_); })) break;
+  bool up = false;
+  for (int attempt = 0; attempt < 3 && !up && node->pid_ <= 0; ++attempt) {
+    const std::string log = dir + (attempt ? fmt::format("/chatd.{}.log", attempt) : "/chatd.log");
+    node->pid_ = spawn(args, log);
+    up = await(node->pid_, [&] { return logged(log, serving); });
   }
-  if (node->pid_ <= 0 || !accepts(node->port_)) {
+  if (!up) {
     std::fprintf(stderr, "chatbench: chatd node %s did not start (see %s/chatd.log)\n",
                  node_id.c_str(), dir.c_str());
     return nullptr;

@@ -17,9 +17,9 @@ class NatsServers {
  public:
   // True when nats-server is on PATH.
   static bool available();
-  // Starts `size` servers (1 or 3, JetStream in `dir`) and returns once every one answers
-  // its /healthz (with JetStream: in contact with a metadata leader); null with a message
-  // on stderr when they do not within 30 s.
+  // Starts `size` servers (1 or 3, JetStream in `dir`) and returns once every one logged
+  // that it is ready and, when routed, that a JetStream metadata leader was elected; null
+  // with a message on stderr when they do not within 30 s.
   static std::unique_ptr<NatsServers> start(int size, const std::string& dir);
   ~NatsServers();  // SIGTERM and wait, SIGKILL after 10 s
   NatsServers(const NatsServers&) = delete;
@@ -33,6 +33,7 @@ class NatsServers {
   struct Server {
     int client_port = 0, cluster_port = 0, monitor_port = 0;
     pid_t pid = -1;
+    std::string log;
   };
   std::vector<Server> servers_;
 };
@@ -40,8 +41,9 @@ class NatsServers {
 class ChatdNode {
  public:
   // Runs `chatd` as node `node_id` of the cluster at `nats_urls`, listening (and advertised)
-  // on a free loopback port, flood limits off, its store in `dir`; returns once it accepts
-  // connections, or null with a message on stderr (its log is `dir`/chatd.log).
+  // on a free loopback port, flood limits off, its store in `dir`; returns once it logged
+  // that it serves, or null with a message on stderr (its log is `dir`/chatd.log). A node
+  // that exits during start-up is started again, up to three times in all.
   static std::unique_ptr<ChatdNode> start(const std::string& chatd, const std::string& nats_urls,
                                           const std::string& node_id, const std::string& dir);
   ~ChatdNode();  // SIGTERM and wait, SIGKILL after 10 s

@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <optional>
 
 namespace chatbench {
 namespace {
@@ -47,41 +48,34 @@ bool least_squares(const std::vector<Row>& x, const std::vector<double>& y, std:
   for (std::size_t i = 0; i < terms; ++i) out[i] = a[i][terms] / a[i][i] * scale[i];
   return true;
 }
+// Microseconds of CPU per unit of each term of `row_of`, over samples with a `cpu_s`.
+template <class Sample, class RowOf>
+std::optional<Row> fit(const std::vector<Sample>& samples, std::size_t terms, RowOf row_of) {
+  std::vector<Row> x;
+  std::vector<double> y;
+  for (const auto& s : samples) {
+    x.push_back(row_of(s));
+    y.push_back(s.cpu_s * 1e6);
+  }
+  Row k{};
+  if (!least_squares(x, y, terms, k)) return std::nullopt;
+  return k;
+}
 }  // namespace
 
 NodeCost fit_node_cost(const std::vector<NodeSample>& samples) {
-  std::vector<Row> x;
-  std::vector<double> y;
-  for (const auto& s : samples) {
-    x.push_back({s.published, s.delivered, s.applied});
-    y.push_back(s.cpu_s * 1e6);
-  }
-  NodeCost c;
-  Row k{};
-  c.ok = least_squares(x, y, 3, k);
-  if (c.ok) {
-    c.per_publish_us = k[0];
-    c.per_delivery_us = k[1];
-    c.per_apply_us = k[2];
-  }
-  return c;
+  const auto k = fit(samples, 3, [](const NodeSample& s) {
+    return Row{s.published, s.delivered, s.applied};
+  });
+  if (!k) return {};
+  return {.ok = true, .per_publish_us = (*k)[0], .per_delivery_us = (*k)[1],
+          .per_apply_us = (*k)[2]};
 }
 
 NatsCost fit_nats_cost(const std::vector<NatsSample>& samples) {
-  std::vector<Row> x;
-  std::vector<double> y;
-  for (const auto& s : samples) {
-    x.push_back({s.messages, s.copies, 0});
-    y.push_back(s.cpu_s * 1e6);
-  }
-  NatsCost c;
-  Row k{};
-  c.ok = least_squares(x, y, 2, k);
-  if (c.ok) {
-    c.per_message_us = k[0];
-    c.per_copy_us = k[1];
-  }
-  return c;
+  const auto k = fit(samples, 2, [](const NatsSample& s) { return Row{s.messages, s.copies, 0}; });
+  if (!k) return {};
+  return {.ok = true, .per_message_us = (*k)[0], .per_copy_us = (*k)[1]};
 }
 
 ClusterEstimate estimate_cluster(const NodeCost& node, const NatsCost& nats, int nodes,
