@@ -133,6 +133,14 @@ void measure_in(const Options& o, const std::string& chatd, const std::string& d
   LoadClient lc({.address = addresses, .channels = 0, .threads = o.client_threads,
                  .text_bytes = o.text_bytes});
   if (!seat(lc, members, nodes)) return;
+  // Every node must hold sessions of its own (its Welcomes came on their sockets), or the
+  // run would measure fewer nodes than it names.
+  for (std::size_t k = 0; k < ports.size() && static_cast<int>(k) < members; ++k) {
+    if (data_segments_from(ports[k]) <= 0) {
+      std::fprintf(stderr, "chatbench: node-%zu serves no session\n", k + 1);
+      return;
+    }
+  }
   run.members_on.assign(static_cast<std::size_t>(nodes), 0);
   for (int i = 0; i < members; ++i) ++run.members_on[static_cast<std::size_t>(i % nodes)];
   // Called at the start and at the end of the interval: every process's CPU then.
