@@ -64,6 +64,7 @@ bool exited(pid_t pid) {
 // Polls `ready` until it holds; false when the process exits first (then `pid` becomes -1,
 // as it is reaped) or the limit passes.
 bool await(pid_t& pid, const std::function<bool()>& ready) {
+  if (pid <= 0) return false;  // fork failed; waitpid(-1) would reap another child
   const auto until = Clock::now() + kStartLimit;
   while (Clock::now() < until) {
     if (ready()) return true;
