@@ -122,11 +122,12 @@ std::unique_ptr<NatsServers> NatsServers::start(int size, const std::string& dir
   }
   std::string routes;
   for (const auto& s : n->servers_) {
-    routes += (routes.empty() ? "" : ",") + ("nats://127.0.0.1:" + std::to_string(s.cluster_port));
+    if (!routes.empty()) routes += ',';
+    routes += fmt::format("nats://127.0.0.1:{}", s.cluster_port);
   }
   for (int i = 0; i < size; ++i) {
     auto& s = n->servers_[static_cast<std::size_t>(i)];
-    const std::string name = "n" + std::to_string(i + 1);
+    const std::string name = fmt::format("n{}", i + 1);
     const auto data = std::filesystem::path(dir) / name;
     std::vector<std::string> args = {"nats-server", "-a", "127.0.0.1",
                                      "-p", std::to_string(s.client_port),
@@ -164,7 +165,8 @@ NatsServers::~NatsServers() {
 std::string NatsServers::urls() const {
   std::string out;
   for (const auto& s : servers_) {
-    out += (out.empty() ? "" : ",") + ("nats://127.0.0.1:" + std::to_string(s.client_port));
+    if (!out.empty()) out += ',';
+    out += fmt::format("nats://127.0.0.1:{}", s.client_port);
   }
   return out;
 }

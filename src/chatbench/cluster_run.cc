@@ -128,7 +128,8 @@ void measure_in(const Options& o, const std::string& chatd, const std::string& d
     if (!chat.back()) return;
     pids.push_back(chat.back()->pid());
     ports.push_back(chat.back()->port());
-    addresses += (k ? "," : "") + chat.back()->address();
+    if (k) addresses += ',';
+    addresses += chat.back()->address();
   }
   LoadClient lc({.address = addresses, .channels = 0, .threads = o.client_threads,
                  .text_bytes = o.text_bytes});
