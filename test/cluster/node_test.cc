@@ -3,12 +3,12 @@
 #include <chrono>
 
 #include "identity_user.h"
-#include "log_nats.h"
+#include "nats_cluster.h"
 #include "node_user.h"
 
 using namespace chatcore;
 using chatcore::cluster::test::health_of;
-using chatcore::cluster::test::LogNats;
+using chatcore::cluster_test::NatsCluster;
 using chatcore::cluster::test::NodeUser;
 using chatcore::cluster::test::start_node;
 using chatcore::test::TempDir;
@@ -39,10 +39,9 @@ int wait_health(const std::string& address, int want) {
 }
 
 struct TwoNodes {
-  TempDir nats_dir;
-  LogNats nats{nats_dir.path()};
-  std::unique_ptr<TestServer> a = start_node(nats.url(), "node-a");
-  std::unique_ptr<TestServer> b = start_node(nats.url(), "node-b");
+  NatsCluster nats{1};
+  std::unique_ptr<TestServer> a = start_node(nats.url(0), "node-a");
+  std::unique_ptr<TestServer> b = start_node(nats.url(0), "node-b");
   TempDir home;
 };
 
@@ -178,14 +177,14 @@ TEST_CASE("node: health is NOT_SERVING while NATS is away, and writes fail clear
   CHECK(metrics.find("chatcore_cluster_node_info{node=\"node-a\"} 1\n") != std::string::npos);
   CHECK(metrics.find("\nchatcore_nats_connected 1\n") != std::string::npos);
 
-  t.nats.stop();
+  t.nats.stop(0);
   CHECK(wait_health(t.a->address(), 2) == 2);
   // The health change and the gauge are set in the same loop step.
   CHECK(t.a->server().metrics_text().find("\nchatcore_nats_connected 0\n") != std::string::npos);
   const auto refused = alice->send("hall", "into the void");
   CHECK(refused.status().code == Code::unavailable);
 
-  t.nats.start();
+  t.nats.restart(0);
   CHECK(wait_health(t.a->address(), 1) == 1);
   CHECK(wait_health(t.b->address(), 1) == 1);
   CHECK(t.a->server().metrics_text().find("\nchatcore_nats_connected 1\n") != std::string::npos);
