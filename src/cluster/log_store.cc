@@ -65,7 +65,9 @@ Status LogStore::start(std::unique_ptr<store::SqliteStore> db) {
   if (natsStatus s = natsConnection_JetStream(&js_, nats_, &jo); s != NATS_OK) {
     return nats_failure("open JetStream", s);
   }
-  if (auto s = ensure_log_stream(js_, options_.stream); !s.ok()) return s;
+  auto replicas = ensure_log_stream(js_, options_.stream);
+  if (!replicas.ok()) return replicas.status();
+  options_.stream.replicas = *replicas;
   auto state = log_state(js_, options_.stream.name);
   if (!state.ok()) return state.status();
 

@@ -22,7 +22,7 @@ Status nats_failure(const std::string& doing, natsStatus s, jsErrCode code) {
                 fmt::format("the cluster is not reachable: could not {}: {}", doing, detail));
 }
 
-Status ensure_log_stream(jsCtx* js, const LogStreamConfig& config) {
+Result<int> ensure_log_stream(jsCtx* js, const LogStreamConfig& config) {
   jsStreamConfig cfg;
   jsStreamConfig_Init(&cfg);
   cfg.Name = config.name.c_str();
@@ -41,13 +41,22 @@ Status ensure_log_stream(jsCtx* js, const LogStreamConfig& config) {
   jsErrCode code = static_cast<jsErrCode>(0);
   natsStatus s = js_AddStream(&info, js, &cfg, nullptr, &code);
   if (s != NATS_OK && code == JSStreamNameExistErr) {
-    // There with other limits: this node's configuration is the one wanted now.
+    // There with other limits: this node's configuration is the one wanted now, except that
+    // it never takes replicas away. A node that sees fewer NATS servers than the stream has
+    // replicas (given one URL, servers not announced, some down) would otherwise shrink the
+    // log to the servers it knows, and every node would then depend on those alone.
     code = static_cast<jsErrCode>(0);
-    s = js_UpdateStream(&info, js, &cfg, nullptr, &code);
+    s = js_GetStreamInfo(&info, js, config.name.c_str(), nullptr, &code);
+    if (s == NATS_OK && info->Config != nullptr && info->Config->Replicas > cfg.Replicas) {
+      cfg.Replicas = info->Config->Replicas;
+    }
+    jsStreamInfo_Destroy(info);
+    info = nullptr;
+    if (s == NATS_OK) s = js_UpdateStream(&info, js, &cfg, nullptr, &code);
   }
   jsStreamInfo_Destroy(info);
   if (s != NATS_OK) return nats_failure("set up the stream " + config.name, s, code);
-  return {};
+  return static_cast<int>(cfg.Replicas);
 }
 
 Result<LogState> log_state(jsCtx* js, const std::string& stream) {
