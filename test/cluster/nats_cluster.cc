@@ -123,7 +123,7 @@ void NatsCluster::spawn(int i) {
                                    "-m", std::to_string(s.monitor_port),
                                    "-n", name(i),
                                    "-js", "-sd", data.string()};
-  if (!announce_) args.insert(args.end(), {"--no_advertise", "true"});
+  if (!announce_) args.emplace_back("--no_advertise");
   if (size() > 1) {
     std::string routes;
     for (int j = 0; j < size(); ++j) {
@@ -199,6 +199,31 @@ std::string NatsCluster::wait_for_leader(int seconds) const {
     bool leader_running = false;
     for (int i = 0; i < size(); ++i) leader_running |= running(i) && name(i) == agreed;
     if (all && leader_running) return agreed;
+    std::this_thread::sleep_for(poll_interval);
+  }
+  return {};
+}
+
+std::string NatsCluster::wait_for_stream(const std::string& stream, int seconds) const {
+  // The leader's own view: its followers, each "current" once it holds the leader's log.
+  const std::regex leader_re("\"name\":\\s*\"" + stream +
+                             "\"[^\\]]*?\"leader\":\\s*\"([^\"]+)\",\\s*\"replicas\":\\s*\\[([^\\]]*)\\]");
+  static const std::regex current_re("\"current\":\\s*(true|false)");
+  const auto deadline = Clock::now() + std::chrono::seconds(seconds);
+  while (Clock::now() < deadline) {
+    for (int i = 0; i < size(); ++i) {
+      std::smatch m;
+      const auto jsz = monitor(i, "/jsz?streams=true");
+      if (!std::regex_search(jsz, m, leader_re) || m[1] != name(i)) continue;
+      const std::string replicas = m[2];
+      int current = 0;
+      int behind = 0;
+      for (std::sregex_iterator it(replicas.begin(), replicas.end(), current_re), end; it != end;
+           ++it) {
+        ((*it)[1] == "true" ? current : behind)++;
+      }
+      if (behind == 0 && current == size() - 1) return name(i);
+    }
     std::this_thread::sleep_for(poll_interval);
   }
   return {};

@@ -47,6 +47,9 @@ class NatsCluster {
   // Waits (up to `seconds`) until every running server names the same JetStream metadata
   // leader, which is itself running; returns that leader's name, or "" on timeout.
   std::string wait_for_leader(int seconds = 30) const;
+  // Waits (up to `seconds`) until a running server leads `stream` and reports every other
+  // replica current; returns the leader's name, or "" on timeout.
+  std::string wait_for_stream(const std::string& stream, int seconds = 30) const;
   // The text of one server's monitoring endpoint (e.g. "/jsz"); "" when it does not answer.
   std::string monitor(int i, const std::string& path) const;
   // What the server logged since it was last started.

@@ -48,7 +48,12 @@ NodeUser::~NodeUser() { client_.reset(); }
 
 Status NodeUser::try_sign_in(const TestServer& node, const TempDir& home,
                              const std::string& nick) {
-  auto client = Client::open(node.address(), options_for(home, nick, nullptr));
+  return try_sign_in(node.address(), home, nick);
+}
+
+Status NodeUser::try_sign_in(const std::string& address, const TempDir& home,
+                             const std::string& nick) {
+  auto client = Client::open(address, options_for(home, nick, nullptr));
   if (!client.ok()) return client.status();
   auto welcome = (*client)->login(nick, [](const Event&) {}, [](const Status&) {});
   return welcome.ok() ? Status{} : welcome.status();

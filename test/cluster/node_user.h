@@ -33,6 +33,9 @@ class NodeUser {
   // How signing in as `nick` with a new identity at `node` ends.
   static Status try_sign_in(const chatcore::test::TestServer& node,
                             const chatcore::test::TempDir& home, const std::string& nick);
+  // The same at a node's address (a chatd process).
+  static Status try_sign_in(const std::string& address, const chatcore::test::TempDir& home,
+                            const std::string& nick);
 
  private:
   std::unique_ptr<chatcore::test::EventLog> log_;
