@@ -148,13 +148,13 @@ TEST_CASE("kill -9 of a chatd node: its client resumes on the next node and miss
 
   Sender from_b(bob, "den", "b");
   Sender from_a(dave, "den", "d");  // on the node that dies
-  from_b.wait_acks_since({}, 5);
-  from_a.wait_acks_since({}, 5);
+  from_b.wait_acks_since({}, 20);
+  from_a.wait_acks_since({}, 20);
   t.a->kill();
   const auto killed = Clock::now();
   // Both go on: the sender on b without a break, the one on a once its client moved to c.
-  REQUIRE(from_b.wait_acks_since(killed, 5) != Clock::time_point{});
-  const auto back = from_a.wait_acks_since(killed, 5);
+  REQUIRE(from_b.wait_acks_since(killed, 20) != Clock::time_point{});
+  const auto back = from_a.wait_acks_since(killed, 20);
   REQUIRE(back != Clock::time_point{});
   MESSAGE("a sender on the killed node wrote again after " << seconds_between(killed, back)
                                                            << " s");
