@@ -110,8 +110,9 @@ Status LogStore::start(std::unique_ptr<store::SqliteStore> db) {
     so.Config.OptStartSeq = at + 1;
   }
   jsErrCode code = static_cast<jsErrCode>(0);
+  jsOptions wait = setup_options();
   if (natsStatus s = js_Subscribe(&sub_, js_, options_.stream.subjects.c_str(),
-                                  &LogStore::on_message, this, nullptr, &so, &code);
+                                  &LogStore::on_message, this, &wait, &so, &code);
       s != NATS_OK) {
     return nats_failure("subscribe to the log", s, code);
   }
