@@ -2,7 +2,6 @@
 
 #include <signal.h>
 
-#include <chrono>
 #include <regex>
 
 #include "nats_cluster.h"
@@ -39,13 +38,7 @@ std::string ChatdNode::nats_url() {
 }
 
 int ChatdNode::wait_health(int want, int seconds) {
-  // Each Check is a round trip to the node's loop: the wait is on its answers, not a clock.
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  int got = cluster::test::health_of(address());
-  while (got != want && std::chrono::steady_clock::now() < until) {
-    got = cluster::test::health_of(address());
-  }
-  return got;
+  return cluster::test::wait_health(address(), want, seconds);
 }
 
 }  // namespace chatcore::cluster_test

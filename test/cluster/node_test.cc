@@ -11,32 +11,12 @@ using chatcore::cluster::test::health_of;
 using chatcore::cluster_test::NatsCluster;
 using chatcore::cluster::test::NodeUser;
 using chatcore::cluster::test::start_node;
+using chatcore::cluster::test::wait_health;
+using chatcore::cluster::test::wait_room;
 using chatcore::test::TempDir;
 using chatcore::test::TestServer;
 
 namespace {
-
-// Each ListRooms is a round trip through the node's loop, which applies the log as it comes:
-// asks until the node has taken the room in (or the wait runs out).
-RoomInfo wait_room(NodeUser& user, const std::string& room, std::uint32_t members) {
-  const auto until = std::chrono::steady_clock::now() + chatcore::test::kWait;
-  for (;;) {
-    auto rooms = user->list_rooms();
-    REQUIRE_MESSAGE(rooms.ok(), rooms.status().to_string());
-    for (const auto& r : *rooms) {
-      if (r.name == room && r.members == members) return r;
-    }
-    REQUIRE_MESSAGE(std::chrono::steady_clock::now() < until,
-                    "room " << room << " with " << members << " members never showed");
-  }
-}
-
-int wait_health(const std::string& address, int want) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  int got = health_of(address);
-  while (got != want && std::chrono::steady_clock::now() < until) got = health_of(address);
-  return got;
-}
 
 struct TwoNodes {
   NatsCluster nats{1};

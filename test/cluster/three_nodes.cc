@@ -26,20 +26,6 @@ int ThreeNodes::nats_index(ChatdNode& node) {
   return -1;
 }
 
-RoomInfo wait_room(cluster::test::NodeUser& user, const std::string& room,
-                   std::uint32_t members) {
-  const auto until = std::chrono::steady_clock::now() + test::kWait;
-  for (;;) {
-    auto rooms = user->list_rooms();
-    REQUIRE_MESSAGE(rooms.ok(), rooms.status().to_string());
-    for (const auto& r : *rooms) {
-      if (r.name == room && r.members == members) return r;
-    }
-    REQUIRE_MESSAGE(std::chrono::steady_clock::now() < until,
-                    "room " << room << " with " << members << " members never showed");
-  }
-}
-
 std::uint64_t send_retrying(cluster::test::NodeUser& user, const std::string& room,
                             const std::string& text) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);

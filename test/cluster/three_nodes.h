@@ -1,6 +1,5 @@
 // ThreeNodes: three chatd processes on a three-server NATS cluster, and what the tests of
-// them share: waiting for a room to show on a node, and a room's messages as one user saw
-// them.
+// them share: sending through an outage, and a room's messages as one user saw them.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +12,8 @@
 #include "node_user.h"
 
 namespace chatcore::cluster_test {
+
+using cluster::test::wait_room;
 
 struct ThreeNodes {
   // Each node is given every NATS server. With `c_on_one_server`, node c is given the third
@@ -30,11 +31,6 @@ struct ThreeNodes {
   // Which of nats's servers `node` is on now.
   int nats_index(ChatdNode& node);
 };
-
-// Asks `user`'s node (each ListRooms a round trip through its loop, which applies the log as
-// it comes) until `room` has `members` members there.
-RoomInfo wait_room(cluster::test::NodeUser& user, const std::string& room,
-                   std::uint32_t members);
 
 // Sends until a send is acknowledged (a write may fail with UNAVAILABLE while the sender's
 // node moves to another NATS server), for up to 20 s; returns the message's id.
