@@ -235,7 +235,7 @@ TEST_CASE("a node cut off from NATS refuses writes and is NOT_SERVING, then catc
   REQUIRE(t.c->wait_health(1) == 1);
 
   const auto from = t.c->log().count();
-  t.nats.kill(2);
+  t.nats.kill(t.c_server);
   REQUIRE(t.c->log().wait_for("lost the connection to NATS", {}, std::chrono::seconds(20), from));
   CHECK(t.c->wait_health(2) == 2);
   const auto refused = carol->send("den", "into the void");
@@ -249,7 +249,7 @@ TEST_CASE("a node cut off from NATS refuses writes and is NOT_SERVING, then catc
   }
   CHECK(t.b->wait_health(1) == 1);
 
-  t.nats.restart(2);
+  t.nats.restart(t.c_server);
   const auto back = Clock::now();
   CHECK(t.c->wait_health(1) == 1);
   // c hands its user what the others wrote while it was away, then takes writes again.

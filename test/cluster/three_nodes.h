@@ -16,14 +16,16 @@ namespace chatcore::cluster_test {
 using cluster::test::wait_room;
 
 struct ThreeNodes {
-  // Each node is given every NATS server. With `c_on_one_server`, node c is given the third
-  // one only and the servers announce no others to clients: stopping that server cuts c off
-  // from NATS while a and b go on at the other two.
+  // Each node is given every NATS server. With `c_on_one_server`, node c is given one only,
+  // `c_server`, which leads neither the metadata nor the log's stream, and the servers
+  // announce no others to clients: stopping that server cuts c off from NATS while a and b
+  // go on at the other two without an election.
   explicit ThreeNodes(bool c_on_one_server = false);
 
   NatsCluster nats;
   test::TempDir dir;
   std::unique_ptr<ChatdNode> a, b, c;
+  int c_server = -1;
   test::TempDir home;  // the users' identities and resume positions
 
   // "a,b,c": a client given this list moves to b when a goes.
