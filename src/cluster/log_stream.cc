@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 namespace chatcore::cluster {
 
 namespace {
@@ -9,6 +11,10 @@ constexpr std::int64_t kNanosPerMs = 1'000'000;  // JetStream durations are nano
 // Set-up calls are made while a node starts, off the loop: they may wait out a leader
 // election (2 to 6 s, more on a loaded machine), which the publish timeout does not.
 constexpr std::int64_t kSetupWaitMs = 15'000;
+// A new cluster sometimes leaves a stream's creation unanswered although it has a metadata
+// leader; asked again, it answers. Unanswered attempts are repeated until this much passed.
+constexpr auto kSetupDeadline = std::chrono::seconds(45);
+constexpr std::int64_t kAttemptWaitMs = 5'000;
 }  // namespace
 
 jsOptions setup_options() {
@@ -32,7 +38,8 @@ Status nats_failure(const std::string& doing, natsStatus s, jsErrCode code) {
                 fmt::format("the cluster is not reachable: could not {}: {}", doing, detail));
 }
 
-Result<int> ensure_log_stream(jsCtx* js, const LogStreamConfig& config) {
+namespace {
+Result<int> set_up_once(jsCtx* js, const LogStreamConfig& config, natsStatus& result) {
   jsStreamConfig cfg;
   jsStreamConfig_Init(&cfg);
   cfg.Name = config.name.c_str();
@@ -48,6 +55,7 @@ Result<int> ensure_log_stream(jsCtx* js, const LogStreamConfig& config) {
   cfg.Duplicates = config.duplicate_window_ms * kNanosPerMs;
 
   jsOptions wait = setup_options();
+  wait.Wait = kAttemptWaitMs;
   jsStreamInfo* info = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
   natsStatus s = js_AddStream(&info, js, &cfg, &wait, &code);
@@ -66,8 +74,23 @@ Result<int> ensure_log_stream(jsCtx* js, const LogStreamConfig& config) {
     if (s == NATS_OK) s = js_UpdateStream(&info, js, &cfg, &wait, &code);
   }
   jsStreamInfo_Destroy(info);
+  result = s;
   if (s != NATS_OK) return nats_failure("set up the stream " + config.name, s, code);
   return static_cast<int>(cfg.Replicas);
+}
+}  // namespace
+
+Result<int> ensure_log_stream(jsCtx* js, const LogStreamConfig& config) {
+  // Creating (or updating to) the same configuration twice is harmless: a request that timed
+  // out is sent again. Anything else (an answer, a refusal, no connection) ends it at once.
+  const auto deadline = std::chrono::steady_clock::now() + kSetupDeadline;
+  for (;;) {
+    natsStatus result = NATS_OK;
+    auto replicas = set_up_once(js, config, result);
+    if (result != NATS_TIMEOUT || std::chrono::steady_clock::now() >= deadline) {
+      return replicas;
+    }
+  }
 }
 
 Result<LogState> log_state(jsCtx* js, const std::string& stream) {
