@@ -213,7 +213,7 @@ class DownloadCall final : public CallBase {
   }
 
   void finish(const Status& status) {
-    if (fetch_) fetch_->cancel();  // its read in flight ends it
+    stop_fetch();
     state_ = State::finishing;
     slot_.reset();  // the client may start the next transfer as soon as it has the status
     ready_.clear();
@@ -242,7 +242,7 @@ class DownloadCall final : public CallBase {
     state_ = State::finished;
     ready_.clear();
     memory_.reset();
-    if (fetch_) fetch_->cancel();
+    stop_fetch();
     server_ctx_.TryCancel();
     return !done();
   }
@@ -253,7 +253,7 @@ class DownloadCall final : public CallBase {
       log::info("download of {} by {} at {} cancelled", info_.name, nickname_, peer());
       state_ = State::finished;
     }
-    if (fetch_) fetch_->cancel();
+    stop_fetch();
     ready_.clear();
     memory_.reset();
     return false;
@@ -336,6 +336,13 @@ class DownloadCall final : public CallBase {
     v1::DownloadResponse first;
     to_proto(info_, first.mutable_info());
     write(first);
+  }
+
+  // The fetch ends with the download: a read in flight comes back false and finishes it.
+  void stop_fetch() {
+    if (!fetch_ || fetch_->finishing()) return;
+    fetch_->cancel();
+    if (!read_in_flight_) end_fetch();
   }
 
   void end_fetch() {
