@@ -22,14 +22,16 @@ class NodeRegistry {
   NodeRegistry(const NodeRegistry&) = delete;
   NodeRegistry& operator=(const NodeRegistry&) = delete;
 
-  // Blocking (a JetStream round trip, seconds while the cluster elects a leader), any thread:
-  // never on the loop. The last put for a node wins.
+  // Blocking (a JetStream round trip, seconds while the cluster elects a leader, retried for
+  // up to about 30 s), any thread: never on the loop. The last put for a node wins.
   Status put(const std::string& node, const std::string& address);
   // NOT_FOUND for a node that never advertised an address.
   Result<std::string> address_of(const std::string& node);
 
  private:
+  // One try to bind to the bucket, or create it.
   NodeRegistry() = default;
+  static natsStatus bind(NodeRegistry& registry, int replicas);
 
   jsCtx* js_ = nullptr;
   kvStore* kv_ = nullptr;
