@@ -14,6 +14,8 @@ struct ClusterConfig {
   std::string advertise;             // HOST:PORT other nodes reach this node's gRPC on
   std::filesystem::path nats_creds;  // a NATS .creds file; empty: none
   std::filesystem::path nats_tls_ca; // PEM CA for the NATS servers' certificates
+  // The secret the nodes share to fetch files from one another; empty: no fetches.
+  std::filesystem::path cluster_secret;
 };
 
 }  // namespace chatcore

@@ -27,8 +27,10 @@ class ChatService {
   // or storage dir cannot be created or the database cannot be used.
   Status attach(grpc::ServerBuilder& builder);
   // After BuildAndStart(), before run(): lets a cluster node report on `server`'s
-  // grpc.health.v1 service whether it reaches NATS (NOT_SERVING while it does not).
-  void started(grpc::Server& server);
+  // grpc.health.v1 service whether it reaches NATS (NOT_SERVING while it does not), and
+  // register where other nodes reach it: its --advertise address, or else its listen host
+  // with `port` (the one BuildAndStart picked). Blocks for a JetStream round trip.
+  void started(grpc::Server& server, int port = 0);
   // Runs the chat loop on the calling thread until shutdown() has drained it.
   void run();
   // From any thread but the loop's: tells every client why, waits up to the grace for their

@@ -70,6 +70,11 @@ void add_cluster_flags(CLI::App& app, Settings& settings) {
          "PEM CA that signs the NATS servers' certificates (turns TLS on)")
       ->default_str("")
       ->check(CLI::ExistingFile | CLI::IsMember({""}));
+  app.add_option_function<std::string>(
+         "--cluster-secret", [&c](const std::string& path) { c.cluster_secret = path; },
+         "file with the secret the nodes share to fetch files from one another")
+      ->default_str("")
+      ->check(CLI::ExistingFile | CLI::IsMember({""}));
 }
 
 std::string check_cluster_flags(const Settings& settings) {
@@ -90,8 +95,10 @@ std::string check_cluster_flags(const Settings& settings) {
   }
   if (c.servers.empty()) {
     const bool stray = !c.node_id.empty() || !c.advertise.empty() || !c.nats_creds.empty() ||
-                       !c.nats_tls_ca.empty();
-    return stray ? "--node-id, --advertise, --nats-creds and --nats-tls-ca need --cluster" : "";
+                       !c.nats_tls_ca.empty() || !c.cluster_secret.empty();
+    return stray ? "--node-id, --advertise, --nats-creds, --nats-tls-ca and --cluster-secret "
+                   "need --cluster"
+                 : "";
   }
   if (c.node_id.empty()) return "--cluster needs --node-id";
   return {};

@@ -5,6 +5,7 @@
 #include "cluster/log_store.h"
 #include "cluster/log_to_hub.h"
 #include "cluster/nats_link.h"
+#include "cluster/node_registry.h"
 #include "store/sqlite_store.h"
 #include "util/log.h"
 
@@ -49,10 +50,23 @@ Result<std::unique_ptr<store::Store>> ClusterNode::open_store(const std::filesys
   options.stream.max_age_ms = log_max_age_ms(config_);
   log::info("cluster: node {}, log {} with {} replica(s)", config_.cluster.node_id,
             options.stream.name, options.stream.replicas);
+  auto registry = NodeRegistry::open(link_->connection(), options.stream.replicas);
+  if (!registry.ok()) return registry.status();
+  registry_ = std::move(*registry);
   auto opened = LogStore::open(link_->connection(), std::move(*replica), std::move(post), options);
   if (!opened.ok()) return opened.status();
   (*opened)->set_observer([&hub](LogChange change) { hand_to_hub(change, hub); });
   return std::unique_ptr<store::Store>(std::move(*opened));
+}
+
+Status ClusterNode::advertise(const std::string& address) {
+  if (auto put = registry_->put(config_.cluster.node_id, address); !put.ok()) return put;
+  log::info("cluster: node {} advertised at {}", config_.cluster.node_id, address);
+  return {};
+}
+
+Result<std::string> ClusterNode::node_address(const std::string& node) {
+  return registry_->address_of(node);
 }
 
 bool ClusterNode::connected() const { return link_->connected(); }

@@ -15,6 +15,7 @@
 namespace chatcore::cluster {
 
 class NatsLink;
+class NodeRegistry;
 
 class ClusterNode {
  public:
@@ -29,6 +30,11 @@ class ClusterNode {
   Result<std::unique_ptr<store::Store>> open_store(const std::filesystem::path& db,
                                                    store::Post post, model::ChatHub& hub);
 
+  // Blocking, any thread but the loop's (after open_store): puts this node's gRPC address in
+  // the node registry, or finds another node's there (NOT_FOUND when it has none).
+  Status advertise(const std::string& address);
+  Result<std::string> node_address(const std::string& node);
+
   // Any thread.
   bool connected() const;
   // `changed` runs on a NATS thread whenever the link goes down or comes back; it must only
@@ -40,6 +46,7 @@ class ClusterNode {
 
   const Config& config_;
   std::unique_ptr<NatsLink> link_;
+  std::unique_ptr<NodeRegistry> registry_;
 };
 
 }  // namespace chatcore::cluster

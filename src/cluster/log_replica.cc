@@ -39,6 +39,8 @@ Result<bool> Replica::apply(std::uint64_t seq, std::string_view bytes) {
   }
   position_.store(seq);
   auto command = std::make_shared<Decoded>(std::move(*decoded));
+  // A file's bytes stay on the disk of the node that received them: the command names it.
+  if (auto* put = std::get_if<op::PutFile>(&command->write)) put->file.node = command->origin.node;
   db_->stamp_next_write(seq);
   apply_write(command->write, *db_, [broken = broken_, applied = on_applied_, seq,
                                      command](Result<Outcome> r) {

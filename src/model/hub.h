@@ -211,6 +211,11 @@ class ChatHub {
                                 std::uint64_t size, std::string_view sha256);
   // Whether the registry knows the file id (start-up cleanup deletes the files it does not).
   bool has_file(std::string_view file_id) const;
+  // The cluster node whose disk holds the file (as its put_file command named it); empty for
+  // an unknown file and for one this single node received.
+  std::string file_node(std::string_view file_id) const;
+  // The file's description whoever asks (for a node that serves another node), or nullptr.
+  const FileInfo* file_info(std::string_view file_id) const;
   // NOT_FOUND for an unknown id, PERMISSION_DENIED for a session the file was not sent to.
   Result<FileInfo> authorize_download(SessionId id, std::string_view file_id) const;
   std::vector<FileInfo> list_files(SessionId id) const;  // newest first

@@ -71,6 +71,7 @@ void ChatHub::State::seed_files(const std::vector<store::StoredFile>& stored) {
                            .sent_unix_ms = f.sent_ms};
     record.identities.insert(f.allowed.begin(), f.allowed.end());
     record.stored = true;
+    record.node = f.node;
     record.order = next_file_order++;
     ++files_by_sender[fold_case(f.sender)];
   }
@@ -274,6 +275,16 @@ void ChatHub::State::add_file(const FileInfo& info, const std::vector<SessionId>
 
 bool ChatHub::has_file(std::string_view file_id) const {
   return state_->files.contains(std::string(file_id));
+}
+
+std::string ChatHub::file_node(std::string_view file_id) const {
+  const auto it = state_->files.find(std::string(file_id));
+  return it == state_->files.end() ? std::string() : it->second.node;
+}
+
+const FileInfo* ChatHub::file_info(std::string_view file_id) const {
+  const auto it = state_->files.find(std::string(file_id));
+  return it == state_->files.end() ? nullptr : &it->second.info;
 }
 
 Result<FileInfo> ChatHub::authorize_download(SessionId id, std::string_view file_id) const {

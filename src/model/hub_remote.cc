@@ -173,6 +173,7 @@ void ChatHub::remote_file(const store::StoredFile& file) {
   }
   ++st.files_by_sender[fold_case(file.sender)];
   st.add_file(info, audience, std::move(rights), true);
+  st.files[file.id].node = file.node;
 }
 
 void ChatHub::remote_file_removed(std::string_view file_id) {

@@ -103,6 +103,7 @@ struct FileRecord {
   std::set<IdentityId> identities;        // stored rights: they outlive sessions and restarts
   bool stored = false;                    // written through the store
   std::uint64_t order = 0;                // publish order: ListFiles shows newest first
+  std::string node;                       // the cluster node holding the bytes; empty: here
 };
 
 // A ban or mute in force (see ChatHub::State::sanctions).

@@ -76,7 +76,8 @@ StoredFile read_file(SQLite::Statement& q) {
                     .room = text(q, 6),
                     .recipient = text(q, 7),
                     .sent_ms = q.getColumn(8).getInt64(),
-                    .allowed = {}};
+                    .allowed = {},
+                    .node = text(q, 9)};
 }
 
 StoredUpload read_upload(SQLite::Statement& q) {

@@ -124,6 +124,10 @@ constexpr Migration kSteps[] = {
      "  epoch INTEGER PRIMARY KEY REFERENCES rooms(epoch) ON DELETE CASCADE,"
      "  by TEXT NOT NULL,"
      "  locked_ms INTEGER NOT NULL);"},
+    {"the node that stores each file",
+     // In a cluster the bytes stay on the disk of the node that received the upload; rows
+     // written before are this single node's.
+     "ALTER TABLE files ADD COLUMN node TEXT NOT NULL DEFAULT '';"},
 };
 }  // namespace
 

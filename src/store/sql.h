@@ -12,7 +12,7 @@ namespace chatcore::store::sql {
 #define CHATCORE_DIRECT_COLUMNS \
   "id, from_identity, sender, to_identity, recipient, body, sent_ms, client_msg_id, kind"
 #define CHATCORE_IDENTITY_COLUMNS "id, secret_hash, nickname, created_ms, last_seen_ms"
-#define CHATCORE_FILE_COLUMNS "id, name, size, sha256, sender, sender_identity, room, recipient, sent_ms"
+#define CHATCORE_FILE_COLUMNS "id, name, size, sha256, sender, sender_identity, room, recipient, sent_ms, node"
 #define CHATCORE_UPLOAD_COLUMNS \
   "key, identity, file_id, name, size, sha256, room, recipient, received, updated_ms"
 
@@ -89,7 +89,7 @@ inline constexpr char kFiles[] = "SELECT " CHATCORE_FILE_COLUMNS " FROM files OR
 inline constexpr char kAllowedAll[] = "SELECT file, identity FROM file_allowed";
 inline constexpr char kFileExists[] = "SELECT 1 FROM files WHERE id = ?";
 inline constexpr char kInsertFile[] =
-    "INSERT INTO files(" CHATCORE_FILE_COLUMNS ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO files(" CHATCORE_FILE_COLUMNS ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 inline constexpr char kAllow[] =
     "INSERT INTO file_allowed(file, identity) VALUES(?, ?) ON CONFLICT DO NOTHING";
 inline constexpr char kRevoke[] = "DELETE FROM file_allowed WHERE file = ? AND identity = ?";

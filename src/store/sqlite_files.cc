@@ -30,6 +30,7 @@ void SqliteStore::put_file(StoredFile file, Done<bool> done) {
       q->bind(7, file.room);
       q->bind(8, file.recipient);
       q->bind(9, file.sent_ms);
+      q->bind(10, file.node);
       q->exec();
     }
     for (const auto identity : file.allowed) {

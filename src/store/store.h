@@ -100,6 +100,7 @@ struct StoredFile {
   std::string recipient{};  // set when sent to one user
   std::int64_t sent_ms = 0;
   std::vector<std::uint64_t> allowed{};  // identities, the sender's included
+  std::string node{};  // the cluster node whose disk holds the bytes; empty: this single node
 
   bool operator==(const StoredFile&) const = default;
 };

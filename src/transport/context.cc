@@ -1,5 +1,6 @@
 #include "transport/context.h"
 
+#include "transport/cluster_files.h"
 #include "transport/dropped_files.h"
 #include "transport/partial_uploads.h"
 
@@ -50,5 +51,7 @@ ServiceContext::ServiceContext(Config c)
         delete_dropped_files(*this);
         expire_resumable(*this);
       }) {}
+
+ServiceContext::~ServiceContext() = default;
 
 }  // namespace chatcore::transport

@@ -33,6 +33,8 @@
 
 namespace chatcore::transport {
 
+class ClusterFiles;
+
 // Every method is raw. Connect's stream carries bytes the loop assembles from each event's
 // encoding, built once per broadcast (see EventEncoder). The others parse their requests
 // themselves (raw_message.h): gRPC answers a typed request it cannot parse with INTERNAL.
@@ -50,6 +52,7 @@ using ChatAsyncService = v1::Chat::WithRawMethod_Connect<
 
 struct ServiceContext {
   explicit ServiceContext(Config c);
+  ~ServiceContext();
 
   Config config;  // storage_dir resolved (files_dir)
   std::filesystem::path store_path;
@@ -75,6 +78,7 @@ struct ServiceContext {
   RetentionTimer retention;         // prunes the store by the retention flags
   // Sessions on the whole server (Config::max_sessions, or derived from the fd limit).
   std::size_t max_sessions = 0;
+  std::unique_ptr<ClusterFiles> cluster_files;  // with --cluster: files from other nodes
 
   std::filesystem::path file_path(const std::string& id) const { return config.storage_dir / id; }
   std::filesystem::path temp_path(const std::string& id) const {
@@ -89,5 +93,6 @@ void arm_connect(ServiceContext& ctx);
 void arm_unary_calls(ServiceContext& ctx);
 void arm_upload(ServiceContext& ctx);
 void arm_download(ServiceContext& ctx);
+void arm_fetch_file(ServiceContext& ctx);  // with --cluster only
 
 }  // namespace chatcore::transport

@@ -1,14 +1,19 @@
 // DownloadCall: the CallData of the server-streaming Download RPC. The pool reads chunks a
 // few ahead of the stream, as far as the call's share of the transfer-memory budget allows;
-// the loop writes them one at a time. The file is never loaded whole into memory.
+// the loop writes them one at a time. The file is never loaded whole into memory. In a
+// cluster, a file another node stores is streamed from that node's FetchFile instead, one
+// chunk in flight each way (download_proxy below).
 #include <algorithm>
 #include <deque>
 #include <memory>
 #include <utility>
 #include <vector>
 
+#include "cluster/cluster_node.h"
 #include "transport/call_base.h"
+#include "transport/cluster_files.h"
 #include "transport/convert.h"
+#include "transport/peer_fetch.h"
 #include "transport/raw_message.h"
 #include "util/escape.h"
 #include "util/files.h"
@@ -75,6 +80,12 @@ class DownloadCall final : public CallBase {
                           info_.size)});
       return true;
     }
+    if (ctx_.cluster_files) {
+      if (auto node = ctx_.hub.file_node(info_.id); !ctx_.cluster_files->is_local(node)) {
+        find_owner(std::move(node));
+        return true;
+      }
+    }
     run_on_pool([file = file_, path = ctx_.file_path(info_.id), offset = request_.offset()] {
                   if (Status opened = file->open(path); !opened.ok() || offset == 0) return opened;
                   return file->seek(offset);
@@ -90,12 +101,6 @@ class DownloadCall final : public CallBase {
 
   void on_opened(const Status& status) {
     if (!status.ok()) {
-      // A node's registry also lists the files other nodes keep on their own disks.
-      if (!ctx_.config.cluster.servers.empty()) {
-        finish({Code::unavailable, "the file is not stored on this node of the cluster, and "
-                                   "downloads from another node are not served yet"});
-        return;
-      }
       finish({Code::data_loss, "the file is no longer stored on the server"});
       return;
     }
@@ -116,6 +121,7 @@ class DownloadCall final : public CallBase {
   }
 
   void read_ahead() {
+    if (fetch_) return read_from_owner();
     if (read_in_flight_ || eof_ || state_ != State::streaming) return;
     const std::size_t size = ctx_.config.limits.chunk_size;
     // With many downloads open the share shrinks: this one waits for its writes to give
@@ -207,6 +213,7 @@ class DownloadCall final : public CallBase {
   }
 
   void finish(const Status& status) {
+    stop_fetch();
     state_ = State::finishing;
     slot_.reset();  // the client may start the next transfer as soon as it has the status
     ready_.clear();
@@ -235,6 +242,7 @@ class DownloadCall final : public CallBase {
     state_ = State::finished;
     ready_.clear();
     memory_.reset();
+    stop_fetch();
     server_ctx_.TryCancel();
     return !done();
   }
@@ -245,9 +253,115 @@ class DownloadCall final : public CallBase {
       log::info("download of {} by {} at {} cancelled", info_.name, nickname_, peer());
       state_ = State::finished;
     }
+    stop_fetch();
     ready_.clear();
     memory_.reset();
     return false;
+  }
+
+  // download_proxy: a file another node of the cluster stores.
+  static constexpr const char* kOwnerOffline = "the node that stores this file is offline";
+
+  // The registry lookup blocks (a JetStream round trip): on the pool, never the loop.
+  void find_owner(std::string node) {
+    owner_ = std::move(node);
+    if (!ctx_.cluster_files->has_secret()) {
+      finish({Code::unavailable,
+              fmt::format("the file is stored on node {}, and this node has no cluster secret "
+                          "to fetch it with", util::escape(owner_))});
+      return;
+    }
+    run_on_pool([cluster = &ctx_.cluster_files->node(), node = owner_] {
+                  return cluster->node_address(node);
+                },
+                [this](Result<std::string> address) {
+                  if (state_ == State::opening) fetch_from(address);
+                  return !done();
+                });
+  }
+
+  void fetch_from(const Result<std::string>& address) {
+    if (!address.ok()) {
+      log::warn("download of {} by {} at {}: node {} is not reachable: {}",
+                util::escape(info_.name), nickname_, peer(), util::escape(owner_),
+                address.status().message);
+      finish({Code::unavailable, kOwnerOffline});
+      return;
+    }
+    auto& files = *ctx_.cluster_files;
+    fetch_ = std::make_unique<PeerFetch>(files.stub(*address), ctx_.cq.get(), files.secret(),
+                                         info_.id, request_.offset(),
+                                         later([this](bool) { return !done(); }));
+    read_bytes_ = request_.offset();
+    read_from_owner();
+  }
+
+  // The next chunk only once the one before left ready_ for the stream: one in flight each way.
+  void read_from_owner() {
+    if (read_in_flight_ || eof_ || fetch_->finishing() || !ready_.empty()) return;
+    if (state_ != State::opening && state_ != State::streaming) return;
+    read_in_flight_ = true;
+    fetch_->read(later([this](bool ok) {
+      read_in_flight_ = false;
+      if (ok && (state_ == State::opening || state_ == State::streaming)) {
+        on_owner_chunk(fetch_->take_chunk());
+      } else {
+        if (ok) fetch_->cancel();  // nobody wants the rest
+        end_fetch();
+      }
+      return !done();
+    }));
+  }
+
+  void on_owner_chunk(std::string chunk) {
+    read_bytes_ += chunk.size();
+    if (read_bytes_ > info_.size) {
+      finish({Code::data_loss, "the node that stores this file sent more than its size"});
+      return;
+    }
+    memory_.take(chunk.size());
+    ready_.push_back(std::move(chunk));
+    owner_answered();
+  }
+
+  // The file's description goes first, once the owning node has answered.
+  void owner_answered() {
+    if (state_ != State::opening) return pump();
+    state_ = State::streaming;
+    if (request_.offset() > 0) {
+      log::info("download of {} by {} at {} resumed at {} of {} bytes from node {}",
+                util::escape(info_.name), nickname_, peer(), request_.offset(), info_.size,
+                util::escape(owner_));
+    }
+    v1::DownloadResponse first;
+    to_proto(info_, first.mutable_info());
+    write(first);
+  }
+
+  // The fetch ends with the download: a read in flight comes back false and finishes it.
+  void stop_fetch() {
+    if (!fetch_ || fetch_->finishing()) return;
+    fetch_->cancel();
+    if (!read_in_flight_) end_fetch();
+  }
+
+  void end_fetch() {
+    fetch_->finish(later([this](const grpc::Status& status) {
+      if (state_ != State::opening && state_ != State::streaming) return !done();
+      if (status.ok()) {
+        eof_ = true;
+        owner_answered();
+        return !done();
+      }
+      log::warn("download of {} by {} at {}: node {} answered {}", util::escape(info_.name),
+                nickname_, peer(), util::escape(owner_), util::escape(status.error_message()));
+      const bool gone = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                        status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+      finish({Code::unavailable,
+              gone ? kOwnerOffline
+                   : "the node that stores this file refused to send it; see its log"});
+      return !done();
+    }));
   }
 
   grpc::ByteBuffer raw_request_;
@@ -270,6 +384,8 @@ class DownloadCall final : public CallBase {
   TransferMemory::Share memory_;  // ready_, the block being read and the chunk being written
   std::uint64_t reading_ = 0;
   std::uint64_t writing_ = 0;
+  std::string owner_;                 // the node that stores the file, when not this one
+  std::unique_ptr<PeerFetch> fetch_;  // the stream from it
 };
 
 }  // namespace

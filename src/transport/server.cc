@@ -88,7 +88,7 @@ Status Server::start() {
                   fmt::format("cannot listen on {} (address in use or invalid?)", d.config.listen));
   }
   d.started = true;
-  d.service.started(*d.server);
+  d.service.started(*d.server, d.port);
   d.loop = std::thread([&d] { d.service.run(); });
   const auto host = d.config.listen.substr(0, d.config.listen.rfind(':'));
   log::info("listening on {}:{} ({}; files in {}, limit {} bytes)", host, d.port,

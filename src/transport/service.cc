@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cluster/cluster_node.h"
+#include "transport/cluster_files.h"
 #include "transport/context.h"
 #include "transport/session_call.h"
 #include "transport/startup_sweep.h"
@@ -58,6 +59,9 @@ Status open_store(ServiceContext& ctx, std::vector<store::StoredUpload>& uploads
     auto opened = node->open_store(ctx.store_path, std::move(post), ctx.hub);
     if (!opened.ok()) return opened.status();
     ctx.store = std::move(*opened);
+    auto files = ClusterFiles::open(ctx.config, *node);
+    if (!files.ok()) return files.status();
+    ctx.cluster_files = std::move(*files);
   } else {
     auto opened = store::SqliteStore::open(
         {.path = ctx.store_path, .durability = ctx.config.durability}, std::move(post));
@@ -83,6 +87,25 @@ void abandon_queue(ServiceContext& ctx) {
   }
 }
 }  // namespace
+
+// Puts where other nodes reach this one in the node registry: --advertise, or else the listen
+// address once the port is known, unless that is a wildcard no other machine can dial.
+// Blocking, before the loop runs.
+void advertise(const ServiceContext& ctx, cluster::ClusterNode& node, int port) {
+  std::string address = ctx.config.cluster.advertise;
+  if (address.empty()) {
+    const auto host = ctx.config.listen.substr(0, ctx.config.listen.rfind(':'));
+    if (port == 0 || host.empty() || host == "0.0.0.0" || host == "[::]") {
+      log::warn("cluster: no --advertise, so other nodes cannot fetch the files this node "
+                "stores");
+      return;
+    }
+    address = fmt::format("{}:{}", host, port);
+  }
+  if (Status put = node.advertise(address); !put.ok()) {
+    log::error("cluster: cannot register this node's address: {}", put.message);
+  }
+}
 
 // The loop's own state, copied after every event into gauges that a scrape reads from
 // another thread.
@@ -140,6 +163,8 @@ Status ChatService::attach(grpc::ServerBuilder& builder) {
   ctx.max_sessions = ctx.config.max_sessions != 0 ? ctx.config.max_sessions
                                                   : util::sessions_for_fd_limit();
   builder.RegisterService(&ctx.service);
+  // The nodes' own service, on the same port: another node fetches the files this one stores.
+  if (ctx.cluster_files) builder.RegisterService(&ctx.cluster_files->service);
   if (!ctx.config.reflection) builder.SetOption(std::make_unique<transport::WithoutReflection>());
   // The largest message the protocol needs is one upload chunk plus framing.
   builder.SetMaxReceiveMessageSize(static_cast<int>(ctx.config.limits.chunk_size) + 64 * 1024);
@@ -184,6 +209,7 @@ void ChatService::run() {
   transport::arm_unary_calls(ctx);
   transport::arm_upload(ctx);
   transport::arm_download(ctx);
+  transport::arm_fetch_file(ctx);
   ctx.retention.start(*ctx.waker);
   // One turn handles every completion that is ready now (at most kTurn), then flushes the
   // sessions that queued events meanwhile: one write each however many events the turn made.
@@ -224,9 +250,10 @@ void ChatService::run() {
   }
 }
 
-void ChatService::started(grpc::Server& server) {
+void ChatService::started(grpc::Server& server, int port) {
   impl_->health = server.GetHealthCheckService();
   impl_->report_health();
+  if (impl_->node) transport::advertise(impl_->ctx, *impl_->node, port);
 }
 
 std::string ChatService::metrics_text() const { return impl_->ctx.metrics.render(); }

@@ -9,10 +9,12 @@ using chatcore::test::EventLog;
 using chatcore::test::TempDir;
 using chatcore::test::TestServer;
 
-std::unique_ptr<TestServer> start_node(const std::string& nats_url, const std::string& node_id) {
+std::unique_ptr<TestServer> start_node(const std::string& nats_url, const std::string& node_id,
+                                       const std::filesystem::path& secret) {
   return std::make_unique<TestServer>([&](Config& c) {
     c.cluster.servers = {nats_url};
     c.cluster.node_id = node_id;
+    c.cluster.cluster_secret = secret;
   });
 }
 

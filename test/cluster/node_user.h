@@ -5,6 +5,7 @@
 
 #include <chatcore/client.h>
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -12,9 +13,11 @@
 
 namespace chatcore::cluster::test {
 
-// A node of the cluster on `nats_url`, with its own database and files.
+// A node of the cluster on `nats_url`, with its own database and files (and the cluster
+// secret in `secret`, if given).
 std::unique_ptr<chatcore::test::TestServer> start_node(const std::string& nats_url,
-                                                       const std::string& node_id);
+                                                       const std::string& node_id,
+                                                       const std::filesystem::path& secret = {});
 
 // Signed in with the identity (and resume position) kept under `home` as `nick`; its events
 // go to log(). The same home and nick at another node is the same identity coming back.
