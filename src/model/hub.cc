@@ -105,6 +105,11 @@ Status ChatHub::State::check_free(std::string_view nickname, IdentityId identity
                     fmt::format("nickname '{}' is already taken", util::escape(nickname))};
     }
   }
+  // A session on another node of the cluster, unless it is this identity's own.
+  if (const auto* r = remote_named(nickname); r != nullptr && (identity == 0 || r->record.identity != identity)) {
+    return Status{Code::already_exists,
+                  fmt::format("nickname '{}' is already taken", util::escape(nickname))};
+  }
   return {};
 }
 
@@ -169,6 +174,7 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
       online.insert(id);
     }
     st.move_files(*old, s);
+    st.presence_ended(old->id);
     st.by_nick.erase(fold_case(old->nickname));
     st.by_token.erase(old->token);
     st.sessions.erase(old->id);
@@ -198,6 +204,7 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
               [](const RoomInfo& a, const RoomInfo& b) { return a.name < b.name; });
   }
   participant->deliver(make_event(std::move(welcome)));
+  st.presence_changed(s);
   if (identity == nullptr) return id;
 
   // What an identity finds on its return: each room's recent history, what was sent to it
@@ -254,6 +261,7 @@ void ChatHub::disconnect(SessionId id, std::string_view reason) {
   state_->by_nick.erase(fold_case(s->nickname));
   state_->by_token.erase(s->token);
   state_->sessions.erase(id);
+  state_->presence_ended(id);
 }
 
 SessionId ChatHub::find(std::string_view token) const {
@@ -291,6 +299,7 @@ Result<std::string> ChatHub::change_nick(SessionId id, std::string_view nickname
     identity->nickname = s->nickname;
     state_->save_identity(*identity);
   }
+  state_->presence_changed(*s);
   const auto& rooms = state_->rooms_of(*s);
   if (rooms.empty()) {
     s->participant->deliver(make_event(NickChanged{.old_nickname = std::move(old),

@@ -63,6 +63,7 @@ void ChatHub::State::leave(Session& s, const std::string& key, std::string_view 
     if (store != nullptr) store->delete_room(r.name, logged<bool>("deleting room " + r.name));
     rooms.erase(it);
   }
+  if (s.identity == 0) presence_changed(s);
 }
 
 void ChatHub::State::go_online(Session& s) {
@@ -230,6 +231,7 @@ Result<RoomInfo> ChatHub::join_room(SessionId id, std::string_view name) {
     r.guests.insert(id);
   }
   r.online.insert(id);
+  if (s->identity == 0) state_->presence_changed(*s);
 
   state_->replay_history(*s, r);
   state_->deliver(r.online, make_event(MemberJoined{.room = r.name,
@@ -301,6 +303,8 @@ Result<std::vector<UserInfo>> ChatHub::list_users(std::string_view room) const {
       out.push_back(user(s.nickname, s.guest_rooms, &s, nullptr));
     }
   }
+  const auto key = fold_case(room);
+  state_->list_remote(out, room.empty() ? nullptr : &key);
   std::sort(out.begin(), out.end(),
             [](const UserInfo& a, const UserInfo& b) { return a.nickname < b.nickname; });
   return out;
