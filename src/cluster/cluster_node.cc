@@ -5,6 +5,7 @@
 #include "cluster/log_store.h"
 #include "cluster/log_to_hub.h"
 #include "cluster/nats_link.h"
+#include "cluster/presence_plane.h"
 #include "store/sqlite_store.h"
 #include "util/log.h"
 
@@ -35,7 +36,15 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::connect(const Config& config) 
 
 ClusterNode::ClusterNode(const Config& config) : config_(config) {}
 
-ClusterNode::~ClusterNode() = default;
+ClusterNode::~ClusterNode() {
+  stop();
+  // The connection closes first (presence_ is declared before link_): no callback outlives it.
+  link_.reset();
+}
+
+void ClusterNode::stop() {
+  if (presence_) presence_->stop();
+}
 
 Result<std::unique_ptr<store::Store>> ClusterNode::open_store(const std::filesystem::path& db,
                                                               store::Post post,
@@ -49,9 +58,11 @@ Result<std::unique_ptr<store::Store>> ClusterNode::open_store(const std::filesys
   options.stream.max_age_ms = log_max_age_ms(config_);
   log::info("cluster: node {}, log {} with {} replica(s)", config_.cluster.node_id,
             options.stream.name, options.stream.replicas);
-  auto opened = LogStore::open(link_->connection(), std::move(*replica), std::move(post), options);
+  auto opened = LogStore::open(link_->connection(), std::move(*replica), post, options);
   if (!opened.ok()) return opened.status();
   (*opened)->set_observer([&hub](LogChange change) { hand_to_hub(change, hub); });
+  presence_ = std::make_unique<PresencePlane>(link_->connection(), config_.cluster.node_id,
+                                              std::move(post), hub);
   return std::unique_ptr<store::Store>(std::move(*opened));
 }
 

@@ -174,7 +174,7 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
       online.insert(id);
     }
     st.move_files(*old, s);
-    st.presence_ended(old->id);
+    st.presence_ended(old->id, kReplacedReason);
     st.by_nick.erase(fold_case(old->nickname));
     st.by_token.erase(old->token);
     st.sessions.erase(old->id);
@@ -261,7 +261,7 @@ void ChatHub::disconnect(SessionId id, std::string_view reason) {
   state_->by_nick.erase(fold_case(s->nickname));
   state_->by_token.erase(s->token);
   state_->sessions.erase(id);
-  state_->presence_ended(id);
+  state_->presence_ended(id, reason);
 }
 
 SessionId ChatHub::find(std::string_view token) const {

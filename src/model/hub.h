@@ -87,8 +87,10 @@ struct PresenceRecord {
   std::vector<std::string> rooms{};  // a guest's rooms, by name; empty for an identity
 };
 // Runs on the loop inside a hub call when a session of this node starts or changes (the
-// record) or ends (nullptr); it must not call back into the hub.
-using PresenceListener = std::function<void(SessionId, const PresenceRecord*)>;
+// record) or ends (nullptr, with the reason its rooms were given); it must not call back into
+// the hub.
+using PresenceListener =
+    std::function<void(SessionId, const PresenceRecord*, std::string_view reason)>;
 
 class ChatHub {
  public:

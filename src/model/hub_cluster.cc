@@ -26,11 +26,11 @@ PresenceRecord ChatHub::State::record_of(const Session& s) const {
 void ChatHub::State::presence_changed(const Session& s) const {
   if (!presence_listener) return;
   const auto record = record_of(s);
-  presence_listener(s.id, &record);
+  presence_listener(s.id, &record, {});
 }
 
-void ChatHub::State::presence_ended(SessionId id) const {
-  if (presence_listener) presence_listener(id, nullptr);
+void ChatHub::State::presence_ended(SessionId id, std::string_view reason) const {
+  if (presence_listener) presence_listener(id, nullptr, reason);
 }
 
 const RemoteSession* ChatHub::State::remote_named(std::string_view nickname) const {

@@ -236,7 +236,7 @@ struct ChatHub::State {
   // Tells the presence listener about the session (its record, or that it ended).
   PresenceRecord record_of(const Session& s) const;
   void presence_changed(const Session& s) const;
-  void presence_ended(SessionId id) const;
+  void presence_ended(SessionId id, std::string_view reason) const;
   // The session of another node using `nickname`, if any.
   const RemoteSession* remote_named(std::string_view nickname) const;
   UserInfo remote_user_info(const RemoteSession& r) const;
