@@ -78,7 +78,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions& opti
                     sync == 2 ? "FULL" : sync == 1 ? "NORMAL" : std::to_string(sync),
                     options.schema.size());
     return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), std::move(post),
-                                                        std::move(description), std::move(*lock)));
+                                                        std::move(description), std::move(*lock),
+                                                        options));
   } catch (const SQLite::Exception& e) {
     return Status(Code::failed_precondition, fmt::format("cannot open the store {}: {}{}", where,
                                                          e.what(), hint(e.getErrorCode())));
@@ -86,15 +87,21 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteOptions& opti
 }
 
 SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db, Post post, std::string description,
-                         DbLock lock)
+                         DbLock lock, const SqliteOptions& options)
     : lock_(std::move(lock)),
       description_(std::move(description)),
       post_(post),
+      checkpointer_(std::make_unique<Checkpointer>(options.path,
+                                                   options.durability == Durability::full,
+                                                   db->getHandle(), options.checkpoint_pages)),
       writer_(std::move(db), std::move(post)) {}
 
 SqliteStore::~SqliteStore() { close(); }
 
-void SqliteStore::close() { writer_.stop(); }
+void SqliteStore::close() {
+  writer_.stop();
+  checkpointer_->stop();
+}
 
 // Runs on the store's thread like any read, but hands its result straight back: the loop
 // that would run a completion has not started yet.

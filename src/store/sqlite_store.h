@@ -13,6 +13,7 @@
 #include <string>
 #include <utility>
 
+#include "store/checkpointer.h"
 #include "store/connection.h"
 #include "store/db_lock.h"
 #include "store/schema.h"
@@ -28,6 +29,8 @@ struct SqliteOptions {
   std::span<const Migration> schema = schema_migrations();
   // A cap on the database's size in pages (0: none): a full disk in miniature, for tests.
   int max_pages = 0;
+  // WAL frames after which the checkpointer copies the log back (tests use a few).
+  int checkpoint_pages = Checkpointer::kPages;
 };
 
 class SqliteStore final : public Store {
@@ -78,6 +81,7 @@ class SqliteStore final : public Store {
 
   // Transactions the writer has run, one per batch of writes (see Writer).
   std::uint64_t transactions() const { return writer_.transactions(); }
+  Checkpointer& checkpointer() { return *checkpointer_; }
 
   // For a replica of the replicated log: the next write submitted applies log command `seq`,
   // and records that in its own transaction. Only the one thread that applies the log submits
@@ -89,7 +93,7 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore(std::unique_ptr<SQLite::Database> db, Post post, std::string description,
-              DbLock lock);
+              DbLock lock, const SqliteOptions& options);
 
   // Queues `body(Connection&) -> Result<T>` as a write or a read; `done` gets its result.
   template <class T, class Body>
@@ -99,6 +103,8 @@ class SqliteStore final : public Store {
   std::string description_;
   Post post_;
   std::uint64_t next_log_seq_ = 0;
+  // Before the writer: it takes the writer connection's commit hook first and goes last.
+  std::unique_ptr<Checkpointer> checkpointer_;
   Writer writer_;
 };
 
