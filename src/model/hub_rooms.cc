@@ -67,9 +67,13 @@ void ChatHub::State::leave(Session& s, const std::string& key, std::string_view 
 }
 
 void ChatHub::State::go_online(Session& s) {
+  // Online on another node of the cluster already: its rooms saw it come.
+  const auto* identity = identity_of(s);
+  const bool seen = identity != nullptr && !identity->elsewhere.empty();
   for (const auto& key : rooms_of(s)) {
     Room& r = rooms.at(key);
     r.online.insert(s.id);
+    if (seen) continue;
     deliver(r.online, make_event(MemberJoined{.room = r.name, .nickname = s.nickname,
                                               .members = r.members()}));
   }
@@ -110,10 +114,13 @@ std::uint32_t ChatHub::State::resume_room(const Session& s, const Room& r,
 }
 
 void ChatHub::State::go_offline(Session& s, std::string_view reason) {
+  // Still online on another node of the cluster: nobody sees it go.
+  const auto* identity = identity_of(s);
+  const bool stays = identity != nullptr && !identity->elsewhere.empty();
   for (const auto& key : rooms_of(s)) {
     Room& r = rooms.at(key);
     r.online.erase(s.id);
-    if (r.online.empty()) continue;
+    if (r.online.empty() || stays) continue;
     deliver(r.online, make_event(MemberLeft{.room = r.name, .nickname = s.nickname,
                                             .members = r.members(),
                                             .reason = std::string(reason)}));

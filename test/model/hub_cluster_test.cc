@@ -134,3 +134,22 @@ TEST_CASE_FIXTURE(Cluster, "presence that comes before the log's room or identit
                        .created_ms = 1, .last_seen_ms = 1});
   CHECK(hub.whois(alice, "carol")->presence == Presence::online);
 }
+
+TEST_CASE_FIXTURE(Cluster, "an identity on two nodes at once comes and goes once") {
+  hub.remote_member({.identity = kBob, .room = "lounge", .joined_ms = 3}, true);
+  hub.remote_presence("b", {.session = 3, .nickname = "bob", .identity = kBob, .away = {},
+                            .rooms = {}});
+  pa.clear();
+  // It moves here while its session there has not ended yet, then that one ends.
+  const auto here = sign_in("bob", "hash-b", pb);
+  hub.remote_presence_ended("b", 3, "quit");
+  CHECK(pa.count<MemberJoined>() == 0);
+  CHECK(pa.count<MemberLeft>() == 0);
+  CHECK(hub.whois(alice, "bob")->presence == Presence::online);
+  // And back there while this one still lives: this one's end is not an offline either.
+  hub.remote_presence("b", {.session = 4, .nickname = "bob", .identity = kBob, .away = {},
+                            .rooms = {}});
+  hub.disconnect(here, "moved");
+  CHECK(pa.count<MemberLeft>() == 0);
+  CHECK(hub.whois(alice, "bob")->presence == Presence::online);
+}
