@@ -84,6 +84,13 @@ void ChatHub::State::attach_identity(const RemoteKey& key, const RemoteSession& 
   }
 }
 
+void ChatHub::State::forget_room(const std::string& key, const Room& r) {
+  for (const auto& remote_key : r.remote_guests) remote.at(remote_key).room_keys.erase(key);
+  for (SessionId sid : r.guests) {
+    if (const auto* s = session(sid)) presence_changed(*s);
+  }
+}
+
 void ChatHub::set_presence_listener(PresenceListener changed) {
   state_->presence_listener = std::move(changed);
 }

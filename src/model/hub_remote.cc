@@ -109,9 +109,8 @@ void ChatHub::remote_room_deleted(std::string_view name) {
     s->participant->deliver(make_event(MemberLeft{.room = r.name, .nickname = s->nickname,
                                                   .members = 0,
                                                   .reason = "the room was deleted"}));
-    if (s->identity == 0) st.presence_changed(*s);
   }
-  for (const auto& remote_key : r.remote_guests) st.remote.at(remote_key).room_keys.erase(it->first);
+  st.forget_room(it->first, r);
   for (IdentityId iid : r.identities) {
     if (auto identity = st.identities.find(iid); identity != st.identities.end()) {
       identity->second.rooms.erase(it->first);

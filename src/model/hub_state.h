@@ -240,6 +240,9 @@ struct ChatHub::State {
   // The session of another node using `nickname`, if any.
   const RemoteSession* remote_named(std::string_view nickname) const;
   UserInfo remote_user_info(const RemoteSession& r) const;
+  // The room `key` is going: other nodes' guests are no longer in it here, and this node's
+  // guests (already out of it) are reported to the presence listener.
+  void forget_room(const std::string& key, const Room& r);
   // Counts the remote session for its identity (once the log brought that identity here):
   // its first one makes the identity online in its rooms.
   void attach_identity(const RemoteKey& key, const RemoteSession& r);

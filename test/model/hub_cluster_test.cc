@@ -153,3 +153,12 @@ TEST_CASE_FIXTURE(Cluster, "an identity on two nodes at once comes and goes once
   CHECK(pa.count<MemberLeft>() == 0);
   CHECK(hub.whois(alice, "bob")->presence == Presence::online);
 }
+
+TEST_CASE_FIXTURE(Cluster, "a room deleted through the log is no longer another node's guest's") {
+  hub.remote_presence("b", {.session = 7, .nickname = "gus", .identity = 0, .away = {},
+                            .rooms = {"lounge"}});
+  hub.remote_room_deleted("lounge");
+  REQUIRE(user("", "gus") != nullptr);
+  CHECK(user("", "gus")->rooms.empty());
+  CHECK(hub.whois(alice, "gus")->rooms.empty());
+}
