@@ -170,6 +170,7 @@ void ChatHub::create_room(SessionId id, std::string_view name, Reply<RoomInfo> d
       if (state_->store != nullptr) {
         state_->store->delete_room(canonical, state_->logged<bool>("deleting room " + canonical));
       }
+      state_->forget_room(key, r);
       state_->rooms.erase(key);
     }
     return joined;
