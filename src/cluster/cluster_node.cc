@@ -61,8 +61,16 @@ Result<std::unique_ptr<store::Store>> ClusterNode::open_store(const std::filesys
   auto opened = LogStore::open(link_->connection(), std::move(*replica), post, options);
   if (!opened.ok()) return opened.status();
   (*opened)->set_observer([&hub](LogChange change) { hand_to_hub(change, hub); });
-  presence_ = std::make_unique<PresencePlane>(link_->connection(), config_.cluster.node_id,
-                                              std::move(post), hub);
+  // Guests' nickname claims: those this node held before a restart are stale, and so are a
+  // dead node's (every node that sees it die releases them; the repeats change nothing).
+  LogStore* log = opened->get();
+  const auto released = [](Result<bool> r) {
+    if (!r.ok()) log::warn("cluster: guest nicknames not released: {}", r.status().message);
+  };
+  log->release_node_guests(config_.cluster.node_id, released);
+  presence_ = std::make_unique<PresencePlane>(
+      link_->connection(), config_.cluster.node_id, std::move(post), hub,
+      [log, released](const std::string& dead) { log->release_node_guests(dead, released); });
   return std::unique_ptr<store::Store>(std::move(*opened));
 }
 

@@ -27,13 +27,14 @@ std::uint64_t now_us() {
 }  // namespace
 
 PresencePlane::PresencePlane(natsConnection* nc, std::string node, store::Post post,
-                             model::ChatHub& hub)
+                             model::ChatHub& hub, Dead dead)
     : nc_(nc),
       node_(std::move(node)),
       reply_subject_("chatcore.presence.reply." + node_),
       incarnation_(now_us()),
       post_(std::move(post)),
-      hub_(hub) {
+      hub_(hub),
+      dead_(std::move(dead)) {
   hub_.set_presence_listener(
       [this](model::SessionId id, const model::PresenceRecord* record, std::string_view reason) {
         local_changed(id, record, reason);
@@ -180,7 +181,10 @@ void PresencePlane::beat() {
     for (const auto& dead : peers_.expire(now)) {
       log::warn("cluster: node {} missed its heartbeats; its users are offline",
                 util::escape(dead));
-      post_([this, dead] { hub_.remote_node_presence(dead, {}, kNodeDead); });
+      post_([this, dead] {
+        hub_.remote_node_presence(dead, {}, kNodeDead);
+        if (dead_) dead_(dead);
+      });
     }
     wake_.wait_for(lock, kTick, [this] { return stopped_; });
   }

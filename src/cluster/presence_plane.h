@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -23,8 +24,11 @@ namespace chatcore::cluster {
 class PresencePlane {
  public:
   // Before the loop runs: becomes the hub's presence listener, subscribes and starts beating.
-  // The other nodes' changes reach `hub` through `post`, on the loop.
-  PresencePlane(natsConnection* nc, std::string node, store::Post post, model::ChatHub& hub);
+  // The other nodes' changes reach `hub` through `post`, on the loop, where `dead` also runs
+  // with the id of each node found dead.
+  using Dead = std::function<void(const std::string& node)>;
+  PresencePlane(natsConnection* nc, std::string node, store::Post post, model::ChatHub& hub,
+                Dead dead);
   // stop(), if it has not run.
   ~PresencePlane();
   PresencePlane(const PresencePlane&) = delete;
@@ -58,6 +62,7 @@ class PresencePlane {
   const std::uint64_t incarnation_;
   store::Post post_;
   model::ChatHub& hub_;
+  Dead dead_;
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -205,7 +205,10 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
   }
   participant->deliver(make_event(std::move(welcome)));
   st.presence_changed(s);
-  if (identity == nullptr) return id;
+  if (identity == nullptr) {
+    claim_guest(id, s.nickname);
+    return id;
+  }
 
   // What an identity finds on its return: each room's recent history, what was sent to it
   // while away, then the switch to live.
@@ -257,6 +260,7 @@ void ChatHub::disconnect(SessionId id, std::string_view reason) {
     for (const auto& key : rooms) state_->leave(*s, key, reason, false);
   }
   state_->forget_files(*s);
+  if (s->identity == 0) state_->release_guest(*s);
   if (s->identity == 0) --state_->guest_sessions;
   state_->by_nick.erase(fold_case(s->nickname));
   state_->by_token.erase(s->token);
@@ -298,6 +302,9 @@ Result<std::string> ChatHub::change_nick(SessionId id, std::string_view nickname
     state_->owners.emplace(fold_case(nickname), identity->id);
     identity->nickname = s->nickname;
     state_->save_identity(*identity);
+  } else if (state_->store != nullptr && state_->store->claims_guests()) {
+    state_->store->release_guest(old, {}, id, state_->logged<bool>("releasing a guest nickname"));
+    claim_guest(id, s->nickname);
   }
   state_->presence_changed(*s);
   const auto& rooms = state_->rooms_of(*s);

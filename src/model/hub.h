@@ -291,6 +291,10 @@ class ChatHub {
                             std::string_view reason);
 
  private:
+  // In a cluster: claims the guest session's nickname through the store, ending the session
+  // if another node's guest or identity got it first (hub_cluster.cc).
+  void claim_guest(SessionId id, const std::string& nickname);
+
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -5,6 +5,8 @@
 #include "model/hub.h"
 
 #include "model/hub_state.h"
+#include "util/escape.h"
+#include "util/log.h"
 
 #include <algorithm>
 
@@ -89,6 +91,30 @@ void ChatHub::State::forget_room(const std::string& key, const Room& r) {
   for (SessionId sid : r.guests) {
     if (const auto* s = session(sid)) presence_changed(*s);
   }
+}
+
+void ChatHub::State::release_guest(const Session& s) {
+  if (store == nullptr || !store->claims_guests()) return;
+  store->release_guest(s.nickname, {}, s.id, logged<bool>("releasing a guest nickname"));
+}
+
+void ChatHub::claim_guest(SessionId id, const std::string& nickname) {
+  State& st = *state_;
+  if (st.store == nullptr || !st.store->claims_guests()) return;
+  st.store->claim_guest(nickname, {}, id, [this, id, nickname](Result<bool> won) {
+    if (won.ok() && *won) return;
+    auto* s = state_->session(id);
+    if (s == nullptr || s->nickname != nickname) return;  // gone or renamed meanwhile
+    // The log's order decided: another node's guest or identity had it first.
+    const std::string why =
+        won.ok() ? "nickname '" + util::escape(nickname) +
+                       "' was taken on another server at the same moment; connect with another"
+                 : "cannot claim the nickname: " + won.status().message;
+    log::info("guest {} ends: {}", util::escape(nickname), why);
+    s->client->deliver(make_event(ShutdownNotice{.reason = why}));
+    s->client->replaced();
+    disconnect(id, why);
+  });
 }
 
 void ChatHub::set_presence_listener(PresenceListener changed) {

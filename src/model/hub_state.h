@@ -243,6 +243,8 @@ struct ChatHub::State {
   // The room `key` is going: other nodes' guests are no longer in it here, and this node's
   // guests (already out of it) are reported to the presence listener.
   void forget_room(const std::string& key, const Room& r);
+  // In a cluster: gives the guest session's nickname claim back.
+  void release_guest(const Session& s);
   // Counts the remote session for its identity (once the log brought that identity here):
   // its first one makes the identity online in its rooms.
   void attach_identity(const RemoteKey& key, const RemoteSession& r);

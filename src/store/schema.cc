@@ -124,6 +124,13 @@ constexpr Migration kSteps[] = {
      "  epoch INTEGER PRIMARY KEY REFERENCES rooms(epoch) ON DELETE CASCADE,"
      "  by TEXT NOT NULL,"
      "  locked_ms INTEGER NOT NULL);"},
+    {"guests' nickname claims in a cluster",
+     "CREATE TABLE guest_claims ("
+     "  nickname TEXT NOT NULL,"
+     "  node TEXT NOT NULL,"
+     "  session INTEGER NOT NULL);"
+     "CREATE UNIQUE INDEX guest_claims_by_nick ON guest_claims(lower(nickname));"
+     "CREATE INDEX guest_claims_by_node ON guest_claims(node);"},
 };
 }  // namespace
 

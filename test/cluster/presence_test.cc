@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <thread>
 
 #include "../hardening/chatd_process.h"
 #include "log_nats.h"
@@ -167,6 +168,31 @@ TEST_CASE("presence: a guest on another node is listed, seen joining and leaving
   CHECK(left.members == 1);
 }
 
+TEST_CASE("presence: two guests racing for one nickname on two nodes: exactly one keeps it") {
+  TwoNodes t;
+  // Each logs in and then makes a room: a write of its node, answered only after the node
+  // applied everything before it in the log, its own nickname claim included. Both stay
+  // connected until both are answered, so neither gives the nickname back meanwhile.
+  const auto race = [](const std::string& address, const std::string& room,
+                       std::unique_ptr<Client>& keep) {
+    auto client = Client::open(address);
+    REQUIRE(client.ok());
+    keep = std::move(*client);
+    auto welcome = keep->login("rex", [](const Event&) {}, [](const Status&) {});
+    if (!welcome.ok()) return false;
+    return keep->create_room(room).ok();
+  };
+  std::unique_ptr<Client> client_a;
+  std::unique_ptr<Client> client_b;
+  bool on_a = false;
+  bool on_b = false;
+  std::thread a([&] { on_a = race(t.a->address(), "ra", client_a); });
+  std::thread b([&] { on_b = race(t.b->address(), "rb", client_b); });
+  a.join();
+  b.join();
+  CHECK(on_a != on_b);
+}
+
 TEST_CASE("presence: a killed node's users go offline on the others, and its guests' names free") {
   const char* chatd = std::getenv("CHATD");
   if (chatd == nullptr) {
@@ -213,7 +239,9 @@ TEST_CASE("presence: a killed node's users go offline on the others, and its gue
   CHECK(alice->whois("bob")->presence == Presence::offline);
   CHECK(alice->whois("gus").status().code == Code::not_found);
   CHECK(online_in(*alice->list_rooms(), "hall") == 1);
-  // The dead node's guest nickname is free again.
+  // The dead node's guest nickname is free again, its claim in the log released too (a write
+  // after the login is answered after the claim).
   TestUser again(*a, "gus");
+  CHECK(again->create_room("after").ok());
   CHECK(again->whois("gus")->guest);
 }
