@@ -34,6 +34,12 @@ struct LoadClient::Channels {
 
 LoadClient::LoadClient(ClientConfig config)
     : config_(std::move(config)), channels_(std::make_unique<Channels>()) {
+  for (std::size_t from = 0;;) {
+    const auto comma = config_.address.find(',', from);
+    addresses_.push_back(config_.address.substr(from, comma - from));
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
   for (int i = 0; i < config_.channels; ++i) add_channel();
   for (int i = 0; i < config_.threads; ++i) {
     shards_.push_back(std::make_unique<Shard>(config_.text_bytes));
@@ -44,7 +50,9 @@ LoadClient::LoadClient(ClientConfig config)
 
 void LoadClient::add_channel() {
   auto& ch = *channels_;
-  ch.channels.push_back(make_channel(config_.address, static_cast<int>(ch.channels.size())));
+  const auto index = ch.channels.size();
+  ch.channels.push_back(
+      make_channel(addresses_[index % addresses_.size()], static_cast<int>(index)));
   ch.stubs.push_back(v1::Chat::NewStub(ch.channels.back()));
 }
 

@@ -15,6 +15,8 @@
 namespace chatbench {
 
 struct ClientConfig {
+  // HOST:PORT, or several joined by commas (the nodes of a cluster): channel i connects to
+  // the (i % count)-th, so with a connection per session the sessions spread evenly.
   std::string address;
   int channels = 0;  // TCP connections the sessions share; 0 = one per session
   int threads = 1;
@@ -80,6 +82,7 @@ class LoadClient {
   void on_shards(void (*fn)(Shard&, void*), void* arg);
   void add_channel();
   ClientConfig config_;
+  std::vector<std::string> addresses_;  // config_.address split at the commas
   std::unique_ptr<Channels> channels_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::vector<std::unique_ptr<Session>> sessions_;

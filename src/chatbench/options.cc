@@ -14,9 +14,10 @@ Options parse_options(int argc, char** argv) {
   CLI::App app{"chatbench - load generator for chatcore, compared with a bare gRPC server"};
   app.add_option("scenario", o.scenario,
                  "all, fanout, paced, sessions, seating, burst, files, resume, restart, "
-                 "callgrind")
+                 "callgrind, cluster")
       ->check(CLI::IsMember({"all", "fanout", "paced", "sessions", "seating", "burst", "files",
-                             "resume", "restart", "callgrind", "serve", "serve-ceiling"}))
+                             "resume", "restart", "callgrind", "cluster", "serve",
+                             "serve-ceiling"}))
       ->capture_default_str();
   app.add_flag("--quick", o.quick, "smaller sizes: the whole run takes under two minutes");
   app.add_flag("--smoke", o.smoke, "tiny sizes, for the test suite (correctness only)");
@@ -74,6 +75,18 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--restart-rate", o.restart_rate,
                  "restart: messages per second sent until the kill (0: by mode)");
   app.add_option("--history", o.history)->group("");  // serve only
+  app.add_option("--nodes", o.nodes, "cluster: chatd nodes (repeatable; default 1, 2 and 3)")
+      ->check(CLI::Range(1, 9));
+  app.add_option("--nats", o.nats, "cluster: nats-server processes, 1 or 3 (routed)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({1, 3}));
+  app.add_option("--chatd", o.chatd, "cluster: the chatd binary (default: the build's, or PATH)");
+  app.add_option("--estimate-nodes", o.estimate_nodes,
+                 "cluster: nodes of the paper estimate, one machine each")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--machine-cores", o.machine_cores,
+                 "cluster: cores per machine for the estimate (0: this machine's)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -82,6 +95,7 @@ Options parse_options(int argc, char** argv) {
   std::error_code ec;
   o.self_exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   if (o.members.empty()) o.members = {100, 10};
+  if (o.nodes.empty()) o.nodes = {1, 2, 3};
   apply_mode_defaults(o);
   return o;
 }

@@ -47,6 +47,12 @@ struct Options {
   int resume_room_size = 0;   // resume/restart: identities per room (0: by mode)
   double restart_rate = 0;    // restart: messages/s sent before the kill (0: by mode)
   int history = 0;            // serve: room messages the server keeps (0: its default)
+
+  std::vector<int> nodes;      // cluster: chatd node counts measured; empty = 1, 2 and 3
+  int nats = 1;                // cluster: nats-server processes (1, or 3 in a cluster)
+  std::string chatd;           // cluster: the chatd binary; empty = the build's, else PATH
+  int estimate_nodes = 10;     // cluster: the paper estimate's nodes (one machine each)
+  double machine_cores = 0;    // cluster: cores per machine for it; 0 = this machine's
 };
 
 // Parses argv; exits the process on --help or a bad flag.

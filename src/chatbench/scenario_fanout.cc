@@ -58,31 +58,46 @@ std::string scratch(const Options& o, const std::string& name) {
 
 FanoutRun fanout_once(const Options& o, const std::string& address, int rooms, int members,
                       int messages, const CpuProbe& server_cpu) {
-  FanoutRun r;
   LoadClient lc({.address = address, .channels = o.channels, .threads = o.client_threads,
                  .text_bytes = o.text_bytes});
   const int n = rooms * members;
-  if (lc.open(n, "u", seconds(30)) < n) return r;
+  if (lc.open(n, "u", seconds(30)) < n) return {};
   std::vector<std::string> room_of(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) room_of[static_cast<std::size_t>(i)] = fmt::format("r{}", i / members);
-  if (!lc.join(room_of, seconds(60))) return r;
+  if (!lc.join(room_of, seconds(60))) return {};
   lc.settle(milliseconds(100), seconds(30));
+  const auto expected = static_cast<std::uint64_t>(rooms) * members * members * messages;
+  return measure_saturating(o, lc, n, expected, messages, {port_of(address)}, server_cpu);
+}
+
+FanoutRun measure_saturating(const Options& o, LoadClient& lc, int n, std::uint64_t expected,
+                             int messages, const std::vector<int>& ports,
+                             const CpuProbe& server_cpu) {
+  FanoutRun r;
   lc.track_senders(n);
   lc.reset_stats();
   std::vector<int> senders(static_cast<std::size_t>(n));
   std::iota(senders.begin(), senders.end(), 0);
-  r.expected = static_cast<std::uint64_t>(rooms) * members * members * messages;
-  const int port = port_of(address);
+  r.expected = expected;
+  const auto segments = [&ports] {
+    std::int64_t sum = 0;
+    for (const int port : ports) {
+      const std::int64_t w = data_segments_from(port);
+      if (w < 0) return std::int64_t{-1};
+      sum += w;
+    }
+    return sum;
+  };
   const double client0 = process_cpu_s();
   const double c0 = server_cpu ? server_cpu(lc.thread_cpu_s()) : -1;
-  const std::int64_t w0 = data_segments_from(port);
+  const std::int64_t w0 = segments();
   const std::int64_t t0 = now_ns();
   lc.send_saturating(senders, messages, o.window, seconds(300));
   lc.wait_delivered(r.expected, seconds(60));
   const std::int64_t t1 = now_ns();
   const double client1 = process_cpu_s();
   const double c1 = server_cpu ? server_cpu(lc.thread_cpu_s()) : -1;
-  const std::int64_t w1 = data_segments_from(port);
+  const std::int64_t w1 = segments();
   if (w0 >= 0 && w1 >= 0) r.server_segments = w1 - w0;
   const DeliveryStats st = lc.stats();
   r.ok = true;

@@ -5,11 +5,14 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "chatbench/options.h"
 #include "chatbench/stats.h"
 
 namespace chatbench {
+
+class LoadClient;
 
 bool run_fanout(const Options& options);
 bool run_paced(const Options& options);
@@ -20,6 +23,8 @@ bool run_files(const Options& options);
 bool run_resume(const Options& options);
 bool run_restart(const Options& options);
 bool run_callgrind(const Options& options);
+bool run_cluster(const Options& options);
+bool cluster_available();  // nats-server is on PATH
 
 // One saturating fanout run against `address`.
 struct FanoutRun {
@@ -40,6 +45,12 @@ using CpuProbe = std::function<double(double client_cpu_s)>;
 
 FanoutRun fanout_once(const Options& options, const std::string& address, int rooms,
                       int members, int messages, const CpuProbe& server_cpu);
+// The measured part of a fanout: sessions 0..n-1 of `client` (open, in their rooms, quiet)
+// each send `messages`, from the first send to the last of `expected` receipts. The writes of
+// the servers on `ports` are counted; `server_cpu` is called once at the start, once at the end.
+FanoutRun measure_saturating(const Options& options, LoadClient& client, int n,
+                             std::uint64_t expected, int messages, const std::vector<int>& ports,
+                             const CpuProbe& server_cpu);
 
 // Paced run: `rate` deliveries/s to a room of `members` for `seconds`.
 struct PacedRun {

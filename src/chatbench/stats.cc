@@ -47,8 +47,10 @@ double process_cpu_s() {
   return tv(usage.ru_utime) + tv(usage.ru_stime);
 }
 
-double proc_cpu_s(pid_t pid) {
-  std::ifstream in(fmt::format("/proc/{}/stat", pid));
+double proc_cpu_s(pid_t pid) { return stat_cpu_s(fmt::format("/proc/{}/stat", pid)); }
+
+double stat_cpu_s(const std::string& path) {
+  std::ifstream in(path);
   std::string line;
   if (!std::getline(in, line)) return -1;
   // Fields after the command name (which may hold spaces) start after the last ')'.

@@ -17,6 +17,8 @@ std::int64_t now_ns();  // steady clock, comparable across processes on this mac
 double process_cpu_s();
 // CPU seconds of another process (utime + stime); -1 when it cannot be read.
 double proc_cpu_s(pid_t pid);
+// The same from a stat file of /proc (a process's, or a thread's /proc/P/task/T/stat).
+double stat_cpu_s(const std::string& path);
 // Resident set of a process in KiB (VmRSS); -1 when unknown.
 long proc_rss_kib(pid_t pid);
 

@@ -28,7 +28,7 @@ fs::path xdg_dir(const char* variable, const char* fallback_under_home) {
   return fs::path(home != nullptr && home[0] != '\0' ? home : ".") / fallback_under_home / "chatcore";
 }
 
-std::string quoted(const fs::path& file) { return "'" + util::escape(file.string(), 200) + "'"; }
+std::string quoted(const fs::path& file) { return fmt::format("'{}'", util::escape(file.string(), 200)); }
 
 Status refused(const fs::path& file, const std::string& why) {
   return Status(Code::failed_precondition, fmt::format("identity file {}: {}", quoted(file), why));

@@ -1,5 +1,6 @@
 #include "model/write_queue.h"
 
+#include <iterator>
 #include <variant>
 
 #include "model/overloaded.h"
@@ -61,32 +62,47 @@ std::size_t approx_bytes(const Event& event) {
 WriteQueue::Push WriteQueue::push(EventPtr event, std::shared_ptr<const std::string> wire) {
   // The encoding plus what each recipient adds (its seq and the framing).
   const std::size_t size = wire ? wire->size() + 16 : approx_bytes(*event);
-  if (queue_.size() + 1 > bounds_.max_events || bytes_ + size > bounds_.max_bytes) {
+  if (this->size() + 1 > bounds_.max_events || bytes_ + size > bounds_.max_bytes) {
     return Push::overflow;
   }
-  queue_.push_back(Item{std::move(event), std::move(wire), size});
+  items_.push_back(Item{std::move(event), std::move(wire), size});
   bytes_ += size;
   return writing_ ? Push::queued : Push::start_write;
 }
 
 std::vector<WriteQueue::Item> WriteQueue::take_batch(std::size_t max_events,
                                                      std::size_t max_bytes) {
-  std::vector<Item> batch;
+  std::size_t end = head_;
   std::size_t taken_bytes = 0;
-  while (!queue_.empty() && batch.size() < max_events &&
-         (batch.empty() || taken_bytes + queue_.front().bytes <= max_bytes)) {
-    taken_bytes += queue_.front().bytes;
-    bytes_ -= queue_.front().bytes;
-    batch.push_back(std::move(queue_.front()));
-    queue_.pop_front();
+  while (end < items_.size() && end - head_ < max_events &&
+         (end == head_ || taken_bytes + items_[end].bytes <= max_bytes)) {
+    taken_bytes += items_[end].bytes;
+    ++end;
   }
-  writing_ = !batch.empty();
+  writing_ = end != head_;
+  bytes_ -= taken_bytes;
+  std::vector<Item> batch;
+  if (head_ == 0 && end == items_.size()) {
+    batch.swap(items_);
+    return batch;
+  }
+  const auto first = items_.begin() + static_cast<std::ptrdiff_t>(head_);
+  const auto last = items_.begin() + static_cast<std::ptrdiff_t>(end);
+  batch.assign(std::make_move_iterator(first), std::make_move_iterator(last));
+  head_ = end;
+  if (head_ == items_.size()) {
+    drop_pending();
+  } else if (head_ >= items_.size() / 2) {
+    // Each compaction moves at most as many items as it drops: linear over the queue's life.
+    items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
   return batch;
 }
 
 bool WriteQueue::write_done() {
   writing_ = false;
-  return !queue_.empty();
+  return !empty();
 }
 
 }  // namespace chatcore::model

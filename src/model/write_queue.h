@@ -5,7 +5,6 @@
 #include <chatcore/event.h>
 
 #include <cstddef>
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,18 +45,26 @@ class WriteQueue {
   // Drops every event not yet taken for a write: a session closed without a flush frees its
   // backlog now, not when its stream is finally torn down.
   void drop_pending() {
-    queue_.clear();
+    items_ = {};
+    head_ = 0;
     bytes_ = 0;
   }
 
   bool writing() const { return writing_; }
-  bool empty() const { return queue_.empty(); }
-  std::size_t size() const { return queue_.size(); }
+  bool empty() const { return head_ == items_.size(); }
+  std::size_t size() const { return items_.size() - head_; }
   std::size_t bytes() const { return bytes_; }
+  // The items the queue has room for without allocating: 0 once everything was taken, so an
+  // idle session holds no queue storage (a burst's would pin the pages it was carved from).
+  std::size_t capacity() const { return items_.capacity(); }
 
  private:
   Bounds bounds_;
-  std::deque<Item> queue_;
+  // A vector and the index of its first untaken item: a batch usually takes everything and
+  // then takes the storage itself; a partial batch leaves a head that is compacted away once
+  // it is half of the vector.
+  std::vector<Item> items_;
+  std::size_t head_ = 0;
   std::size_t bytes_ = 0;
   bool writing_ = false;
 };

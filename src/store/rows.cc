@@ -1,5 +1,7 @@
 #include "store/rows.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace chatcore::store {
@@ -13,7 +15,7 @@ MessageKind kind(SQLite::Statement& q, int column) {
 }
 
 std::string end_key(std::uint64_t identity, const std::string& nickname) {
-  if (identity != 0) return "i" + std::to_string(identity);
+  if (identity != 0) return fmt::format("i{}", identity);
   std::string folded = nickname;
   for (char& c : folded) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');

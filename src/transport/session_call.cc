@@ -214,6 +214,9 @@ void SessionCall::write_next() {
 }
 
 bool SessionCall::on_write(bool ok) {
+  // gRPC is done with the bytes: an idle session must not keep its last batch (up to
+  // kBatchBytes, allocated amid a burst) alive until its next write.
+  batch_.Clear();
   const bool more = queue_.write_done();
   if (!ok || done()) {
     // The stream is broken, or the client is gone already (the done tag can overtake a

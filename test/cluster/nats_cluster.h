@@ -2,6 +2,7 @@
 // cluster tests: three routed servers (or one), each stopped, killed or restarted by PID.
 #pragma once
 
+#include <fmt/format.h>
 #include <sys/types.h>
 
 #include <filesystem>
@@ -29,7 +30,7 @@ class NatsCluster {
   pid_t pid(int i) const { return servers_[i].pid; }
   bool running(int i) const { return servers_[i].pid > 0; }
   // The server's own name (n1, n2, ...), as /jsz reports the leader.
-  std::string name(int i) const { return "n" + std::to_string(i + 1); }
+  std::string name(int i) const { return fmt::format("n{}", i + 1); }
 
   // SIGTERM and wait (a clean shutdown), or SIGKILL and wait (a crash).
   void stop(int i);

@@ -2,6 +2,8 @@
 // leaving by name, the last leave deleting the room; DMs kept for an offline owner; History.
 #include "identity_user.h"
 
+#include <fmt/format.h>
+
 using namespace chatcore;
 using chatcore::test::IdentityUser;
 using chatcore::test::secret_of;
@@ -132,7 +134,7 @@ TEST_CASE("history: a member pages back through a room, oldest first") {
     v1::SendMessageRequest send;
     send.set_session(alice->token());
     send.set_room("h");
-    send.set_text("m" + std::to_string(i));
+    send.set_text(fmt::format("m{}", i));
     v1::SendResponse sent;
     REQUIRE(test::call(alice->stub(), &Stub::SendMessage, send, sent).ok());
     CHECK(sent.message_id() == static_cast<std::uint64_t>(i));

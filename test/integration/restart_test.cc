@@ -2,6 +2,7 @@
 // again on the same dir. Memberships, rooms with only offline members, their history and DMs
 // kept for an offline owner are all there afterwards; a room its last member left is not.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
 
 #include <array>
 
@@ -133,7 +134,7 @@ TEST_CASE("restart: retention removes old history, and a resume behind it is tol
     ChatdProcess chatd(dir.path(), 0);
     auto alice = sign_in(chatd, "alice", 'a');
     epoch = room_call(*alice, "create", "r").epoch();
-    for (int i = 1; i <= 5; ++i) REQUIRE(say(*alice, "r", "m" + std::to_string(i)).ok());
+    for (int i = 1; i <= 5; ++i) REQUIRE(say(*alice, "r", fmt::format("m{}", i)).ok());
     alice->close();
     chatd.stop();
   }
@@ -157,7 +158,7 @@ TEST_CASE("restart: a position past what a power cut left is told of the gap, an
     auto bob = sign_in(chatd, "bob", 'b');
     epoch = room_call(*alice, "create", "r").epoch();
     room_call(*bob, "join", "r");
-    for (int i = 1; i <= 3; ++i) REQUIRE(say(*alice, "r", "m" + std::to_string(i)).ok());
+    for (int i = 1; i <= 3; ++i) REQUIRE(say(*alice, "r", fmt::format("m{}", i)).ok());
     REQUIRE(tell(*bob, "alice", "d1").ok());
     REQUIRE(tell(*bob, "alice", "d2").ok());
     alice->close();

@@ -1,6 +1,8 @@
 // Rooms over real gRPC: create, join, move, leave, auto-delete, history replay.
 #include "harness.h"
 
+#include <fmt/format.h>
+
 using namespace chatcore;
 using chatcore::test::TestServer;
 using chatcore::test::TestUser;
@@ -146,7 +148,7 @@ TEST_CASE("rooms: history is replayed to a joiner, marked replay, bounded by the
   check_joined(alice, "hist", "alice", 1);
   std::vector<std::uint64_t> ids;
   for (std::uint64_t i = 1; i <= 5; ++i) {
-    const auto id = alice->send("hist", "m" + std::to_string(i), 100 + i);
+    const auto id = alice->send("hist", fmt::format("m{}", i), 100 + i);
     REQUIRE(id.ok());
     ids.push_back(*id);
     CHECK(alice.log().next_of<RoomMessage>().message_id == *id);
@@ -159,7 +161,7 @@ TEST_CASE("rooms: history is replayed to a joiner, marked replay, bounded by the
   for (std::uint64_t i = 3; i <= 5; ++i) {
     const auto m = bob.log().next_of<RoomMessage>();
     CHECK(m.replay);
-    CHECK(m.text == "m" + std::to_string(i));
+    CHECK(m.text == fmt::format("m{}", i));
     CHECK(m.sender == "alice");
     CHECK(m.client_msg_id == 100 + i);
     CHECK(m.message_id == ids[i - 1]);

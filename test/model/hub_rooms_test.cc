@@ -5,6 +5,7 @@
 #include "fake_participant.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 using namespace chatcore;
 using chatcore::model::testing::FakeParticipant;
@@ -68,7 +69,7 @@ TEST_CASE_FIXTURE(HubFixture, "history pages go back from before_id, oldest firs
   const auto a = *big.connect("alice", &pa);
   const auto b = *big.connect("bob", &pb);
   big.create_room(a, "r");
-  for (int i = 1; i <= 7; ++i) REQUIRE(big.send_room(a, "r", "m" + std::to_string(i), 0).ok());
+  for (int i = 1; i <= 7; ++i) REQUIRE(big.send_room(a, "r", fmt::format("m{}", i), 0).ok());
 
   auto page = big.history(a, "R", 0, 3);
   REQUIRE(page.ok());
@@ -97,9 +98,9 @@ TEST_CASE_FIXTURE(HubFixture, "resume sends what came after the position, or say
   hub.create_room(a, "quiet");
   hub.join_room(b, "r");
   const auto epoch = hub.list_rooms()[1].epoch;  // r
-  for (int i = 1; i <= 2; ++i) REQUIRE(hub.send_room(b, "r", "m" + std::to_string(i), 0).ok());
+  for (int i = 1; i <= 2; ++i) REQUIRE(hub.send_room(b, "r", fmt::format("m{}", i), 0).ok());
   hub.disconnect(a, "away");
-  for (int i = 3; i <= 4; ++i) REQUIRE(hub.send_room(b, "r", "m" + std::to_string(i), 0).ok());
+  for (int i = 3; i <= 4; ++i) REQUIRE(hub.send_room(b, "r", fmt::format("m{}", i), 0).ok());
 
   // Seen up to 2: 3 and 4 follow, marked missed; "quiet", not named, gets its (empty) history.
   FakeParticipant back;

@@ -3,6 +3,7 @@
 #include "fake_participant.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <chrono>
 
@@ -179,7 +180,7 @@ TEST_CASE_FIXTURE(HubFixture, "room messages reach members only, as one shared e
 TEST_CASE_FIXTURE(HubFixture, "joiners get the last history messages, oldest first, as replay") {
   const auto a = join("alice", pa);
   hub.create_room(a, "r");
-  for (int i = 1; i <= 5; ++i) hub.send_room(a, "r", "m" + std::to_string(i), 0);
+  for (int i = 1; i <= 5; ++i) hub.send_room(a, "r", fmt::format("m{}", i), 0);
   const auto b = join("bob", pb);
   pb.clear();
   hub.join_room(b, "r");
@@ -189,7 +190,7 @@ TEST_CASE_FIXTURE(HubFixture, "joiners get the last history messages, oldest fir
   CHECK(replay.room == "r");
   for (int i = 0; i < 3; ++i) {
     const auto& m = std::get<RoomMessage>(pb.events[1 + i]->body);
-    CHECK(m.text == "m" + std::to_string(i + 3));
+    CHECK(m.text == fmt::format("m{}", i + 3));
     CHECK(m.replay);
   }
   CHECK(std::holds_alternative<MemberJoined>(pb.events[4]->body));

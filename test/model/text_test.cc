@@ -1,6 +1,7 @@
 #include "model/text.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <string>
 
@@ -88,7 +89,7 @@ TEST_CASE("messages: not blank, bounded in bytes, UTF-8, only tab and newline as
 TEST_CASE("file names are reduced to a safe base name") {
   auto name = [](std::string_view n) {
     auto r = safe_file_name(n);
-    return r.ok() ? *r : "!" + std::string(chatcore::code_name(r.status().code));
+    return r.ok() ? *r : fmt::format("!{}", chatcore::code_name(r.status().code));
   };
   CHECK(name("report.pdf") == "report.pdf");
   CHECK(name("../../etc/passwd") == "passwd");

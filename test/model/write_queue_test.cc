@@ -97,3 +97,43 @@ TEST_CASE("dropping the backlog frees every queued event but leaves the write in
   CHECK(q.writing());      // the write gRPC holds still completes
   CHECK_FALSE(q.write_done());
 }
+
+TEST_CASE("a queue that was written out holds no storage") {
+  WriteQueue q({.max_events = 1000, .max_bytes = 1 << 20});
+  for (int i = 0; i < 300; ++i) q.push(message("burst"));
+  CHECK(q.capacity() >= 300);
+  CHECK(q.take_batch(1000, 1 << 20).size() == 300);
+  CHECK(q.capacity() == 0);  // the batch took the storage along
+  q.write_done();
+
+  for (int i = 0; i < 300; ++i) q.push(message("burst"));
+  CHECK(q.take_batch(200, 1 << 20).size() == 200);
+  q.write_done();
+  CHECK(q.take_batch(200, 1 << 20).size() == 100);
+  CHECK(q.capacity() == 0);  // the last of a backlog taken in parts frees it too
+  CHECK(q.empty());
+  CHECK(q.bytes() == 0);
+}
+
+TEST_CASE("a backlog taken in many small batches keeps its order") {
+  WriteQueue q({.max_events = 1000, .max_bytes = 1 << 20});
+  int pushed = 0;
+  int taken = 0;
+  // Pushes and partial takes interleave, so the taken head is compacted away many times.
+  for (int round = 0; round < 50; ++round) {
+    for (int i = 0; i < 7; ++i) q.push(message(std::to_string(pushed++)));
+    for (const auto& item : q.take_batch(5, 1 << 20)) {
+      CHECK(std::get<RoomMessage>(item.event->body).text == std::to_string(taken++));
+    }
+    q.write_done();
+    CHECK(q.size() == static_cast<std::size_t>(pushed - taken));
+  }
+  while (!q.empty()) {
+    for (const auto& item : q.take_batch(5, 1 << 20)) {
+      CHECK(std::get<RoomMessage>(item.event->body).text == std::to_string(taken++));
+    }
+    q.write_done();
+  }
+  CHECK(taken == pushed);
+  CHECK(q.bytes() == 0);
+}

@@ -1,5 +1,7 @@
 // Room history and direct messages as a resume reads them: epochs, ids, client ids, `since`
 // and `directs_since` on real database files.
+#include <fmt/format.h>
+
 #include "store_fixture.h"
 
 namespace chatcore::store::test {
@@ -32,7 +34,7 @@ TEST_CASE("append gives epoch and id and keeps the client's id; since reads afte
   CHECK(room->last_id == 0);
   for (std::uint64_t i = 1; i <= 6; ++i) {
     auto m = sync<StoredMessage>(loop, [&](auto done) {
-      s->append({.room = "go", .from = "ann", .text = "t" + std::to_string(i), .sent_ms = 40,
+      s->append({.room = "go", .from = "ann", .text = fmt::format("t{}", i), .sent_ms = 40,
                  .client_msg_id = 100 + i},
                 done);
     });

@@ -1,5 +1,7 @@
 // Retention on real database files, one knob at a time: what goes, what stays, and what the
 // Pruned result names for the caller to clean up.
+#include <fmt/format.h>
+
 #include "store_fixture.h"
 
 namespace chatcore::store::test {
@@ -33,8 +35,8 @@ struct Fixture {
   }
   void dm(std::uint64_t from, std::uint64_t to, std::int64_t sent_ms) {
     REQUIRE(sync<StoredDirect>(loop, [&](auto done) {
-              s->append_direct({.from_identity = from, .from = "u" + std::to_string(from),
-                                .to_identity = to, .to = "u" + std::to_string(to),
+              s->append_direct({.from_identity = from, .from = fmt::format("u{}", from),
+                                .to_identity = to, .to = fmt::format("u{}", to),
                                 .sent_ms = sent_ms},
                                done);
             }).ok());

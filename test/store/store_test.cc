@@ -1,5 +1,6 @@
 // SqliteStore on real database files: rooms, ids, history paging, group commit, restarts.
 #include <SQLiteCpp/Database.h>
+#include <fmt/format.h>
 
 #include <fstream>
 #include <vector>
@@ -60,7 +61,7 @@ TEST_CASE("messages get ids 1, 2, 3 per room and history pages back oldest first
   REQUIRE(create(loop, *s, "go").ok());
   REQUIRE(create(loop, *s, "rust").ok());
   for (int i = 1; i <= 5; ++i) {
-    auto m = append(loop, *s, "go", "g" + std::to_string(i));
+    auto m = append(loop, *s, "go", fmt::format("g{}", i));
     REQUIRE(m.ok());
     CHECK(m->id == static_cast<std::uint64_t>(i));
   }

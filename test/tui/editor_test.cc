@@ -4,6 +4,7 @@
 #include "line_editor.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -115,7 +116,7 @@ TEST_CASE("commands parse with their arguments") {
 
 TEST_CASE("the command table drives parsing, usage errors and /help") {
   for (const CommandSpec& spec : command_specs()) {
-    const auto parsed = parse_command("/" + std::string(spec.name) + " a b c d");
+    const auto parsed = parse_command(fmt::format("/{} a b c d", spec.name));
     if (spec.max_args >= 0 && spec.max_args < 4) {
       REQUIRE(std::holds_alternative<CommandError>(parsed));
       CHECK(std::get<CommandError>(parsed).message == "usage: " + std::string(spec.usage));

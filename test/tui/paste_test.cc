@@ -6,6 +6,7 @@
 #include "render.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <string>
 
@@ -92,7 +93,7 @@ TEST_CASE("outgoing: the burst goes at once, then one message per token") {
   OutgoingQueue q;
   q.reset(limits(2, 4), 100.0);  // one token held back of the server's 4; 1.8 a second
   CHECK_FALSE(q.next_in(100.0));
-  for (int i = 0; i < 6; ++i) q.push(line("l" + std::to_string(i)));
+  for (int i = 0; i < 6; ++i) q.push(line(fmt::format("l{}", i)));
   const auto first = q.take_ready(100.0);
   REQUIRE(first.size() == 3);
   CHECK(first[0].text == "l0");

@@ -5,6 +5,7 @@
 #include "key_handlers.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <filesystem>
 #include <set>
@@ -84,7 +85,7 @@ TEST_CASE("the split-pane screen at 80x16: hotlist, messages, nick list") {
 
 TEST_CASE("switching buffers: each keeps its lines and scroll position; viewing clears the count") {
   ChatState s = sample();
-  for (int i = 0; i < 30; ++i) s.apply(room_msg(100 + i, "general", "bob", "n" + std::to_string(i)));
+  for (int i = 0; i < 30; ++i) s.apply(room_msg(100 + i, "general", "bob", fmt::format("n{}", i)));
   LineEditor e;
   Completer c;
   const Layout layout = chat_layout(s, 16, 80);
@@ -214,7 +215,7 @@ TEST_CASE("a wrapped line holding a ZWJ family and a flag keeps its right border
 
 TEST_CASE("scrolled up: older lines, a note about new ones, End returns to live") {
   ChatState s = sample();
-  for (int i = 0; i < 30; ++i) s.apply(room_msg(100 + i, "general", "bob", "n" + std::to_string(i)));
+  for (int i = 0; i < 30; ++i) s.apply(room_msg(100 + i, "general", "bob", fmt::format("n{}", i)));
   LineEditor e;
   const Layout layout = compute_layout(10, 50, 0);
   s.set_message_width(layout.messages.cols);
@@ -359,7 +360,7 @@ TEST_CASE("nick colours: a stable hash of the name, on others' names only, past 
   CHECK(nick_colour("alice") == 12);  // the same in every run and on every machine
   std::set<int> used;
   for (int i = 0; i < 40; ++i) {
-    const int c = nick_colour("user" + std::to_string(i));
+    const int c = nick_colour(fmt::format("user{}", i));
     CHECK(c >= 1);
     CHECK(c <= kNickColours);
     used.insert(c);

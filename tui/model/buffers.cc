@@ -5,7 +5,7 @@
 
 namespace chat {
 
-BufferList::BufferList() { buffers_.push_back(Buffer{}); }
+BufferList::BufferList() { buffers_.emplace_back(); }
 
 Buffer* BufferList::find(const BufferId& id) {
   auto it = std::find_if(buffers_.begin(), buffers_.end(), [&](auto& b) { return b.id == id; });

@@ -142,9 +142,13 @@ std::vector<std::string> terminal_cells(std::string_view cluster, int cells) {
     out.push_back(base.empty() ? " " : base);
     return out;
   }
-  if (base.empty()) base = " ";
-  if (base_width > cells) base = "?";  // never wider than the grid thinks
-  out.push_back(std::move(base));
+  if (base.empty()) {
+    out.emplace_back(" ");
+  } else if (base_width > cells) {
+    out.emplace_back("?");  // never wider than the grid thinks
+  } else {
+    out.push_back(std::move(base));
+  }
   if (cells == 2) out.emplace_back(base_width == 2 ? "" : " ");
   return out;
 }

@@ -3,6 +3,8 @@
 #include "command.h"
 #include "state.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
 
@@ -55,7 +57,7 @@ std::vector<std::string> candidates(std::string_view line, std::size_t start, st
     std::set<std::string_view> names;  // sorted, each alias once
     for (const CommandSpec& spec : command_specs()) names.insert(spec.name);
     for (std::string_view name : names) {
-      if (starts_with_nocase(name, word.substr(1))) out.push_back("/" + std::string(name) + " ");
+      if (starts_with_nocase(name, word.substr(1))) out.push_back(fmt::format("/{} ", name));
     }
     return out;
   }

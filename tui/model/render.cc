@@ -207,7 +207,9 @@ Frame render_chat(const ChatState& s, LineEditor& input, PathPrompt* prompt, int
     f.cursor_col = std::min(cols - 1, cells);
     return f;
   }
-  const std::string label = prompt != nullptr ? prompt->label() + ": " : "[" + sanitize(buffer_label(s.current().id)) + "] ";
+  const std::string label = prompt != nullptr
+                                ? fmt::format("{}: ", prompt->label())
+                                : fmt::format("[{}] ", sanitize(buffer_label(s.current().id)));
   const int label_cells = f.grid.put(l.input.row, 0, label, attr_bold, cols / 2);
   LineEditor& editor = prompt != nullptr ? prompt->editor() : input;
   const auto view = editor.view(cols - label_cells);
