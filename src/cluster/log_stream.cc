@@ -2,11 +2,27 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 namespace chatcore::cluster {
 
 namespace {
 constexpr std::int64_t kNanosPerMs = 1'000'000;  // JetStream durations are nanoseconds
+// Set-up calls are made while a node starts, off the loop: they may wait out a leader
+// election (2 to 6 s, more on a loaded machine), which the publish timeout does not.
+constexpr std::int64_t kSetupWaitMs = 15'000;
+// A new cluster sometimes leaves a stream's creation unanswered although it has a metadata
+// leader; asked again, it answers. Unanswered attempts are repeated until this much passed.
+constexpr auto kSetupDeadline = std::chrono::seconds(45);
+constexpr std::int64_t kAttemptWaitMs = 5'000;
 }  // namespace
+
+jsOptions setup_options() {
+  jsOptions o;
+  jsOptions_Init(&o);
+  o.Wait = kSetupWaitMs;
+  return o;
+}
 
 Status nats_failure(const std::string& doing, natsStatus s, jsErrCode code) {
   // A refusal by JetStream (an API error code) is about the request; anything else (timeout,
@@ -22,7 +38,8 @@ Status nats_failure(const std::string& doing, natsStatus s, jsErrCode code) {
                 fmt::format("the cluster is not reachable: could not {}: {}", doing, detail));
 }
 
-Status ensure_log_stream(jsCtx* js, const LogStreamConfig& config) {
+namespace {
+Result<int> set_up_once(jsCtx* js, const LogStreamConfig& config, natsStatus& result) {
   jsStreamConfig cfg;
   jsStreamConfig_Init(&cfg);
   cfg.Name = config.name.c_str();
@@ -37,23 +54,50 @@ Status ensure_log_stream(jsCtx* js, const LogStreamConfig& config) {
   cfg.MaxBytes = config.max_bytes;
   cfg.Duplicates = config.duplicate_window_ms * kNanosPerMs;
 
+  jsOptions wait = setup_options();
+  wait.Wait = kAttemptWaitMs;
   jsStreamInfo* info = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = js_AddStream(&info, js, &cfg, nullptr, &code);
+  natsStatus s = js_AddStream(&info, js, &cfg, &wait, &code);
   if (s != NATS_OK && code == JSStreamNameExistErr) {
-    // There with other limits: this node's configuration is the one wanted now.
+    // There with other limits: this node's configuration is the one wanted now, except that
+    // it never takes replicas away. A node that sees fewer NATS servers than the stream has
+    // replicas (given one URL, servers not announced, some down) would otherwise shrink the
+    // log to the servers it knows, and every node would then depend on those alone.
     code = static_cast<jsErrCode>(0);
-    s = js_UpdateStream(&info, js, &cfg, nullptr, &code);
+    s = js_GetStreamInfo(&info, js, config.name.c_str(), &wait, &code);
+    if (s == NATS_OK && info->Config != nullptr && info->Config->Replicas > cfg.Replicas) {
+      cfg.Replicas = info->Config->Replicas;
+    }
+    jsStreamInfo_Destroy(info);
+    info = nullptr;
+    if (s == NATS_OK) s = js_UpdateStream(&info, js, &cfg, &wait, &code);
   }
   jsStreamInfo_Destroy(info);
+  result = s;
   if (s != NATS_OK) return nats_failure("set up the stream " + config.name, s, code);
-  return {};
+  return static_cast<int>(cfg.Replicas);
+}
+}  // namespace
+
+Result<int> ensure_log_stream(jsCtx* js, const LogStreamConfig& config) {
+  // Creating (or updating to) the same configuration twice is harmless: a request that timed
+  // out is sent again. Anything else (an answer, a refusal, no connection) ends it at once.
+  const auto deadline = std::chrono::steady_clock::now() + kSetupDeadline;
+  for (;;) {
+    natsStatus result = NATS_OK;
+    auto replicas = set_up_once(js, config, result);
+    if (result != NATS_TIMEOUT || std::chrono::steady_clock::now() >= deadline) {
+      return replicas;
+    }
+  }
 }
 
 Result<LogState> log_state(jsCtx* js, const std::string& stream) {
+  jsOptions wait = setup_options();
   jsStreamInfo* info = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  const natsStatus s = js_GetStreamInfo(&info, js, stream.c_str(), nullptr, &code);
+  const natsStatus s = js_GetStreamInfo(&info, js, stream.c_str(), &wait, &code);
   if (s != NATS_OK) return nats_failure("read the stream " + stream, s, code);
   LogState state{info->State.FirstSeq, info->State.LastSeq, info->State.Msgs};
   jsStreamInfo_Destroy(info);

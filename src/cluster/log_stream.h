@@ -28,10 +28,15 @@ struct LogState {
   std::uint64_t messages = 0;
 };
 
-// Creates the stream, or updates one with other limits. UNAVAILABLE with the server's words
+// Creates the stream, or updates one with other limits (keeping its replicas when it has
+// more than `config` asks for); returns its replicas. UNAVAILABLE with the server's words
 // when JetStream does not answer, FAILED_PRECONDITION when it refuses the configuration.
-Status ensure_log_stream(jsCtx* js, const LogStreamConfig& config);
+Result<int> ensure_log_stream(jsCtx* js, const LogStreamConfig& config);
 Result<LogState> log_state(jsCtx* js, const std::string& stream);
+
+// Options for the JetStream calls a starting node makes (stream, consumer): a longer wait
+// than a publish's, so that a leader election at start-up does not stop the node.
+jsOptions setup_options();
 
 // "the cluster is not reachable (...)" for a nats.c status and JetStream error code.
 Status nats_failure(const std::string& doing, natsStatus s, jsErrCode code = static_cast<jsErrCode>(0));

@@ -4,12 +4,13 @@
 #include <doctest/doctest.h>
 #include <nats/nats.h>
 
-#include "log_nats.h"
+#include "nats_cluster.h"
 #include "log_node.h"
 
 namespace chatcore::cluster::test {
 
 namespace {
+using chatcore::cluster_test::NatsCluster;
 using namespace chatcore::store;
 using namespace chatcore::store::test;
 
@@ -55,34 +56,34 @@ void append_some(LogNode& node, FakeLoop& loop, int n) {
 
 TEST_CASE("a node that was away longer than the log keeps commands refuses to start") {
   TempDir dir;
-  LogNats nats(dir.path() / "nats");
+  NatsCluster nats(1);
   FakeLoop loop;
-  auto a = std::make_unique<LogNode>("a", dir.path() / "a.db", nats.url(), loop);
+  auto a = std::make_unique<LogNode>("a", dir.path() / "a.db", nats.url(0), loop);
   {
-    LogNode b("b", dir.path() / "b.db", nats.url(), loop);  // at 0 from here on
+    LogNode b("b", dir.path() / "b.db", nats.url(0), loop);  // at 0 from here on
   }
   append_some(*a, loop, 3);
   // Limits discard the oldest commands; a purge does the same at once.
-  on_stream(nats.url(), [](jsCtx* js) { return js_PurgeStream(js, "CHATCORE_LOG", nullptr, nullptr); });
-  const auto refused = try_open("b", dir.path() / "b.db", nats.url(), loop);
+  on_stream(nats.url(0), [](jsCtx* js) { return js_PurgeStream(js, "CHATCORE_LOG", nullptr, nullptr); });
+  const auto refused = try_open("b", dir.path() / "b.db", nats.url(0), loop);
   CHECK(refused.code == Code::failed_precondition);
   CHECK_MESSAGE(refused.message.find("no longer holds commands 1 to 4") != std::string::npos,
                 refused.message);
   // A node that had applied everything before the purge goes on.
   a.reset();
-  CHECK(try_open("a", dir.path() / "a.db", nats.url(), loop).ok());
+  CHECK(try_open("a", dir.path() / "a.db", nats.url(0), loop).ok());
 }
 
 TEST_CASE("a database ahead of the log (another cluster's, or the stream deleted) is refused") {
   TempDir dir;
-  LogNats nats(dir.path() / "nats");
+  NatsCluster nats(1);
   FakeLoop loop;
   {
-    LogNode a("a", dir.path() / "a.db", nats.url(), loop);
+    LogNode a("a", dir.path() / "a.db", nats.url(0), loop);
     append_some(a, loop, 2);
   }
-  on_stream(nats.url(), [](jsCtx* js) { return js_DeleteStream(js, "CHATCORE_LOG", nullptr, nullptr); });
-  const auto refused = try_open("a", dir.path() / "a.db", nats.url(), loop);
+  on_stream(nats.url(0), [](jsCtx* js) { return js_DeleteStream(js, "CHATCORE_LOG", nullptr, nullptr); });
+  const auto refused = try_open("a", dir.path() / "a.db", nats.url(0), loop);
   CHECK(refused.code == Code::failed_precondition);
   CHECK_MESSAGE(refused.message.find("belongs to another cluster") != std::string::npos,
                 refused.message);
@@ -90,13 +91,13 @@ TEST_CASE("a database ahead of the log (another cluster's, or the stream deleted
 
 TEST_CASE("a write JetStream does not store fails with UNAVAILABLE and is not applied") {
   TempDir dir;
-  LogNats nats(dir.path() / "nats");
+  NatsCluster nats(1);
   FakeLoop loop;
-  LogNode a("a", dir.path() / "a.db", nats.url(), loop);
+  LogNode a("a", dir.path() / "a.db", nats.url(0), loop);
   append_some(a, loop, 1);
   const auto before = a.store().position();
   // Connected, but nothing stores the node's subject any more: the publish gets no ack.
-  on_stream(nats.url(), [](jsCtx* js) { return js_DeleteStream(js, "CHATCORE_LOG", nullptr, nullptr); });
+  on_stream(nats.url(0), [](jsCtx* js) { return js_DeleteStream(js, "CHATCORE_LOG", nullptr, nullptr); });
   auto r = sync<StoredMessage>(loop, [&](auto done) {
     a.store().append({.room = "go", .from = "ann", .text = "nowhere"}, done);
   });

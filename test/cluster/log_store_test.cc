@@ -5,24 +5,25 @@
 
 #include <set>
 
-#include "log_nats.h"
+#include "nats_cluster.h"
 #include "log_node.h"
 
 namespace chatcore::cluster::test {
 
 namespace {
+using chatcore::cluster_test::NatsCluster;
 using namespace chatcore::store;
 using namespace chatcore::store::test;
 
 struct TwoNodes {
   TempDir dir;
-  LogNats nats{dir.path() / "nats"};
+  NatsCluster nats{1};
   FakeLoop loop;
   std::unique_ptr<LogNode> a = node("a");
   std::unique_ptr<LogNode> b = node("b");
 
   std::unique_ptr<LogNode> node(const std::string& name) {
-    return std::make_unique<LogNode>(name, dir.path() / (name + ".db"), nats.url(), loop);
+    return std::make_unique<LogNode>(name, dir.path() / (name + ".db"), nats.url(0), loop);
   }
   std::vector<StoredMessage> history(LogNode& n, const std::string& room) {
     auto h = sync<std::vector<StoredMessage>>(
@@ -141,7 +142,7 @@ TEST_CASE("a write while NATS is down fails at once with UNAVAILABLE and is neve
   REQUIRE(c.loop.await(room).ok());
   const auto before = c.a->store().position();
 
-  c.nats.stop();
+  c.nats.stop(0);
   c.a->wait_connected(false);
   std::optional<Result<StoredMessage>> down;
   c.a->store().append({.room = "go", .from = "ann", .text = "lost"},
@@ -151,7 +152,7 @@ TEST_CASE("a write while NATS is down fails at once with UNAVAILABLE and is neve
   CHECK(r.status().message.find("not connected") != std::string::npos);
   CHECK(c.a->store().position() == before);
 
-  c.nats.start();
+  c.nats.restart(0);
   c.a->wait_connected(true);
   std::optional<Result<StoredMessage>> up;
   c.a->store().append({.room = "go", .from = "ann", .text = "kept"},

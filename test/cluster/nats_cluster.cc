@@ -27,26 +27,6 @@ using Clock = std::chrono::steady_clock;
 // Readiness is polled, not awaited: a server offers no event to wait for but its endpoint.
 constexpr auto poll_interval = std::chrono::milliseconds(50);
 
-// Free loopback ports, all held open until every one is chosen so that none repeats.
-std::vector<int> free_ports(int count) {
-  std::vector<int> fds;
-  std::vector<int> ports;
-  for (int i = 0; i < count; ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    socklen_t len = sizeof addr;
-    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    fds.push_back(fd);
-    ports.push_back(ntohs(addr.sin_port));
-  }
-  for (const int fd : fds) ::close(fd);
-  return ports;
-}
-
 // One GET on the monitoring port; the status code and the body, or {0, ""} when nothing
 // answers.
 std::pair<int, std::string> get(int port, const std::string& target) {
@@ -69,11 +49,31 @@ std::pair<int, std::string> get(int port, const std::string& target) {
 
 }  // namespace
 
+// Held open until every one is chosen, so that none repeats.
+std::vector<int> free_ports(int count) {
+  std::vector<int> fds;
+  std::vector<int> ports;
+  for (int i = 0; i < count; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    socklen_t len = sizeof addr;
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    fds.push_back(fd);
+    ports.push_back(ntohs(addr.sin_port));
+  }
+  for (const int fd : fds) ::close(fd);
+  return ports;
+}
+
 bool NatsCluster::available() {
   return std::system("nats-server --version >/dev/null 2>&1") == 0;
 }
 
-NatsCluster::NatsCluster(int size) {
+NatsCluster::NatsCluster(int size, bool announce) : announce_(announce) {
   REQUIRE_MESSAGE((size == 1 || size == 3), "a NATS cluster here has 1 or 3 servers");
   const auto base = std::filesystem::temp_directory_path() / "chatcore-nats-XXXXXX";
   std::string pattern = base.string();
@@ -82,10 +82,19 @@ NatsCluster::NatsCluster(int size) {
   const auto ports = free_ports(3 * size);
   servers_.resize(static_cast<std::size_t>(size));
   for (int i = 0; i < size; ++i) {
-    servers_[i] = {ports[3 * i], ports[3 * i + 1], ports[3 * i + 2], -1};
+    servers_[i] = {ports[3 * i], ports[3 * i + 1], ports[3 * i + 2], -1, nullptr};
   }
-  for (int i = 0; i < size; ++i) spawn(i);
-  for (int i = 0; i < size; ++i) wait_ready(i);
+  try {
+    for (int i = 0; i < size; ++i) spawn(i);
+    for (int i = 0; i < size; ++i) wait_ready(i);
+  } catch (...) {
+    // No destructor runs for a half-built cluster: its servers end here, or their log
+    // readers would wait for them for ever.
+    for (int i = 0; i < size; ++i) {
+      if (running(i)) end(i, SIGKILL);
+    }
+    throw;
+  }
 }
 
 NatsCluster::~NatsCluster() {
@@ -113,8 +122,8 @@ void NatsCluster::spawn(int i) {
                                    "-p", std::to_string(s.client_port),
                                    "-m", std::to_string(s.monitor_port),
                                    "-n", name(i),
-                                   "-js", "-sd", data.string(),
-                                   "-l", (dir_ / (name(i) + ".log")).string()};
+                                   "-js", "-sd", data.string()};
+  if (!announce_) args.emplace_back("--no_advertise");
   if (size() > 1) {
     std::string routes;
     for (int j = 0; j < size(); ++j) {
@@ -128,23 +137,34 @@ void NatsCluster::spawn(int i) {
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
+  int out[2];
+  REQUIRE(::pipe(out) == 0);
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
+    ::dup2(out[1], 2);
+    ::close(out[0]);
+    ::close(out[1]);
     ::execvp(argv[0], argv.data());
     ::_exit(127);
   }
+  ::close(out[1]);
   servers_[i].pid = pid;
+  servers_[i].log = std::make_unique<test::LineReader>(out[0]);
 }
 
-// /healthz answers 200 only once the server accepts clients and, with JetStream in a
-// cluster, has contact with a metadata leader.
+// "Server is ready" comes once it accepts clients; /healthz answers 200 only once, with
+// JetStream in a cluster, it also has contact with a metadata leader, which no line tells.
 void NatsCluster::wait_ready(int i) const {
+  const auto& s = servers_[i];
+  const auto ready = s.log->wait_for("Server is ready", {}, std::chrono::seconds(30));
+  int status = 0;
+  const auto lines = s.log->lines();
+  REQUIRE_MESSAGE((ready && ::waitpid(s.pid, &status, WNOHANG) == 0),
+                  "nats-server " << name(i) << " did not start; it logged: "
+                                 << (lines.empty() ? "nothing" : lines.back()));
   const auto deadline = Clock::now() + std::chrono::seconds(30);
   while (Clock::now() < deadline) {
-    int status = 0;
-    REQUIRE_MESSAGE(::waitpid(servers_[i].pid, &status, WNOHANG) == 0,
-                    "nats-server " << name(i) << " exited; see its log in " << dir_.string());
     if (get(servers_[i].monitor_port, "/healthz").first == 200) return;
     std::this_thread::sleep_for(poll_interval);
   }
@@ -179,6 +199,31 @@ std::string NatsCluster::wait_for_leader(int seconds) const {
     bool leader_running = false;
     for (int i = 0; i < size(); ++i) leader_running |= running(i) && name(i) == agreed;
     if (all && leader_running) return agreed;
+    std::this_thread::sleep_for(poll_interval);
+  }
+  return {};
+}
+
+std::string NatsCluster::wait_for_stream(const std::string& stream, int seconds) const {
+  // The leader's own view: its followers, each "current" once it holds the leader's log.
+  const std::regex leader_re("\"name\":\\s*\"" + stream +
+                             "\"[^\\]]*?\"leader\":\\s*\"([^\"]+)\",\\s*\"replicas\":\\s*\\[([^\\]]*)\\]");
+  static const std::regex current_re("\"current\":\\s*(true|false)");
+  const auto deadline = Clock::now() + std::chrono::seconds(seconds);
+  while (Clock::now() < deadline) {
+    for (int i = 0; i < size(); ++i) {
+      std::smatch m;
+      const auto jsz = monitor(i, "/jsz?streams=true");
+      if (!std::regex_search(jsz, m, leader_re) || m[1] != name(i)) continue;
+      const std::string replicas = m[2];
+      int current = 0;
+      int behind = 0;
+      for (std::sregex_iterator it(replicas.begin(), replicas.end(), current_re), end; it != end;
+           ++it) {
+        ((*it)[1] == "true" ? current : behind)++;
+      }
+      if (behind == 0 && current == size() - 1) return name(i);
+    }
     std::this_thread::sleep_for(poll_interval);
   }
   return {};

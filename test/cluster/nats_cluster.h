@@ -6,10 +6,16 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "../hardening/line_reader.h"
+
 namespace chatcore::cluster_test {
+
+// `count` distinct loopback TCP ports that were free a moment ago.
+std::vector<int> free_ports(int count);
 
 class NatsCluster {
  public:
@@ -17,8 +23,10 @@ class NatsCluster {
   static bool available();
 
   // Starts `size` servers (1 or 3) and returns once each is ready and, with JetStream, a
-  // metadata leader is known to every one of them.
-  explicit NatsCluster(int size = 3);
+  // metadata leader is known to every one of them. With `announce` false the servers tell
+  // clients nothing of the others (--no_advertise), so a client given one URL stays on it:
+  // stopping that server cuts the client off while the rest of the cluster goes on.
+  explicit NatsCluster(int size = 3, bool announce = true);
   ~NatsCluster();
   NatsCluster(const NatsCluster&) = delete;
   NatsCluster& operator=(const NatsCluster&) = delete;
@@ -40,8 +48,13 @@ class NatsCluster {
   // Waits (up to `seconds`) until every running server names the same JetStream metadata
   // leader, which is itself running; returns that leader's name, or "" on timeout.
   std::string wait_for_leader(int seconds = 30) const;
+  // Waits (up to `seconds`) until a running server leads `stream` and reports every other
+  // replica current; returns the leader's name, or "" on timeout.
+  std::string wait_for_stream(const std::string& stream, int seconds = 30) const;
   // The text of one server's monitoring endpoint (e.g. "/jsz"); "" when it does not answer.
   std::string monitor(int i, const std::string& path) const;
+  // What the server logged since it was last started.
+  test::LineReader& log(int i) { return *servers_[i].log; }
 
  private:
   struct ServerProcess {
@@ -49,6 +62,7 @@ class NatsCluster {
     int cluster_port = 0;
     int monitor_port = 0;
     pid_t pid = -1;
+    std::unique_ptr<test::LineReader> log;
   };
 
   void spawn(int i);
@@ -56,6 +70,7 @@ class NatsCluster {
   void end(int i, int signal);
 
   std::filesystem::path dir_;
+  bool announce_ = true;
   std::vector<ServerProcess> servers_;
 };
 

@@ -5,10 +5,10 @@
 
 #include <cstdio>
 
-#include "log_nats.h"
+#include "nats_cluster.h"
 
 int main(int argc, char** argv) {
-  if (!chatcore::cluster::test::LogNats::available()) {
+  if (!chatcore::cluster_test::NatsCluster::available()) {
     std::puts("nats-server is not installed: skipped");
     return 77;
   }

@@ -3,46 +3,25 @@
 #include <chrono>
 
 #include "identity_user.h"
-#include "log_nats.h"
+#include "nats_cluster.h"
 #include "node_user.h"
 
 using namespace chatcore;
 using chatcore::cluster::test::health_of;
-using chatcore::cluster::test::LogNats;
+using chatcore::cluster_test::NatsCluster;
 using chatcore::cluster::test::NodeUser;
 using chatcore::cluster::test::start_node;
+using chatcore::cluster::test::wait_health;
+using chatcore::cluster::test::wait_room;
 using chatcore::test::TempDir;
 using chatcore::test::TestServer;
 
 namespace {
 
-// Each ListRooms is a round trip through the node's loop, which applies the log as it comes:
-// asks until the node has taken the room in (or the wait runs out).
-RoomInfo wait_room(NodeUser& user, const std::string& room, std::uint32_t members) {
-  const auto until = std::chrono::steady_clock::now() + chatcore::test::kWait;
-  for (;;) {
-    auto rooms = user->list_rooms();
-    REQUIRE_MESSAGE(rooms.ok(), rooms.status().to_string());
-    for (const auto& r : *rooms) {
-      if (r.name == room && r.members == members) return r;
-    }
-    REQUIRE_MESSAGE(std::chrono::steady_clock::now() < until,
-                    "room " << room << " with " << members << " members never showed");
-  }
-}
-
-int wait_health(const std::string& address, int want) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  int got = health_of(address);
-  while (got != want && std::chrono::steady_clock::now() < until) got = health_of(address);
-  return got;
-}
-
 struct TwoNodes {
-  TempDir nats_dir;
-  LogNats nats{nats_dir.path()};
-  std::unique_ptr<TestServer> a = start_node(nats.url(), "node-a");
-  std::unique_ptr<TestServer> b = start_node(nats.url(), "node-b");
+  NatsCluster nats{1};
+  std::unique_ptr<TestServer> a = start_node(nats.url(0), "node-a");
+  std::unique_ptr<TestServer> b = start_node(nats.url(0), "node-b");
   TempDir home;
 };
 
@@ -178,14 +157,14 @@ TEST_CASE("node: health is NOT_SERVING while NATS is away, and writes fail clear
   CHECK(metrics.find("chatcore_cluster_node_info{node=\"node-a\"} 1\n") != std::string::npos);
   CHECK(metrics.find("\nchatcore_nats_connected 1\n") != std::string::npos);
 
-  t.nats.stop();
+  t.nats.stop(0);
   CHECK(wait_health(t.a->address(), 2) == 2);
   // The health change and the gauge are set in the same loop step.
   CHECK(t.a->server().metrics_text().find("\nchatcore_nats_connected 0\n") != std::string::npos);
   const auto refused = alice->send("hall", "into the void");
   CHECK(refused.status().code == Code::unavailable);
 
-  t.nats.start();
+  t.nats.restart(0);
   CHECK(wait_health(t.a->address(), 1) == 1);
   CHECK(wait_health(t.b->address(), 1) == 1);
   CHECK(t.a->server().metrics_text().find("\nchatcore_nats_connected 1\n") != std::string::npos);

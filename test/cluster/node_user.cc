@@ -48,10 +48,28 @@ NodeUser::~NodeUser() { client_.reset(); }
 
 Status NodeUser::try_sign_in(const TestServer& node, const TempDir& home,
                              const std::string& nick) {
-  auto client = Client::open(node.address(), options_for(home, nick, nullptr));
+  return try_sign_in(node.address(), home, nick);
+}
+
+Status NodeUser::try_sign_in(const std::string& address, const TempDir& home,
+                             const std::string& nick) {
+  auto client = Client::open(address, options_for(home, nick, nullptr));
   if (!client.ok()) return client.status();
   auto welcome = (*client)->login(nick, [](const Event&) {}, [](const Status&) {});
   return welcome.ok() ? Status{} : welcome.status();
+}
+
+RoomInfo wait_room(NodeUser& user, const std::string& room, std::uint32_t members) {
+  const auto until = std::chrono::steady_clock::now() + chatcore::test::kWait;
+  for (;;) {
+    auto rooms = user->list_rooms();
+    REQUIRE_MESSAGE(rooms.ok(), rooms.status().to_string());
+    for (const auto& r : *rooms) {
+      if (r.name == room && r.members == members) return r;
+    }
+    REQUIRE_MESSAGE(std::chrono::steady_clock::now() < until,
+                    "room " << room << " with " << members << " members never showed");
+  }
 }
 
 int health_of(const std::string& address) {
@@ -78,6 +96,17 @@ int health_of(const std::string& address) {
   for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   // HealthCheckResponse{status: N}: field 1, varint N.
   return bytes.size() == 2 && bytes[0] == '\x08' ? bytes[1] : -1;
+}
+
+}  // namespace chatcore::cluster::test
+
+namespace chatcore::cluster::test {
+
+int wait_health(const std::string& address, int want, int seconds) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  int got = health_of(address);
+  while (got != want && std::chrono::steady_clock::now() < until) got = health_of(address);
+  return got;
 }
 
 }  // namespace chatcore::cluster::test

@@ -33,13 +33,23 @@ class NodeUser {
   // How signing in as `nick` with a new identity at `node` ends.
   static Status try_sign_in(const chatcore::test::TestServer& node,
                             const chatcore::test::TempDir& home, const std::string& nick);
+  // The same at a node's address (a chatd process).
+  static Status try_sign_in(const std::string& address, const chatcore::test::TempDir& home,
+                            const std::string& nick);
 
  private:
   std::unique_ptr<chatcore::test::EventLog> log_;
   std::unique_ptr<Client> client_;
 };
 
+// Asks `user`'s node (each ListRooms a round trip through its loop, which applies the log as
+// it comes) until `room` has `members` members there; fails the test if it never does.
+RoomInfo wait_room(NodeUser& user, const std::string& room, std::uint32_t members);
+
 // 1 SERVING, 2 NOT_SERVING (grpc.health.v1), or -1 when the Check call failed.
 int health_of(const std::string& address);
+// Asks (each Check a round trip to the node's loop) until the status is `want`, for up to
+// `seconds`; returns the last status seen.
+int wait_health(const std::string& address, int want, int seconds = 20);
 
 }  // namespace chatcore::cluster::test

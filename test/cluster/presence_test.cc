@@ -6,11 +6,11 @@
 #include <thread>
 
 #include "../hardening/chatd_process.h"
-#include "log_nats.h"
+#include "nats_cluster.h"
 #include "node_user.h"
 
 using namespace chatcore;
-using chatcore::cluster::test::LogNats;
+using chatcore::cluster_test::NatsCluster;
 using chatcore::cluster::test::NodeUser;
 using chatcore::cluster::test::start_node;
 using chatcore::test::EventLog;
@@ -63,10 +63,9 @@ struct Guest {
 };
 
 struct TwoNodes {
-  TempDir nats_dir;
-  LogNats nats{nats_dir.path()};
-  std::unique_ptr<TestServer> a = start_node(nats.url(), "node-a");
-  std::unique_ptr<TestServer> b = start_node(nats.url(), "node-b");
+  NatsCluster nats{1};
+  std::unique_ptr<TestServer> a = start_node(nats.url(0), "node-a");
+  std::unique_ptr<TestServer> b = start_node(nats.url(0), "node-b");
   TempDir home;
 };
 
@@ -199,12 +198,11 @@ TEST_CASE("presence: a killed node's users go offline on the others, and its gue
     MESSAGE("CHATD is not set");
     return;
   }
-  TempDir nats_dir;
-  LogNats nats{nats_dir.path()};
-  auto a = start_node(nats.url(), "node-a");
+  NatsCluster nats{1};
+  auto a = start_node(nats.url(0), "node-a");
   TempDir home;
   TempDir b_dir;
-  hardening::ChatdProcess b(b_dir.path(), 0, {"--cluster", nats.url(), "--node-id", "node-b"});
+  hardening::ChatdProcess b(b_dir.path(), 0, {"--cluster", nats.url(0), "--node-id", "node-b"});
   NodeUser alice(*a, home, "alice");
   REQUIRE(alice->create_room("hall").ok());
   NodeUser bob(b.address(), home, "bob");

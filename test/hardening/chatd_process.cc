@@ -11,6 +11,15 @@
 #include <regex>
 
 namespace chatcore::hardening {
+namespace {
+std::string tail(const std::vector<std::string>& lines) {
+  std::string out;
+  for (std::size_t i = lines.size() > 5 ? lines.size() - 5 : 0; i < lines.size(); ++i) {
+    out += "\n  " + lines[i];
+  }
+  return out;
+}
+}  // namespace
 
 ChatdProcess::ChatdProcess(const std::filesystem::path& storage, rlim_t fds,
                            const std::vector<std::string>& extra,
@@ -46,10 +55,17 @@ ChatdProcess::ChatdProcess(const std::filesystem::path& storage, rlim_t fds,
     ::_exit(127);
   }
   ::close(out[1]);
-  reader_ = std::thread([this, fd = out[0]] { read_lines(fd); });
-  const auto line = wait_for_line("listening on 127.0.0.1:");
+  log_ = std::make_unique<test::LineReader>(out[0]);
+  const auto line = log_->wait_for("listening on 127.0.0.1:");
+  if (!line) {
+    // A chatd that never serves is ended here: the reader waits for its pipe to close.
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    FAIL("chatd never logged 'listening on', its last lines: " << tail(log_->all_lines()));
+  }
   std::smatch m;
-  REQUIRE(std::regex_search(line, m, std::regex("listening on 127\\.0\\.0\\.1:(\\d+)")));
+  REQUIRE(std::regex_search(*line, m, std::regex("listening on 127\\.0\\.0\\.1:(\\d+)")));
   address_ = "127.0.0.1:" + m[1].str();
   port_ = std::stoi(m[1].str());
 }
@@ -62,49 +78,14 @@ std::vector<std::string> ChatdProcess::stop() {
     int status = 0;
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
-    reader_.join();
   }
-  const std::lock_guard lock(mu_);
-  return lines_;
+  return log_->all_lines();
 }
 
 std::string ChatdProcess::wait_for_line(const std::string& needle, const std::string& other) {
-  std::unique_lock lock(mu_);
-  std::string found;
-  const bool ok = cv_.wait_for(lock, std::chrono::seconds(20), [&] {
-    for (const auto& line : lines_) {
-      if (line.find(needle) != std::string::npos ||
-          (!other.empty() && line.find(other) != std::string::npos)) {
-        found = line;
-        return true;
-      }
-    }
-    return eof_;
-  });
-  const bool seen = ok && !found.empty();
-  REQUIRE_MESSAGE(seen, "chatd never logged '" << needle << "'");
-  return found;
-}
-
-void ChatdProcess::read_lines(int fd) {
-  std::string pending;
-  char buf[4096];
-  for (;;) {
-    const auto n = ::read(fd, buf, sizeof buf);
-    if (n <= 0) break;
-    pending.append(buf, static_cast<std::size_t>(n));
-    std::size_t nl;
-    while ((nl = pending.find('\n')) != std::string::npos) {
-      const std::lock_guard lock(mu_);
-      lines_.push_back(pending.substr(0, nl));
-      pending.erase(0, nl + 1);
-      cv_.notify_all();
-    }
-  }
-  ::close(fd);
-  const std::lock_guard lock(mu_);
-  eof_ = true;
-  cv_.notify_all();
+  const auto found = log_->wait_for(needle, other);
+  REQUIRE_MESSAGE(found.has_value(), "chatd never logged '" << needle << "'");
+  return *found;
 }
 
 }  // namespace chatcore::hardening

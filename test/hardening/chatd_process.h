@@ -5,12 +5,12 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
-#include <condition_variable>
 #include <filesystem>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "line_reader.h"
 
 namespace chatcore::hardening {
 
@@ -36,16 +36,12 @@ class ChatdProcess {
   std::string wait_for_line(const std::string& needle, const std::string& other = {});
   // Stops chatd (SIGTERM), waits for it, and returns every line it logged.
   std::vector<std::string> stop();
+  // Everything chatd logged, to wait for a line that comes after another (see LineReader).
+  test::LineReader& log() { return *log_; }
 
  private:
-  void read_lines(int fd);
-
   pid_t pid_ = -1;
-  std::thread reader_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::string> lines_;
-  bool eof_ = false;
+  std::unique_ptr<test::LineReader> log_;
   std::string address_;
   int port_ = 0;
 };
