@@ -6,6 +6,7 @@
 #include "cluster/log_to_hub.h"
 #include "cluster/nats_link.h"
 #include "cluster/node_registry.h"
+#include "cluster/presence_plane.h"
 #include "store/sqlite_store.h"
 #include "util/log.h"
 
@@ -36,7 +37,15 @@ Result<std::unique_ptr<ClusterNode>> ClusterNode::connect(const Config& config) 
 
 ClusterNode::ClusterNode(const Config& config) : config_(config) {}
 
-ClusterNode::~ClusterNode() = default;
+ClusterNode::~ClusterNode() {
+  stop();
+  // The connection closes first (presence_ is declared before link_): no callback outlives it.
+  link_.reset();
+}
+
+void ClusterNode::stop() {
+  if (presence_) presence_->stop();
+}
 
 Result<std::unique_ptr<store::Store>> ClusterNode::open_store(const std::filesystem::path& db,
                                                               store::Post post,
@@ -53,9 +62,19 @@ Result<std::unique_ptr<store::Store>> ClusterNode::open_store(const std::filesys
   auto registry = NodeRegistry::open(link_->connection(), options.stream.replicas);
   if (!registry.ok()) return registry.status();
   registry_ = std::move(*registry);
-  auto opened = LogStore::open(link_->connection(), std::move(*replica), std::move(post), options);
+  auto opened = LogStore::open(link_->connection(), std::move(*replica), post, options);
   if (!opened.ok()) return opened.status();
   (*opened)->set_observer([&hub](LogChange change) { hand_to_hub(change, hub); });
+  // Guests' nickname claims: those this node held before a restart are stale, and so are a
+  // dead node's (every node that sees it die releases them; the repeats change nothing).
+  LogStore* log = opened->get();
+  const auto released = [](Result<bool> r) {
+    if (!r.ok()) log::warn("cluster: guest nicknames not released: {}", r.status().message);
+  };
+  log->release_node_guests(config_.cluster.node_id, released);
+  presence_ = std::make_unique<PresencePlane>(
+      link_->connection(), config_.cluster.node_id, std::move(post), hub,
+      [log, released](const std::string& dead) { log->release_node_guests(dead, released); });
   return std::unique_ptr<store::Store>(std::move(*opened));
 }
 

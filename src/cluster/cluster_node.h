@@ -16,6 +16,7 @@ namespace chatcore::cluster {
 
 class NatsLink;
 class NodeRegistry;
+class PresencePlane;
 
 class ClusterNode {
  public:
@@ -26,9 +27,13 @@ class ClusterNode {
 
   // Blocking: opens the replica at `db`, sets the log up and catches up with it. The store's
   // changes from other nodes go to `hub` on the loop. The store must be closed and destroyed
-  // before this node.
+  // before this node. It also starts sharing presence with the other nodes (the hub's
+  // sessions out, theirs into the hub through `post`).
   Result<std::unique_ptr<store::Store>> open_store(const std::filesystem::path& db,
                                                    store::Post post, model::ChatHub& hub);
+  // Any thread, before the hub and the loop's Waker go: stops the presence plane (the other
+  // nodes are told this node's sessions are gone). Idempotent.
+  void stop();
 
   // Blocking, any thread but the loop's (after open_store): puts this node's gRPC address in
   // the node registry, or finds another node's there (NOT_FOUND when it has none).
@@ -45,6 +50,8 @@ class ClusterNode {
   explicit ClusterNode(const Config& config);
 
   const Config& config_;
+  // Before link_: destroyed after the connection its subscriptions were on.
+  std::unique_ptr<PresencePlane> presence_;
   std::unique_ptr<NatsLink> link_;
   std::unique_ptr<NodeRegistry> registry_;
 };

@@ -54,6 +54,14 @@ void apply_write(Write write, store::Store& s, Applied done) {
           s.set_motd(std::move(w.motd), widen<bool>(std::move(done)));
         } else if constexpr (std::is_same_v<W, op::SetTopicLock>) {
           s.set_topic_lock(std::move(w.room), w.locked, std::move(w.by), widen<bool>(std::move(done)));
+        } else if constexpr (std::is_same_v<W, op::ClaimGuest>) {
+          s.claim_guest(std::move(w.claim.nickname), std::move(w.claim.node), w.claim.session,
+                        widen<bool>(std::move(done)));
+        } else if constexpr (std::is_same_v<W, op::ReleaseGuest>) {
+          s.release_guest(std::move(w.claim.nickname), std::move(w.claim.node), w.claim.session,
+                          widen<bool>(std::move(done)));
+        } else if constexpr (std::is_same_v<W, op::ReleaseNodeGuests>) {
+          s.release_node_guests(std::move(w.node), widen<bool>(std::move(done)));
         } else {
           static_assert(std::is_same_v<W, op::Prune>);
           s.prune(w.policy, w.now_ms, widen<store::Pruned>(std::move(done)));

@@ -119,6 +119,15 @@ void put(LogCommand& c, const Write& write) {
           b.set_room(w.room);
           b.set_locked(w.locked);
           b.set_by(w.by);
+        } else if constexpr (std::is_same_v<W, op::ClaimGuest> ||
+                             std::is_same_v<W, op::ReleaseGuest>) {
+          auto& b = std::is_same_v<W, op::ClaimGuest> ? *c.mutable_claim_guest()
+                                                      : *c.mutable_release_guest();
+          b.set_nickname(w.claim.nickname);
+          b.set_node(w.claim.node);
+          b.set_session(w.claim.session);
+        } else if constexpr (std::is_same_v<W, op::ReleaseNodeGuests>) {
+          c.mutable_release_node_guests()->set_node(w.node);
         } else {
           static_assert(std::is_same_v<W, op::Prune>);
           auto& b = *c.mutable_prune();
@@ -221,6 +230,16 @@ Result<Write> take(const LogCommand& c) {
       const auto& b = c.set_topic_lock();
       return Write{op::SetTopicLock{b.room(), b.locked(), b.by()}};
     }
+    case LogCommand::kClaimGuest: {
+      const auto& b = c.claim_guest();
+      return Write{op::ClaimGuest{{b.nickname(), b.node(), b.session()}}};
+    }
+    case LogCommand::kReleaseGuest: {
+      const auto& b = c.release_guest();
+      return Write{op::ReleaseGuest{{b.nickname(), b.node(), b.session()}}};
+    }
+    case LogCommand::kReleaseNodeGuests:
+      return Write{op::ReleaseNodeGuests{c.release_node_guests().node()}};
     case LogCommand::kPrune: {
       const auto& b = c.prune();
       return Write{op::Prune{{.history_keep = static_cast<std::size_t>(b.history_keep()),

@@ -84,6 +84,12 @@ class LogStore final : public store::Store {
                        store::Done<bool> done) override;
   void set_motd(std::string motd, store::Done<bool> done) override;
   void set_topic_lock(std::string room, bool locked, std::string by, store::Done<bool> done) override;
+  bool claims_guests() const override { return true; }
+  void claim_guest(std::string nickname, std::string node, std::uint64_t session,
+                   store::Done<bool> done) override;
+  void release_guest(std::string nickname, std::string node, std::uint64_t session,
+                     store::Done<bool> done) override;
+  void release_node_guests(std::string node, store::Done<bool> done) override;
 
   void close() override;
 

@@ -65,6 +65,19 @@ void LogStore::set_motd(std::string motd, Done<bool> done) {
 void LogStore::set_topic_lock(std::string room, bool locked, std::string by, Done<bool> done) {
   submit(op::SetTopicLock{std::move(room), locked, std::move(by)}, narrow(std::move(done)));
 }
+// A node claims and releases for its own sessions only.
+void LogStore::claim_guest(std::string nickname, std::string, std::uint64_t session,
+                           Done<bool> done) {
+  submit(op::ClaimGuest{{std::move(nickname), options_.node, session}}, narrow(std::move(done)));
+}
+void LogStore::release_guest(std::string nickname, std::string, std::uint64_t session,
+                             Done<bool> done) {
+  submit(op::ReleaseGuest{{std::move(nickname), options_.node, session}},
+         narrow(std::move(done)));
+}
+void LogStore::release_node_guests(std::string node, Done<bool> done) {
+  submit(op::ReleaseNodeGuests{std::move(node)}, narrow(std::move(done)));
+}
 
 // A partial upload is on this node's disk only: no other node could continue it.
 void LogStore::put_upload(StoredUpload upload, Done<bool> done) {

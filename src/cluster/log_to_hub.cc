@@ -55,6 +55,10 @@ void hand_to_hub(const LogChange& change, model::ChatHub& hub) {
           hub.remote_motd(w.motd);
         } else if constexpr (std::is_same_v<W, op::SetTopicLock>) {
           hub.remote_topic_lock(w.room, w.locked, w.by);
+        } else if constexpr (std::is_same_v<W, op::ClaimGuest> ||
+                             std::is_same_v<W, op::ReleaseGuest> ||
+                             std::is_same_v<W, op::ReleaseNodeGuests>) {
+          // Guests' presence comes from the presence plane; the claims only decide names.
         } else {
           static_assert(std::is_same_v<W, op::Prune>);
           const auto& pruned = result<store::Pruned>(change);

@@ -61,6 +61,14 @@ struct SetTopicLock {
   std::string by;
   bool operator==(const SetTopicLock&) const = default;
 };
+struct GuestClaim {
+  std::string nickname, node;
+  std::uint64_t session = 0;
+  bool operator==(const GuestClaim&) const = default;
+};
+struct ClaimGuest { GuestClaim claim; bool operator==(const ClaimGuest&) const = default; };
+struct ReleaseGuest { GuestClaim claim; bool operator==(const ReleaseGuest&) const = default; };
+struct ReleaseNodeGuests { std::string node; bool operator==(const ReleaseNodeGuests&) const = default; };
 struct Prune {
   Retention policy;
   std::int64_t now_ms = 0;
@@ -72,7 +80,8 @@ using Write = std::variant<op::PutIdentity, op::DeleteIdentity, op::CreateRoom, 
                            op::SetTopic, op::AddMember, op::RemoveMember, op::Append,
                            op::AppendDirect, op::PutFile, op::RevokeFile, op::RemoveFile,
                            op::SetRoomCreator, op::PutSanction, op::RemoveSanction, op::SetMotd,
-                           op::Prune, op::SetTopicLock>;
+                           op::Prune, op::SetTopicLock, op::ClaimGuest, op::ReleaseGuest,
+                           op::ReleaseNodeGuests>;
 
 // What applying a write gave: the value its Store call completes with.
 using Outcome = std::variant<bool, store::StoredIdentity, store::StoredRoom, store::StoredMessage,

@@ -105,6 +105,11 @@ Status ChatHub::State::check_free(std::string_view nickname, IdentityId identity
                     fmt::format("nickname '{}' is already taken", util::escape(nickname))};
     }
   }
+  // A session on another node of the cluster, unless it is this identity's own.
+  if (const auto* r = remote_named(nickname); r != nullptr && (identity == 0 || r->record.identity != identity)) {
+    return Status{Code::already_exists,
+                  fmt::format("nickname '{}' is already taken", util::escape(nickname))};
+  }
   return {};
 }
 
@@ -169,6 +174,7 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
       online.insert(id);
     }
     st.move_files(*old, s);
+    st.presence_ended(old->id, kReplacedReason);
     st.by_nick.erase(fold_case(old->nickname));
     st.by_token.erase(old->token);
     st.sessions.erase(old->id);
@@ -198,7 +204,11 @@ Result<SessionId> ChatHub::connect(std::string_view nickname, std::string_view s
               [](const RoomInfo& a, const RoomInfo& b) { return a.name < b.name; });
   }
   participant->deliver(make_event(std::move(welcome)));
-  if (identity == nullptr) return id;
+  st.presence_changed(s);
+  if (identity == nullptr) {
+    claim_guest(id, s.nickname);
+    return id;
+  }
 
   // What an identity finds on its return: each room's recent history, what was sent to it
   // while away, then the switch to live.
@@ -250,10 +260,12 @@ void ChatHub::disconnect(SessionId id, std::string_view reason) {
     for (const auto& key : rooms) state_->leave(*s, key, reason, false);
   }
   state_->forget_files(*s);
+  if (s->identity == 0) state_->release_guest(*s);
   if (s->identity == 0) --state_->guest_sessions;
   state_->by_nick.erase(fold_case(s->nickname));
   state_->by_token.erase(s->token);
   state_->sessions.erase(id);
+  state_->presence_ended(id, reason);
 }
 
 SessionId ChatHub::find(std::string_view token) const {
@@ -290,7 +302,11 @@ Result<std::string> ChatHub::change_nick(SessionId id, std::string_view nickname
     state_->owners.emplace(fold_case(nickname), identity->id);
     identity->nickname = s->nickname;
     state_->save_identity(*identity);
+  } else if (state_->store != nullptr && state_->store->claims_guests()) {
+    state_->store->release_guest(old, {}, id, state_->logged<bool>("releasing a guest nickname"));
+    claim_guest(id, s->nickname);
   }
+  state_->presence_changed(*s);
   const auto& rooms = state_->rooms_of(*s);
   if (rooms.empty()) {
     s->participant->deliver(make_event(NickChanged{.old_nickname = std::move(old),

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,21 @@ struct UploadTarget {
 
 template <class T>
 using Reply = std::function<void(Result<T>)>;
+
+// One session as the other nodes of a cluster see it (hub_cluster.cc): who, and for a guest
+// also its rooms (an identity's memberships are shared through the log).
+struct PresenceRecord {
+  SessionId session = 0;
+  std::string nickname{};
+  IdentityId identity = 0;  // 0: a guest
+  std::optional<std::string> away{};
+  std::vector<std::string> rooms{};  // a guest's rooms, by name; empty for an identity
+};
+// Runs on the loop inside a hub call when a session of this node starts or changes (the
+// record) or ends (nullptr, with the reason its rooms were given); it must not call back into
+// the hub.
+using PresenceListener =
+    std::function<void(SessionId, const PresenceRecord*, std::string_view reason)>;
 
 class ChatHub {
  public:
@@ -263,7 +279,27 @@ class ChatHub {
   void remote_motd(std::string_view motd);
   void remote_topic_lock(std::string_view room, bool locked, std::string_view by);
 
+  // Cluster presence (hub_cluster.cc): this node's sessions as other nodes are told of them,
+  // and other nodes' sessions, kept apart from this node's and used by ListUsers, Whois,
+  // ListRooms, DMs and nickname checks. Local members see a remote session as they see one
+  // here: MemberJoined/MemberLeft for coming online or going offline (a guest: joining and
+  // leaving its rooms), PresenceChanged for away and back.
+  void set_presence_listener(PresenceListener changed);
+  std::vector<PresenceRecord> local_presence() const;
+  // A session of `node` started or changed.
+  void remote_presence(std::string_view node, const PresenceRecord& record);
+  // A session of `node` ended; its rooms see `reason`.
+  void remote_presence_ended(std::string_view node, SessionId session, std::string_view reason);
+  // Everything `node` has now (a snapshot; empty: the node is gone): the sessions it no
+  // longer lists end with `reason`.
+  void remote_node_presence(std::string_view node, const std::vector<PresenceRecord>& records,
+                            std::string_view reason);
+
  private:
+  // In a cluster: claims the guest session's nickname through the store, ending the session
+  // if another node's guest or identity got it first (hub_cluster.cc).
+  void claim_guest(SessionId id, const std::string& nickname);
+
   struct State;
   std::unique_ptr<State> state_;
 };

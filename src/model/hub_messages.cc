@@ -93,19 +93,28 @@ void ChatHub::send_direct(SessionId id, std::string_view recipient, std::string_
   }
   if (auto muted = st.check_mute(*s, {}); !muted.ok()) return done(muted);
   auto* to = st.session_named(recipient);
+  std::string remote_guest;
   Identity* owner = to != nullptr ? st.identity_of(*to) : nullptr;
   if (to == nullptr) {
     if (auto it = st.owners.find(fold_case(recipient)); it != st.owners.end()) {
       owner = &st.identities.at(it->second);
     }
-    if (owner == nullptr) {
+    // A guest on another node of the cluster: addressed by nickname through the log, which
+    // its node hands to its session.
+    if (const auto* remote = st.remote_named(recipient);
+        owner == nullptr && remote != nullptr && remote->record.identity == 0) {
+      remote_guest = remote->record.nickname;
+    }
+    if (owner == nullptr && remote_guest.empty()) {
       return done(
           Status{Code::not_found, fmt::format("no user named '{}'", util::escape(recipient))});
     }
   }
   DirectMessage dm{.message_id = 0,
                    .sender = s->nickname,
-                   .recipient = to != nullptr ? to->nickname : owner->nickname,
+                   .recipient = to != nullptr      ? to->nickname
+                                : owner != nullptr ? owner->nickname
+                                                   : remote_guest,
                    .text = std::string(text),
                    .client_msg_id = client_msg_id,
                    .sent_unix_ms = now_unix_ms(),
@@ -113,7 +122,7 @@ void ChatHub::send_direct(SessionId id, std::string_view recipient, std::string_
                    .kind = kind};
   // The recipient by identity when it has one (it may reconnect meanwhile), else its session.
   const IdentityId to_identity = owner != nullptr ? owner->id : 0;
-  const SessionId to_session = to_identity == 0 ? to->id : 0;
+  const SessionId to_session = to_identity == 0 && to != nullptr ? to->id : 0;
   if (st.store == nullptr) {
     dm.message_id = st.next_direct++;
     const auto message_id = dm.message_id;

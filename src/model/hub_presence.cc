@@ -23,6 +23,14 @@ void ChatHub::State::fill_presence(UserInfo& u, const Session* s, const Identity
     u.away_message = s->away.value_or(std::string());
     return;
   }
+  if (identity != nullptr && !identity->elsewhere.empty()) {
+    // Online on another node of the cluster.
+    const auto& r = remote.at(*identity->elsewhere.begin()).record;
+    u.online = true;
+    u.presence = r.away ? Presence::away : Presence::online;
+    u.away_message = r.away.value_or(std::string());
+    return;
+  }
   u.presence = Presence::offline;
   u.last_seen_unix_ms = identity != nullptr ? identity->last_seen_ms : 0;
 }
@@ -70,6 +78,7 @@ Result<bool> ChatHub::set_away(SessionId id, std::string_view message) {
     if (s->away == message) return true;
     s->away = std::string(message);
   }
+  st.presence_changed(*s);
   st.deliver_to_rooms(*s, make_notice(PresenceChanged{
                               .nickname = s->nickname,
                               .presence = s->away ? Presence::away : Presence::online,
@@ -89,6 +98,7 @@ Result<UserInfo> ChatHub::whois(SessionId id, std::string_view nickname) const {
     }
   }
   if (s == nullptr && identity == nullptr) {
+    if (const auto* r = st.remote_named(nickname)) return st.remote_user_info(*r);
     return Status{Code::not_found, fmt::format("no user named '{}'", util::escape(nickname))};
   }
   // Every room is listed by ListRooms and its members by ListUsers, so all of them are shown.

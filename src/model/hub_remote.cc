@@ -28,6 +28,10 @@ void ChatHub::remote_identity(const store::StoredIdentity& stored) {
   st.by_secret[i.secret_hash] = i.id;
   st.owners[key] = i.id;
   st.next_identity = std::max(st.next_identity, i.id + 1);
+  // Its sessions on other nodes that were announced before the log brought it here.
+  for (const auto& [key, r] : st.remote) {
+    if (r.record.identity == i.id) st.attach_identity(key, r);
+  }
   // A guest here cannot be told apart from a rival: the log decided, and it keeps the name
   // only until it disconnects (guests are not shared between nodes).
   if (auto it = st.by_nick.find(key); it != st.by_nick.end()) {
@@ -70,6 +74,15 @@ void ChatHub::remote_room_created(const store::StoredRoom& stored) {
   r.topic = stored.topic;
   r.topic_by = stored.topic_by;
   r.topic_ms = stored.topic_ms;
+  // Guests of other nodes whose presence named the room before the log brought it here.
+  for (auto& [remote_key, remote] : st.remote) {
+    if (remote.record.identity != 0) continue;
+    for (const auto& name : remote.record.rooms) {
+      if (fold_case(name) != key) continue;
+      remote.room_keys.insert(key);
+      r.remote_guests.insert(remote_key);
+    }
+  }
 }
 
 void ChatHub::remote_topic(const store::StoredRoom& stored) {
@@ -97,6 +110,7 @@ void ChatHub::remote_room_deleted(std::string_view name) {
                                                   .members = 0,
                                                   .reason = "the room was deleted"}));
   }
+  st.forget_room(it->first, r);
   for (IdentityId iid : r.identities) {
     if (auto identity = st.identities.find(iid); identity != st.identities.end()) {
       identity->second.rooms.erase(it->first);
@@ -118,6 +132,7 @@ void ChatHub::remote_member(const store::StoredMember& member, bool joined) {
     r.identities.insert(i.id);
     i.rooms.insert(key);
     if (i.session != 0) r.online.insert(i.session);
+    if (!i.elsewhere.empty()) r.elsewhere.insert(i.id);
     st.deliver(r.online, make_event(MemberJoined{.room = r.name, .nickname = i.nickname,
                                                  .members = r.members()}));
     return;
@@ -149,8 +164,14 @@ void ChatHub::remote_direct(const store::StoredDirect& message) {
       message.from_identity != 0 && it != st.identities.end()) {
     from = it->second.session;
   }
-  if (message.to_identity == 0 && from == 0) return;  // a guest there: nobody here
-  st.deliver_direct(from, message.to_identity, 0,
+  // To a guest: its session, if the guest is on this node.
+  SessionId to_guest = 0;
+  if (const auto* guest = st.session_named(message.to);
+      message.to_identity == 0 && guest != nullptr && guest->identity == 0) {
+    to_guest = guest->id;
+  }
+  if (message.to_identity == 0 && to_guest == 0 && from == 0) return;
+  st.deliver_direct(from, message.to_identity, to_guest,
                     DirectMessage{.message_id = message.id, .sender = message.from,
                                   .recipient = message.to, .text = message.text,
                                   .client_msg_id = message.client_msg_id,

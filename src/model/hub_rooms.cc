@@ -63,12 +63,17 @@ void ChatHub::State::leave(Session& s, const std::string& key, std::string_view 
     if (store != nullptr) store->delete_room(r.name, logged<bool>("deleting room " + r.name));
     rooms.erase(it);
   }
+  if (s.identity == 0) presence_changed(s);
 }
 
 void ChatHub::State::go_online(Session& s) {
+  // Online on another node of the cluster already: its rooms saw it come.
+  const auto* identity = identity_of(s);
+  const bool seen = identity != nullptr && !identity->elsewhere.empty();
   for (const auto& key : rooms_of(s)) {
     Room& r = rooms.at(key);
     r.online.insert(s.id);
+    if (seen) continue;
     deliver(r.online, make_event(MemberJoined{.room = r.name, .nickname = s.nickname,
                                               .members = r.members()}));
   }
@@ -109,10 +114,13 @@ std::uint32_t ChatHub::State::resume_room(const Session& s, const Room& r,
 }
 
 void ChatHub::State::go_offline(Session& s, std::string_view reason) {
+  // Still online on another node of the cluster: nobody sees it go.
+  const auto* identity = identity_of(s);
+  const bool stays = identity != nullptr && !identity->elsewhere.empty();
   for (const auto& key : rooms_of(s)) {
     Room& r = rooms.at(key);
     r.online.erase(s.id);
-    if (r.online.empty()) continue;
+    if (r.online.empty() || stays) continue;
     deliver(r.online, make_event(MemberLeft{.room = r.name, .nickname = s.nickname,
                                             .members = r.members(),
                                             .reason = std::string(reason)}));
@@ -162,6 +170,7 @@ void ChatHub::create_room(SessionId id, std::string_view name, Reply<RoomInfo> d
       if (state_->store != nullptr) {
         state_->store->delete_room(canonical, state_->logged<bool>("deleting room " + canonical));
       }
+      state_->forget_room(key, r);
       state_->rooms.erase(key);
     }
     return joined;
@@ -230,6 +239,7 @@ Result<RoomInfo> ChatHub::join_room(SessionId id, std::string_view name) {
     r.guests.insert(id);
   }
   r.online.insert(id);
+  if (s->identity == 0) state_->presence_changed(*s);
 
   state_->replay_history(*s, r);
   state_->deliver(r.online, make_event(MemberJoined{.room = r.name,
@@ -301,6 +311,8 @@ Result<std::vector<UserInfo>> ChatHub::list_users(std::string_view room) const {
       out.push_back(user(s.nickname, s.guest_rooms, &s, nullptr));
     }
   }
+  const auto key = fold_case(room);
+  state_->list_remote(out, room.empty() ? nullptr : &key);
   std::sort(out.begin(), out.end(),
             [](const UserInfo& a, const UserInfo& b) { return a.nickname < b.nickname; });
   return out;

@@ -32,6 +32,9 @@ RoomMessage room_message_of(const store::StoredMessage& m, std::string room, boo
 EventPtr make_notice(NoticeBody notice);
 Status unknown_session();
 
+// A session on another node of the cluster: (node, its session id there).
+using RemoteKey = std::pair<std::string, SessionId>;
+
 // Someone who proved a secret: owns a nickname and its memberships, online or not.
 struct Identity {
   IdentityId id = 0;
@@ -41,6 +44,7 @@ struct Identity {
   SessionId session = 0;        // 0 while offline
   std::int64_t last_seen_ms = 0;  // when its last session ended (or it was restored)
   std::deque<DirectMessage> waiting;  // DMs that arrived while it was offline
+  std::set<RemoteKey> elsewhere;  // its sessions on other nodes (hub_cluster.cc)
 };
 
 // Holds a resuming session's live events back while its replay is read from the store, so
@@ -85,13 +89,22 @@ struct Room {
   std::int64_t topic_ms = 0;
   IdentityId creator = 0;  // its operator; 0: a guest's room, or created before it was kept
   bool topic_locked = false;  // only its operators may set the topic (hub_topic_lock.cc)
+  // Cluster presence (hub_cluster.cc): identities online on another node (an id that is no
+  // longer a member is not counted), and guests of other nodes in this room.
+  std::set<IdentityId> elsewhere;
+  std::set<RemoteKey> remote_guests;
 
   std::uint32_t members() const {
-    return static_cast<std::uint32_t>(identities.size() + guests.size());
+    return static_cast<std::uint32_t>(identities.size() + guests.size() + remote_guests.size());
+  }
+  std::uint32_t online_count() const {
+    std::size_t n = online.size() + remote_guests.size();
+    for (IdentityId id : elsewhere) n += identities.contains(id) ? 1 : 0;
+    return static_cast<std::uint32_t>(n);
   }
   RoomInfo info() const {
     return RoomInfo{.name = name, .members = members(),
-                    .online = static_cast<std::uint32_t>(online.size()), .epoch = epoch,
+                    .online = online_count(), .epoch = epoch,
                     .last_id = last_id, .topic = topic, .topic_by = topic_by,
                     .topic_unix_ms = topic_ms};
   }
@@ -111,6 +124,12 @@ struct Sanction {
   std::int64_t until_ms = 0;  // 0: until lifted
   std::string reason;
   std::string by;
+};
+
+// Another node's session as this hub keeps it.
+struct RemoteSession {
+  PresenceRecord record;
+  std::set<std::string> room_keys;  // a guest's rooms (folded) that this hub holds
 };
 
 struct ChatHub::State {
@@ -138,6 +157,10 @@ struct ChatHub::State {
   std::unordered_map<std::string, std::size_t> files_by_sender;  // folded sender -> records
   std::vector<FileInfo> dropped_files;  // awaiting take_dropped_files()
   std::uint64_t next_file_order = 1;
+  // Cluster presence (hub_cluster.cc).
+  PresenceListener presence_listener;
+  std::map<RemoteKey, RemoteSession> remote;
+  std::unordered_map<std::string, RemoteKey> remote_by_nick;  // folded nickname
 
   Session* session(SessionId id);
   const Session* session(SessionId id) const;
@@ -211,6 +234,24 @@ struct ChatHub::State {
   // A user as ListUsers and Whois show it: its rooms (folded `keys`) by name, and presence.
   UserInfo user_info(const std::string& nickname, const std::set<std::string>& keys,
                      const Session* s, const Identity* identity) const;
+  // Tells the presence listener about the session (its record, or that it ended).
+  PresenceRecord record_of(const Session& s) const;
+  void presence_changed(const Session& s) const;
+  void presence_ended(SessionId id, std::string_view reason) const;
+  // The session of another node using `nickname`, if any.
+  const RemoteSession* remote_named(std::string_view nickname) const;
+  UserInfo remote_user_info(const RemoteSession& r) const;
+  // The room `key` is going: other nodes' guests are no longer in it here, and this node's
+  // guests (already out of it) are reported to the presence listener.
+  void forget_room(const std::string& key, const Room& r);
+  // In a cluster: gives the guest session's nickname claim back.
+  void release_guest(const Session& s);
+  // Counts the remote session for its identity (once the log brought that identity here):
+  // its first one makes the identity online in its rooms.
+  void attach_identity(const RemoteKey& key, const RemoteSession& r);
+  // Adds the remote sessions to a ListUsers of everyone (identities online here are listed
+  // already) or of the room `key`'s guests.
+  void list_remote(std::vector<UserInfo>& out, const std::string* key) const;
   // Delivers one shared event once to every online member of the session's rooms.
   void deliver_to_rooms(const Session& s, const EventPtr& event);
   // Tells the sender of a DM to `to` that it is away, once per away period.

@@ -125,6 +125,7 @@ void ChatHub::prune(const store::Retention& policy, std::function<void()> then) 
           s->participant->deliver(event);
         }
       }
+      st.forget_room(it->first, it->second);
       st.rooms.erase(it);
     }
     if (history_ms > 0) {

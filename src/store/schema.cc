@@ -128,6 +128,13 @@ constexpr Migration kSteps[] = {
      // In a cluster the bytes stay on the disk of the node that received the upload; rows
      // written before are this single node's.
      "ALTER TABLE files ADD COLUMN node TEXT NOT NULL DEFAULT '';"},
+    {"guests' nickname claims in a cluster",
+     "CREATE TABLE guest_claims ("
+     "  nickname TEXT NOT NULL,"
+     "  node TEXT NOT NULL,"
+     "  session INTEGER NOT NULL);"
+     "CREATE UNIQUE INDEX guest_claims_by_nick ON guest_claims(lower(nickname));"
+     "CREATE INDEX guest_claims_by_node ON guest_claims(node);"},
 };
 }  // namespace
 

@@ -51,6 +51,8 @@ inline constexpr char kIdentities[] =
     "SELECT " CHATCORE_IDENTITY_COLUMNS " FROM identities ORDER BY id";
 inline constexpr char kIdentityExists[] = "SELECT 1 FROM identities WHERE id = ?";
 inline constexpr char kIdentityByHash[] = "SELECT id FROM identities WHERE secret_hash = ?";
+inline constexpr char kGuestClaimByNick[] =
+    "SELECT session, node FROM guest_claims WHERE lower(nickname) = lower(?)";
 inline constexpr char kIdentityByNick[] =
     "SELECT id FROM identities WHERE lower(nickname) = lower(?)";
 inline constexpr char kInsertIdentity[] =

@@ -76,6 +76,11 @@ class SqliteStore final : public Store {
                        Done<bool> done) override;
   void set_motd(std::string motd, Done<bool> done) override;
   void set_topic_lock(std::string room, bool locked, std::string by, Done<bool> done) override;
+  void claim_guest(std::string nickname, std::string node, std::uint64_t session,
+                   Done<bool> done) override;
+  void release_guest(std::string nickname, std::string node, std::uint64_t session,
+                     Done<bool> done) override;
+  void release_node_guests(std::string node, Done<bool> done) override;
 
   void close() override;
 

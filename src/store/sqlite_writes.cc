@@ -37,6 +37,10 @@ void SqliteStore::put_identity(StoredIdentity identity, Done<StoredIdentity> don
                                                     Connection& c) -> Result<StoredIdentity> {
     const auto holder = owner(c, sql::kIdentityByNick, identity.nickname);
     if (holder != 0 && holder != identity.id) return nickname_taken(identity.nickname);
+    if (owner(c, sql::kGuestClaimByNick, identity.nickname) != 0) {  // a guest's in a cluster
+      return Status(Code::already_exists, fmt::format("nickname '{}' is used by a guest",
+                                                      util::escape(identity.nickname)));
+    }
     if (identity.id == 0) {
       if (owner(c, sql::kIdentityByHash, identity.secret_hash) != 0) {
         return Status(Code::already_exists, "an identity with this secret exists already");

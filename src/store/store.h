@@ -267,6 +267,29 @@ class Store {
   // Locks (by `by`) or unlocks the topic of `room`; NOT_FOUND for an unknown room.
   virtual void set_topic_lock(std::string room, bool locked, std::string by, Done<bool> done) = 0;
 
+  // Guests' nicknames in a cluster (sqlite_guests.cc; the hub uses them only when
+  // claims_guests()): a claim holds a nickname for one guest session of one node against
+  // identities and other claims, and put_identity is refused a nickname a claim holds. The
+  // cluster's LogStore claims and releases for its own node whatever `node` says.
+  // claim_guest: false when the nickname is owned or claimed (by another session) already.
+  virtual bool claims_guests() const { return false; }
+  virtual void claim_guest(std::string nickname, std::string node, std::uint64_t session,
+                           Done<bool> done) {
+    (void)nickname, (void)node, (void)session;
+    done(true);
+  }
+  // Whether that session held it.
+  virtual void release_guest(std::string nickname, std::string node, std::uint64_t session,
+                             Done<bool> done) {
+    (void)nickname, (void)node, (void)session;
+    done(true);
+  }
+  // Every claim of `node` (it restarted, or died); whether there was any.
+  virtual void release_node_guests(std::string node, Done<bool> done) {
+    (void)node;
+    done(true);
+  }
+
   // Finishes the work already queued (its completions are still posted), then stops; later
   // operations fail with UNAVAILABLE. Idempotent.
   virtual void close() = 0;

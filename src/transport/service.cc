@@ -125,6 +125,10 @@ void publish_metrics(ServiceContext& ctx) {
 
 struct ChatService::Impl {
   explicit Impl(Config config) : ctx(std::move(config)) {}
+  // The node's threads post to the loop and call the hub: they stop before ctx goes.
+  ~Impl() {
+    if (node) node->stop();
+  }
   // On the loop: a load balancer sends users only to a node that reaches its cluster.
   void report_health() {
     if (!node) return;
@@ -298,7 +302,10 @@ void ChatService::shutdown(grpc::Server& server, const std::string& reason) {
   }
 
   // 4. No more disk work, no more wake-ups; then the queue drains and run() returns.
-  if (impl_->node) impl_->node->set_listener(nullptr);
+  if (impl_->node) {
+    impl_->node->set_listener(nullptr);
+    impl_->node->stop();
+  }
   ctx.io_pool.join();
   // The store's last completions are posted before the Waker stops taking them.
   if (ctx.store) ctx.store->close();

@@ -39,6 +39,9 @@ std::vector<Write> every_write() {
                  .upload_ms = 27},
                 28},
       op::SetTopicLock{"go", true, "ann"},
+      op::ClaimGuest{{"Gus", "node-b", 29}},
+      op::ReleaseGuest{{"gus", "node-b", 30}},
+      op::ReleaseNodeGuests{"node-c"},
   };
 }
 }  // namespace
