@@ -60,6 +60,12 @@ Status open_stream(Session& s, v1::EventBatch& batch) {
   }
   if (s.reader->Read(&batch)) {
     if (batch.events_size() > 0 && batch.events(0).has_welcome()) {
+      // The new stream's token before anyone is told it is connected: a call made from the
+      // "resumed" report, or by another thread at that moment, must not carry the old one.
+      {
+        std::lock_guard lock(s.mu);
+        s.welcome.session = batch.events(0).welcome().session();
+      }
       s.connected = true;
       return {};
     }

@@ -198,3 +198,37 @@ TEST_CASE("an identity client keeps its secret and its position in files of its 
   CHECK(refused.status().code == Code::failed_precondition);
   CHECK(refused.status().message.find("chmod 600") != std::string::npos);
 }
+
+TEST_CASE("a call made as the client reports it resumed carries the new session's token") {
+  TempDir data;
+  auto server = start_server(data.path(), 0);
+  const int port = server->port();
+  ClientOptions options;
+  options.reconnect = true;
+  options.reconnect_min = std::chrono::milliseconds(20);
+  options.reconnect_max = std::chrono::milliseconds(200);
+  auto opened = Client::open("127.0.0.1:" + std::to_string(port), options);
+  REQUIRE_MESSAGE(opened.ok(), opened.status().to_string());
+  Client& client = **opened;
+  Watch w;
+  std::optional<Status> call_on_resume;
+  auto welcome = client.login(
+      "erin", [](const Event&) {}, [](const Status&) {},
+      [&](const ConnectionChange& c) {
+        // On the client's own thread, before it hands over anything of the new stream.
+        std::optional<Status> status;
+        if (c.state == ConnectionChange::State::resumed) status = client.list_rooms().status();
+        std::lock_guard lock(w.mu);
+        if (status) call_on_resume = status;
+        w.changes.push_back(c);
+        w.cv.notify_all();
+      });
+  REQUIRE_MESSAGE(welcome.ok(), welcome.status().to_string());
+
+  server->shutdown("restarting");
+  server.reset();
+  server = start_server(data.path(), port);
+  REQUIRE(w.wait([&] { return call_on_resume.has_value(); }));
+  std::lock_guard lock(w.mu);
+  CHECK_MESSAGE(call_on_resume->ok(), call_on_resume->to_string());
+}
