@@ -8,10 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace chatbench {
+#include "chatbench/free_ports.h"
 
-// `count` distinct free loopback ports (held open together while they are picked).
-std::vector<int> free_ports(int count);
+namespace chatbench {
 
 class NatsServers {
  public:

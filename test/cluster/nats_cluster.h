@@ -10,12 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "../../src/chatbench/free_ports.h"
 #include "../hardening/line_reader.h"
 
 namespace chatcore::cluster_test {
 
-// `count` distinct loopback TCP ports that were free a moment ago.
-std::vector<int> free_ports(int count);
+// Ports picked as chatbench picks them: below the ephemeral range, where no outgoing
+// connection takes one before its server binds it.
+using chatbench::free_ports;
 
 class NatsCluster {
  public:
