@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <thread>
 
 namespace chatcore::cluster {
 
@@ -15,6 +16,7 @@ constexpr std::int64_t kSetupWaitMs = 15'000;
 // leader; asked again, it answers. Unanswered attempts are repeated until this much passed.
 constexpr auto kSetupDeadline = std::chrono::seconds(45);
 constexpr std::int64_t kAttemptWaitMs = 5'000;
+constexpr auto kLeaderPoll = std::chrono::milliseconds(50);
 }  // namespace
 
 jsOptions setup_options() {
@@ -94,14 +96,28 @@ Result<int> ensure_log_stream(jsCtx* js, const LogStreamConfig& config) {
 }
 
 Result<LogState> log_state(jsCtx* js, const std::string& stream) {
-  jsOptions wait = setup_options();
-  jsStreamInfo* info = nullptr;
-  jsErrCode code = static_cast<jsErrCode>(0);
-  const natsStatus s = js_GetStreamInfo(&info, js, stream.c_str(), &wait, &code);
-  if (s != NATS_OK) return nats_failure("read the stream " + stream, s, code);
-  LogState state{info->State.FirstSeq, info->State.LastSeq, info->State.Msgs};
-  jsStreamInfo_Destroy(info);
-  return state;
+  // Read as the stream is set up: an unanswered request is sent again. A stream that was just
+  // created may not have elected its leader yet, and a write then finds no responders: the
+  // state is read again (nothing announces the election) until it names a leader.
+  const auto deadline = std::chrono::steady_clock::now() + kSetupDeadline;
+  for (;;) {
+    jsOptions wait = setup_options();
+    wait.Wait = kAttemptWaitMs;
+    jsStreamInfo* info = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    const natsStatus s = js_GetStreamInfo(&info, js, stream.c_str(), &wait, &code);
+    const bool late = std::chrono::steady_clock::now() >= deadline;
+    if (s != NATS_OK) {
+      if (s == NATS_TIMEOUT && !late) continue;
+      return nats_failure("read the stream " + stream, s, code);
+    }
+    const bool led = info->Cluster == nullptr ||
+                     (info->Cluster->Leader != nullptr && *info->Cluster->Leader != '\0');
+    LogState state{info->State.FirstSeq, info->State.LastSeq, info->State.Msgs};
+    jsStreamInfo_Destroy(info);
+    if (led || late) return state;
+    std::this_thread::sleep_for(kLeaderPoll);
+  }
 }
 
 }  // namespace chatcore::cluster

@@ -32,6 +32,8 @@ struct LogState {
 // more than `config` asks for); returns its replicas. UNAVAILABLE with the server's words
 // when JetStream does not answer, FAILED_PRECONDITION when it refuses the configuration.
 Result<int> ensure_log_stream(jsCtx* js, const LogStreamConfig& config);
+// The stream's sequence range, once it has a leader (a stream just created may not have one
+// yet); waits out an unanswered request or an election for up to 45 s.
 Result<LogState> log_state(jsCtx* js, const std::string& stream);
 
 // Options for the JetStream calls a starting node makes (stream, consumer): a longer wait
