@@ -66,6 +66,13 @@ void CallBase::start_timer(std::chrono::steady_clock::duration after) {
   timer_cancelled_ = false;
 }
 
+bool CallBase::stalled_since(std::chrono::steady_clock::time_point last_progress) {
+  const auto idle = std::chrono::steady_clock::now() - last_progress;
+  if (idle >= ctx_.config.transfer_idle) return true;
+  start_timer(ctx_.config.transfer_idle - idle);
+  return false;
+}
+
 void CallBase::cancel_timer() {
   if (!timer_pending_ || timer_cancelled_) return;
   timer_cancelled_ = true;

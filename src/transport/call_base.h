@@ -108,6 +108,9 @@ class CallBase {
   void cancel_timer();
   bool timer_pending() const { return timer_pending_; }
   virtual bool on_timer(bool /*fired*/) { return true; }
+  // For a transfer's fired timer: true once it made no progress since `last_progress` for
+  // the configured transfer_idle; otherwise the timer runs again for the time left.
+  bool stalled_since(std::chrono::steady_clock::time_point last_progress);
 
   // The session behind `token`, if it may make one more request (flood protection):
   // UNAUTHENTICATED or RESOURCE_EXHAUSTED with a readable message otherwise.

@@ -231,11 +231,7 @@ class DownloadCall final : public CallBase {
   // the call is cancelled.
   bool on_timer(bool fired) override {
     if (!fired || (state_ != State::opening && state_ != State::streaming)) return !done();
-    const auto idle = std::chrono::steady_clock::now() - last_progress_;
-    if (idle < ctx_.config.transfer_idle) {
-      start_timer(ctx_.config.transfer_idle - idle);
-      return !done();
-    }
+    if (!stalled_since(last_progress_)) return !done();
     log::info("download of {} by {} at {} cancelled: no progress for {} s", info_.name,
               nickname_, peer(),
               std::chrono::duration_cast<std::chrono::seconds>(ctx_.config.transfer_idle).count());

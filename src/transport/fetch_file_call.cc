@@ -159,11 +159,7 @@ class FetchFileCall final : public CallBase {
   // A fetching node that stops reading is cancelled like a stalled download.
   bool on_timer(bool fired) override {
     if (!fired || (state_ != State::opening && state_ != State::streaming)) return !done();
-    const auto idle = std::chrono::steady_clock::now() - last_progress_;
-    if (idle < ctx_.config.transfer_idle) {
-      start_timer(ctx_.config.transfer_idle - idle);
-      return !done();
-    }
+    if (!stalled_since(last_progress_)) return !done();
     log::info("cluster: FetchFile of {} by {} cancelled: no progress", util::escape(request_.file_id()),
               util::escape(peer()));
     state_ = State::finished;

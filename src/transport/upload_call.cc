@@ -70,11 +70,7 @@ class UploadCall final : public CallBase {
   // the stream open.
   bool on_timer(bool fired) override {
     if (!fired || (state_ != State::meta && state_ != State::receiving)) return !done();
-    const auto idle = std::chrono::steady_clock::now() - last_progress_;
-    if (idle < ctx_.config.transfer_idle) {
-      start_timer(ctx_.config.transfer_idle - idle);
-      return !done();
-    }
+    if (!stalled_since(last_progress_)) return !done();
     const auto seconds =
         std::chrono::duration_cast<std::chrono::seconds>(ctx_.config.transfer_idle).count();
     fail({Code::deadline_exceeded,
