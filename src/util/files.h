@@ -65,6 +65,7 @@ class FileWriter {
   int error_ = 0;
   std::filesystem::path named_;  // the name it was created under; empty while unnamed
   std::uint64_t written_ = 0;
+  std::uint64_t writeback_from_ = 0;  // where the writeback not yet started begins
   Sha256 sha_;
 };
 
