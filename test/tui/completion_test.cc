@@ -15,7 +15,7 @@ void type(LineEditor& e, const std::string& s) {
   for (char ch : s) e.handle_key(Key::character(static_cast<unsigned char>(ch)));
 }
 
-const CompletionSources sources{{"bob", "Bea", "carol"}, {"games", "general", "random"}};
+const CompletionSources sources{{"bob", "Bea", "carol"}, {"games", "general", "random"}, {}};
 
 std::string tab(const std::string& typed, int presses = 1, int step = 1) {
   LineEditor e;
@@ -101,4 +101,30 @@ TEST_CASE("completion: sources are recent speakers and DM partners, never onesel
   CHECK(input.text() == "carol: ");
   CHECK_FALSE(handle_chat_key(Key::of(KeyKind::back_tab), s, input, completer, nullptr, layout).submit);
   CHECK(input.text() == "carol: ");  // one candidate: going back stays on it
+}
+
+TEST_CASE("completion: /download takes the files one was offered, by name where a name is enough") {
+  ChatState s;
+  s.apply(welcome("alice"));
+  s.remember_files({file("f1", "notes.txt", 10, "bob", "games"), file("f2", "my photo.png", 20, "bob", "games"),
+                    file("f3", "a.log", 30, "bob", "games"), file("f4", "a.log", 40, "carol", ""),
+                    file("f5", "report.pdf", 50, "bob", "games")},
+                   false);
+  const CompletionSources got = completion_sources(s);
+  // newest first; a name with a space, or one that two files share, is given as the id
+  CHECK(got.files == std::vector<std::string>{"report.pdf", "f4", "f3", "f2", "notes.txt"});
+
+  const CompletionSources files{{"bob"}, {"games"}, got.files};
+  auto complete = [&](const std::string& typed, int presses) {
+    LineEditor e;
+    Completer c;
+    type(e, typed);
+    for (int i = 0; i < presses; ++i) c.complete(e, files, 1);
+    return e.text();
+  };
+  CHECK(complete("/download re", 1) == "/download report.pdf ");
+  CHECK(complete("/download ", 2) == "/download f4 ");           // every file, newest first
+  CHECK(complete("/download NO", 1) == "/download notes.txt ");  // without regard to case
+  CHECK(complete("/download notes.txt ~/", 1) == "/download notes.txt ~/");  // DEST is a path
+  CHECK(complete("/join re", 1) == "/join re");                  // files only where a file goes
 }

@@ -234,7 +234,7 @@ TEST_CASE("moderation: operator marks in the nick list, operators first") {
 }
 
 TEST_CASE("moderation: completion of the commands and of the nickname after -s") {
-  const CompletionSources sources{{"bob", "carol"}, {"den"}};
+  const CompletionSources sources{{"bob", "carol"}, {"den"}, {}};
   auto tab = [&](const std::string& typed) {
     LineEditor e;
     Completer c;

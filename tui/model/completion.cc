@@ -19,7 +19,7 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
   });
 }
 
-enum class Arg { none, nick, room };
+enum class Arg { none, nick, room, file };
 
 // What the first argument of a command names.
 Arg argument_of(std::string_view command) {
@@ -28,6 +28,7 @@ Arg argument_of(std::string_view command) {
     switch (spec.kind) {
       case CommandKind::join:
       case CommandKind::leave: return Arg::room;
+      case CommandKind::download: return Arg::file;
       case CommandKind::dm:
       case CommandKind::query:
       case CommandKind::sendfile:
@@ -75,6 +76,7 @@ std::vector<std::string> candidates(std::string_view line, std::size_t start, st
     const Arg arg = first_arg ? argument_of(command) : Arg::none;
     if (arg == Arg::room) add(sources.rooms, "", word, " ");
     if (arg == Arg::nick) add(sources.nicks, "", word, " ");
+    if (arg == Arg::file) add(sources.files, "", word, " ");
     return out;
   }
   add(sources.nicks, "", word, start == 0 ? ": " : " ");
@@ -104,6 +106,13 @@ CompletionSources completion_sources(const ChatState& state) {
   for (const DmEntry& dm : state.dms()) note(dm.partner);
   for (const RoomEntry& room : state.rooms()) {
     if (!room.name.empty()) s.rooms.push_back(room.name);
+  }
+  const auto& files = state.known_files();
+  for (auto it = files.rbegin(); it != files.rend(); ++it) {
+    const bool by_name =
+        !it->name.empty() && it->name.find(' ') == std::string::npos &&
+        std::count_if(files.begin(), files.end(), [&](const auto& f) { return f.name == it->name; }) == 1;
+    s.files.push_back(by_name ? it->name : it->id);
   }
   return s;
 }

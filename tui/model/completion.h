@@ -1,5 +1,6 @@
 // Tab completion of the input line: commands after a leading "/", nicknames ("nick: " at the
-// start of a line), "#rooms" and the arguments of /-commands; repeated Tab cycles, Shift-Tab back.
+// start of a line), "#rooms" and the arguments of /-commands (a nickname, a room, or the file
+// /download takes); repeated Tab cycles, Shift-Tab back.
 #pragma once
 
 #include "line_editor.h"
@@ -15,10 +16,12 @@ class ChatState;
 struct CompletionSources {
   std::vector<std::string> nicks;  // most recently seen first
   std::vector<std::string> rooms;  // without '#'
+  std::vector<std::string> files;  // what /download takes for each known file, newest first
 };
 
 // Who spoke or joined on screen lately, the room's other members, DM partners (never
-// oneself), and the rooms one is in.
+// oneself), the rooms one is in, and the files one was offered or listed: by name where
+// /download can take the name (one word, no other file of that name), else by id.
 CompletionSources completion_sources(const ChatState& state);
 
 class Completer {

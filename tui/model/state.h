@@ -146,6 +146,8 @@ class ChatState {
   // Files: those announced or listed, numbered by the last /files.
   void remember_files(const std::vector<chatcore::FileInfo>& files, bool numbered);
   const std::vector<chatcore::FileInfo>& listed_files() const { return listed_; }
+  // Every file offered or listed this session, in the order first seen.
+  const std::vector<chatcore::FileInfo>& known_files() const { return known_; }
   // FILE as typed in /download: a number from /files, an id, or a unique name.
   std::variant<chatcore::FileInfo, std::string> resolve_file(const std::string& token) const;
 
