@@ -66,7 +66,7 @@ void App::download(const Command& cmd) {
   const chatcore::FileInfo file = std::get<chatcore::FileInfo>(resolved);
   if (cmd.args.size() > 1) {
     std::error_code ec;
-    fs::path dest = cmd.args[1];
+    fs::path dest = expand_home(cmd.args[1]);
     if (fs::is_directory(dest, ec)) dest /= safe_file_name(file.name);
     if (fs::exists(dest, ec) && !cmd.force) {
       state_.add_error(dest.string() + " exists; /download " + cmd.args[0] + " " + cmd.args[1] +

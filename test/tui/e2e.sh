@@ -121,6 +121,15 @@ wait_for bob "saved notes.bin (293.0 KiB, sha256 checked) to got.bin"
 cmp -s "$tmp/alice/notes.bin" "$tmp/bob/got.bin" || fail "downloaded file differs"
 type_line bob "/download 1 got.bin"
 wait_for bob "got.bin exists; /download 1 got.bin --force replaces it"
+# Tab completes the file's name after /download, and "~/" in DEST is bob's home.
+mkdir "$tmp/bob/kept"
+tm send-keys -t bob -l "/download no"
+tm send-keys -t bob Tab
+wait_for bob "[#general] /download notes.bin"
+tm send-keys -t bob -l "~/kept"
+tm send-keys -t bob Enter
+wait_for bob "/bob/kept/notes.bin"  # ~ expanded (the line wraps before the path)
+cmp -s "$tmp/alice/notes.bin" "$tmp/bob/kept/notes.bin" || fail "the file downloaded into ~/kept differs"
 
 # Carol, in another room, saw none of it.
 for text in "hello from alice" "a secret for alice" "notes.bin" "nice to see you"; do never carol "$text"; done

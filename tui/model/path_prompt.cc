@@ -14,14 +14,15 @@ PathPrompt::PathPrompt(Purpose purpose, std::string label, std::string initial, 
   editor_.set_text(std::move(initial));
 }
 
-fs::path PathPrompt::path() const {
-  const std::string& t = editor_.text();
+fs::path expand_home(const std::string& t) {
   if (t == "~" || t.starts_with("~/")) {
     const char* home = std::getenv("HOME");
     if (home != nullptr) return fs::path(home) / t.substr(std::min<std::size_t>(2, t.size()));
   }
   return fs::path(t);
 }
+
+fs::path PathPrompt::path() const { return expand_home(editor_.text()); }
 
 std::string PathPrompt::info() const {
   if (editor_.text().empty()) return "type a path";

@@ -47,6 +47,10 @@ class PathPrompt {
   bool overwrite_ = false;
 };
 
+// `text` as a path, with a leading "~" or "~/" standing for $HOME as a shell reads it: the
+// prompt's text, and a path typed as a command's argument.
+std::filesystem::path expand_home(const std::string& text);
+
 // A name from the network made safe as a local file name: its last component, control
 // characters and slashes replaced, never "", "." or "..".
 std::string safe_file_name(const std::string& name);
