@@ -3,6 +3,8 @@
 // commands are in file_commands.cc.
 #include "app.h"
 
+#include "model/who.h"
+
 namespace chat {
 
 void App::submit(const std::string& line) {
@@ -157,9 +159,7 @@ void App::list_users(const Command& cmd) {
            return;
          }
          if (here) {
-           std::string names;
-           for (const auto& u : r.value()) names += (names.empty() ? "" : ", ") + u.nickname;
-           state_.add_system("in #" + room + " (" + std::to_string(r->size()) + "): " + names);
+           state_.add_system(who_line(room, r.value()));
            return;
          }
          state_.add_system(std::to_string(r->size()) + " online:");
