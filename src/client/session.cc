@@ -33,6 +33,18 @@ bool permanent(Code code) {
          code == Code::unimplemented;
 }
 
+// gRPC's words for a connection that never opened name its internals ("failed to connect to
+// all addresses; last error: UNKNOWN: ipv4:127.0.0.1:50051: Failed to connect to remote
+// host: Connection refused"): the user is told the address and the reason, the last part.
+Status unreached(Status st, const std::string& address) {
+  if (st.code != Code::unavailable || !st.message.starts_with("failed to connect")) return st;
+  const auto colon = st.message.rfind(": ");
+  std::string why = colon == std::string::npos ? std::string() : st.message.substr(colon + 2);
+  if (why.empty()) why = "no connection";
+  if (why[0] >= 'A' && why[0] <= 'Z') why[0] = static_cast<char>(why[0] - 'A' + 'a');
+  return Status(Code::unavailable, fmt::format("cannot reach {}: {}", address, why));
+}
+
 // Starts a Connect stream and reads its first batch: OK when it opens with a Welcome.
 Status open_stream(Session& s, v1::EventBatch& batch) {
   {
@@ -76,7 +88,7 @@ Status open_stream(Session& s, v1::EventBatch& batch) {
     s.reader->Finish();
     return Status(Code::internal, "the server did not open the session with a welcome");
   }
-  Status st = transport::from_grpc(s.reader->Finish());
+  Status st = unreached(transport::from_grpc(s.reader->Finish()), s.endpoint->address);
   if (st.ok()) st = Status(Code::unavailable, "the server ended the session before welcoming it");
   return st;
 }

@@ -123,6 +123,28 @@ TEST_CASE("a server restart: the client reconnects by itself and works again") {
   CHECK(w.closed->code == Code::cancelled);
 }
 
+TEST_CASE("while nothing listens, each retry says which address refused it, in plain words") {
+  TempDir data;
+  auto server = start_server(data.path(), 0);
+  const int port = server->port();
+  Watch w;
+  auto client = reconnecting_client(port, w, "alice");
+  server->shutdown("restarting");
+  server.reset();
+  const std::string refused = "cannot reach 127.0.0.1:" + std::to_string(port) + ": connection refused";
+  // The first retry reports the lost stream; the next ones why the retry before failed.
+  REQUIRE(w.wait([&] { return !w.changes.empty() && w.changes.back().attempt >= 2; }));
+  {
+    std::lock_guard lock(w.mu);
+    const Status& cause = w.changes.back().cause;
+    CHECK(cause.code == Code::unavailable);
+    CHECK(cause.message == refused);
+  }
+  server = start_server(data.path(), port);
+  REQUIRE(w.wait([&] { return w.welcomes() == 2; }));
+  client->close();
+}
+
 TEST_CASE("close() while the client waits to reconnect ends the session at once") {
   TempDir data;
   auto server = start_server(data.path(), 0);
