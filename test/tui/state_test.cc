@@ -217,6 +217,11 @@ TEST_CASE("a shutdown notice is shown and reported") {
   ChatState s = in_room("general");
   CHECK(s.apply(ev(chatcore::ShutdownNotice{"maintenance"})).shutdown);
   CHECK(last(s) == "!! the server is shutting down: maintenance");
+  // chatd's default reason is the same words: said once
+  s.apply(ev(chatcore::ShutdownNotice{"the server is shutting down"}));
+  CHECK(last(s) == "!! the server is shutting down");
+  s.apply(ev(chatcore::ShutdownNotice{""}));
+  CHECK(last(s) == "!! the server is shutting down");
 }
 
 TEST_CASE("/clear empties the buffer on screen only, and a replay of what it held stays out") {

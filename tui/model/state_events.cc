@@ -143,7 +143,10 @@ void ChatState::on(const chatcore::ShutdownNotice& s, std::int64_t, Effect& effe
   } else if (std::exchange(sent_off_, false)) {
     add_error("the server ended your session: " + s.reason);
   } else {
-    add_error("the server is shutting down: " + (s.reason.empty() ? "no reason given" : s.reason));
+    // chatd's own reason says just that: shown once, not as "shutting down: shutting down".
+    add_error(s.reason.empty() || s.reason == "the server is shutting down"
+                  ? std::string("the server is shutting down")
+                  : "the server is shutting down: " + s.reason);
   }
   effect.shutdown = true;
 }
