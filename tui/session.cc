@@ -82,7 +82,8 @@ void App::logged_in(ClientPtr client, const chatcore::Welcome& welcome) {
   mode_ = Mode::chat;
   const auto rejoin = state_.welcome(welcome);
   outgoing_.reset(state_.limits, now_s());
-  state_.add_system("connected to " + state_.server + " as " + welcome.nickname +
+  state_.node = client_->server();
+  state_.add_system("connected to " + (state_.node.empty() ? state_.server : state_.node) + " as " + welcome.nickname +
                     (welcome.guest ? " (guest)" : "") + "; /help lists the commands");
   if (!welcome.guest) {
     if (!options_.identity_note.empty()) state_.add_system(options_.identity_note);
@@ -99,6 +100,8 @@ chatcore::EventHandler App::event_handler(std::uint64_t generation) {
   return [this, generation](const chatcore::Event& event) {
     asio::post(io_, [this, generation, event] {
       if (generation != generation_) return;
+      // A reconnect may have moved to another node of the list.
+      if (client_ && std::holds_alternative<chatcore::Welcome>(event.body)) state_.node = client_->server();
       const ChatState::Effect effect = state_.apply(event);
       if (std::holds_alternative<chatcore::Welcome>(event.body)) {
         outgoing_.reset(state_.limits, now_s());  // a new session: the server's bucket is full again

@@ -126,6 +126,9 @@ class Client {
   bool caught_up() const;
   // What the client would send at its next Connect.
   ResumePosition resume_position() const;
+  // The server of the list given to open() that the client is connected to (or, while it
+  // reconnects, the one it tries next): the node a user is on.
+  std::string server() const;
 
   Result<std::vector<RoomInfo>> list_rooms();
   Result<RoomInfo> create_room(const std::string& name);  // creates and joins

@@ -179,6 +179,11 @@ bool Client::logged_in() const { return impl_->logged_in(); }
 
 const Welcome& Client::welcome() const { return impl_->welcome; }
 
+std::string Client::server() const {
+  const auto endpoint = impl_->servers->current();
+  return endpoint ? endpoint->address : std::string();
+}
+
 bool Client::caught_up() const {
   auto s = impl_->current();
   return s && s->caught_up;

@@ -145,6 +145,36 @@ TEST_CASE("while nothing listens, each retry says which address refused it, in p
   client->close();
 }
 
+TEST_CASE("server() names the server of the list the client is on, after a move too") {
+  TempDir data_a, data_b;
+  auto a = start_server(data_a.path(), 0);
+  auto b = start_server(data_b.path(), 0);
+  const std::string at_a = "127.0.0.1:" + std::to_string(a->port());
+  const std::string at_b = "127.0.0.1:" + std::to_string(b->port());
+  Watch w;
+  ClientOptions options;
+  options.reconnect = true;
+  options.reconnect_min = std::chrono::milliseconds(20);
+  options.reconnect_max = std::chrono::milliseconds(200);
+  auto client = Client::open(at_a + "," + at_b, options);
+  REQUIRE_MESSAGE(client.ok(), client.status().to_string());
+  CHECK((*client)->server() == at_a);
+  auto welcome = (*client)->login(
+      "alice",
+      [&w](const Event& e) {
+        std::lock_guard lock(w.mu);
+        w.events.push_back(e);
+        w.cv.notify_all();
+      },
+      [](const Status&) {}, [](const ConnectionChange&) {});
+  REQUIRE_MESSAGE(welcome.ok(), welcome.status().to_string());
+  a->shutdown("restarting");
+  a.reset();
+  REQUIRE(w.wait([&] { return w.welcomes() == 2; }));
+  CHECK((*client)->server() == at_b);
+  (*client)->close();
+}
+
 TEST_CASE("close() while the client waits to reconnect ends the session at once") {
   TempDir data;
   auto server = start_server(data.path(), 0);

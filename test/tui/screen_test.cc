@@ -355,6 +355,14 @@ TEST_CASE("while reconnecting, one status-line item counts down to the next atte
   CHECK(s.lines().size() == lines_before);  // no line per attempt
 }
 
+TEST_CASE("the status line names the node of a cluster's list the client is on") {
+  ChatState s = sample();
+  s.server = "10.0.0.1:50051,10.0.0.2:50051,10.0.0.3:50051";
+  s.node = "10.0.0.2:50051";
+  LineEditor e;
+  CHECK(rows_of(render_chat(s, e, nullptr, 16, 80))[14] == " alice @ 10.0.0.2:50051 (chatd) | connected | #general");
+}
+
 TEST_CASE("nick colours: a stable hash of the name, on others' names only, past the timestamp") {
   CHECK(nick_colour("bob") == nick_colour("bob"));
   CHECK(nick_colour("alice") == 12);  // the same in every run and on every machine

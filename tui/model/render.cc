@@ -188,7 +188,7 @@ Frame render_chat(const ChatState& s, LineEditor& input, PathPrompt* prompt, int
     if (row >= l.transfers.row + l.transfers.rows) break;
     f.grid.put(row++, 0, format_transfer(t, cols), attr_accent);
   }
-  std::string status = fmt::format(" {} @ {}", sanitize(s.nick.empty() ? "?" : s.nick), sanitize(s.server)) +
+  std::string status = fmt::format(" {} @ {}", sanitize(s.nick.empty() ? "?" : s.nick), sanitize(s.node.empty() ? s.server : s.node)) +
                        (s.server_name.empty() ? "" : " (" + sanitize(s.server_name) + ")") + " | " +
                        connection_text(s) + " | " + sanitize(buffer_label(s.current().id));
   if (s.transfers.size() > static_cast<std::size_t>(l.transfers.rows)) {

@@ -56,7 +56,7 @@ std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
     for (const RoomEntry& e : rooms()) {
       if (!e.name.empty()) back += (back.empty() ? "" : ", ") + room_label(e.name);
     }
-    note_connection("reconnected to " + server +
+    note_connection("reconnected to " + (node.empty() ? server : node) +
                     (back.empty() ? "" : rejoin.empty() ? "; back in " + back : "; joining " + back + " again"),
                     false);
   }

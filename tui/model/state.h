@@ -60,7 +60,8 @@ class ChatState {
 
   // Identity and connection.
   std::string nick;
-  std::string server;       // address
+  std::string server;       // address, or the list of a cluster's nodes
+  std::string node;         // of those, the one connected to (empty: `server`)
   std::string server_name;  // from Welcome
   chatcore::Limits limits;
   std::string fingerprint;  // the identity's (Welcome); empty for a guest
