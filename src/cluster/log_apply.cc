@@ -26,7 +26,11 @@ void apply_write(Write write, store::Store& s, Applied done) {
         } else if constexpr (std::is_same_v<W, op::CreateRoom>) {
           s.create_room(std::move(w.name), w.now_ms, widen<store::StoredRoom>(std::move(done)));
         } else if constexpr (std::is_same_v<W, op::DeleteRoom>) {
-          s.delete_room(std::move(w.name), widen<bool>(std::move(done)));
+          if (w.epoch == 0) {
+            s.delete_room(std::move(w.name), widen<bool>(std::move(done)));
+          } else {
+            s.delete_room_epoch(std::move(w.name), w.epoch, widen<bool>(std::move(done)));
+          }
         } else if constexpr (std::is_same_v<W, op::SetTopic>) {
           s.set_topic(std::move(w.room), std::move(w.topic), std::move(w.by), w.now_ms,
                       widen<store::StoredRoom>(std::move(done)));

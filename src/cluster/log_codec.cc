@@ -77,6 +77,7 @@ void put(LogCommand& c, const Write& write) {
           c.mutable_create_room()->set_now_ms(w.now_ms);
         } else if constexpr (std::is_same_v<W, op::DeleteRoom>) {
           c.mutable_delete_room()->set_name(w.name);
+          c.mutable_delete_room()->set_epoch(w.epoch);
         } else if constexpr (std::is_same_v<W, op::SetTopic>) {
           auto& b = *c.mutable_set_topic();
           b.set_room(w.room);
@@ -187,7 +188,7 @@ Result<Write> take(const LogCommand& c) {
     case LogCommand::kCreateRoom:
       return Write{op::CreateRoom{c.create_room().name(), c.create_room().now_ms()}};
     case LogCommand::kDeleteRoom:
-      return Write{op::DeleteRoom{c.delete_room().name()}};
+      return Write{op::DeleteRoom{c.delete_room().name(), c.delete_room().epoch()}};
     case LogCommand::kSetTopic: {
       const auto& b = c.set_topic();
       return Write{op::SetTopic{b.room(), b.topic(), b.by(), b.now_ms()}};

@@ -57,6 +57,7 @@ class LogStore final : public store::Store {
   void delete_identity(std::uint64_t id, store::Done<bool> done) override;
   void create_room(std::string name, std::int64_t now_ms, store::Done<store::StoredRoom> done) override;
   void delete_room(std::string name, store::Done<bool> done) override;
+  void delete_room_epoch(std::string name, std::uint64_t epoch, store::Done<bool> done) override;
   void set_topic(std::string room, std::string topic, std::string by, std::int64_t now_ms,
                  store::Done<store::StoredRoom> done) override;
   void add_member(store::StoredMember member, store::Done<bool> done) override;

@@ -20,6 +20,9 @@ void LogStore::create_room(std::string name, std::int64_t now_ms, Done<StoredRoo
 void LogStore::delete_room(std::string name, Done<bool> done) {
   submit(op::DeleteRoom{std::move(name)}, narrow(std::move(done)));
 }
+void LogStore::delete_room_epoch(std::string name, std::uint64_t epoch, Done<bool> done) {
+  submit(op::DeleteRoom{std::move(name), epoch}, narrow(std::move(done)));
+}
 void LogStore::set_topic(std::string room, std::string topic, std::string by, std::int64_t now_ms,
                          Done<StoredRoom> done) {
   submit(op::SetTopic{std::move(room), std::move(topic), std::move(by), now_ms},

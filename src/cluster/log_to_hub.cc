@@ -24,7 +24,7 @@ void hand_to_hub(const LogChange& change, model::ChatHub& hub) {
         } else if constexpr (std::is_same_v<W, op::CreateRoom>) {
           hub.remote_room_created(result<store::StoredRoom>(change));
         } else if constexpr (std::is_same_v<W, op::DeleteRoom>) {
-          hub.remote_room_deleted(w.name);
+          hub.remote_room_deleted(w.name, w.epoch);
         } else if constexpr (std::is_same_v<W, op::SetTopic>) {
           hub.remote_topic(result<store::StoredRoom>(change));
         } else if constexpr (std::is_same_v<W, op::AddMember>) {

@@ -21,7 +21,11 @@ struct CreateRoom {
   std::int64_t now_ms = 0;
   bool operator==(const CreateRoom&) const = default;
 };
-struct DeleteRoom { std::string name; bool operator==(const DeleteRoom&) const = default; };
+struct DeleteRoom {
+  std::string name;
+  std::uint64_t epoch = 0;  // 0: by name; else delete_room_epoch
+  bool operator==(const DeleteRoom&) const = default;
+};
 struct SetTopic {
   std::string room, topic, by;
   std::int64_t now_ms = 0;

@@ -65,4 +65,11 @@ std::vector<std::string> PresencePeers::expire(Clock::time_point now) {
   return dead;
 }
 
+bool PresencePeers::all_synced() const {
+  for (const auto& [node, p] : peers_) {
+    if (!p.synced) return false;
+  }
+  return true;
+}
+
 }  // namespace chatcore::cluster

@@ -35,6 +35,9 @@ class PresencePeers {
   void forget(const std::string& node);
   // The peers silent for longer than kDeadAfter, forgotten.
   std::vector<std::string> expire(Clock::time_point now);
+  // Whether every peer heard (and not expired) has had its snapshot taken: this node holds
+  // all their sessions.
+  bool all_synced() const;
 
  private:
   struct Peer {

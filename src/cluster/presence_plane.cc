@@ -169,6 +169,19 @@ void PresencePlane::on_sync(natsConnection* nc, natsSubscription*, natsMsg* msg,
   me->publish_locked(reply, std::move(snapshot));
 }
 
+// Every live peer beats each kHeartbeat, so after kDeadAfter of being connected this node has
+// heard each of them; once the snapshots of all it heard are in (posted before this), the hub
+// holds every live node's sessions. A spell without NATS starts the wait again.
+void PresencePlane::check_known_locked(PresencePeers::Clock::time_point now) {
+  if (natsConnection_Status(nc_) != NATS_CONN_STATUS_CONNECTED) {
+    connected_since_ = now;
+    return;
+  }
+  if (now - connected_since_ <= kDeadAfter || !peers_.all_synced()) return;
+  known_ = true;
+  post_([this] { hub_.cluster_presence_known(); });
+}
+
 void PresencePlane::beat() {
   auto next_beat = PresencePeers::Clock::now();
   std::unique_lock lock(mutex_);
@@ -182,10 +195,11 @@ void PresencePlane::beat() {
       log::warn("cluster: node {} missed its heartbeats; its users are offline",
                 util::escape(dead));
       post_([this, dead] {
-        hub_.remote_node_presence(dead, {}, kNodeDead);
+        hub_.remote_node_presence(dead, {}, kNodeDead, true);
         if (dead_) dead_(dead);
       });
     }
+    if (!known_) check_known_locked(now);
     wake_.wait_for(lock, kTick, [this] { return stopped_; });
   }
 }

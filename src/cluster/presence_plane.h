@@ -55,6 +55,8 @@ class PresencePlane {
   // With mutex_ held.
   void publish_locked(const std::string& subject, PresenceUpdate update);
   void ask_snapshot_locked(const std::string& node);
+  // Tells the hub once that it holds every live node's sessions (see the .cc).
+  void check_known_locked(PresencePeers::Clock::time_point now);
 
   natsConnection* nc_;
   const std::string node_;
@@ -70,6 +72,8 @@ class PresencePlane {
   std::uint64_t seq_ = 0;
   std::map<model::SessionId, model::PresenceRecord> local_;  // the loop's, mirrored for snapshots
   PresencePeers peers_;
+  PresencePeers::Clock::time_point connected_since_ = PresencePeers::Clock::now();
+  bool known_ = false;  // the hub was told every live node's sessions are in
   natsSubscription* updates_ = nullptr;
   natsSubscription* sync_ = nullptr;
   natsSubscription* replies_ = nullptr;

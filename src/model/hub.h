@@ -268,7 +268,8 @@ class ChatHub {
   void remote_identity_deleted(IdentityId id);
   void remote_room_created(const store::StoredRoom& room);
   void remote_topic(const store::StoredRoom& room);
-  void remote_room_deleted(std::string_view name);
+  // epoch 0: whatever room has the name; else only that life of it.
+  void remote_room_deleted(std::string_view name, std::uint64_t epoch = 0);
   void remote_member(const store::StoredMember& member, bool joined);
   void remote_message(const store::StoredMessage& message);
   void remote_direct(const store::StoredDirect& message);
@@ -288,17 +289,29 @@ class ChatHub {
   std::vector<PresenceRecord> local_presence() const;
   // A session of `node` started or changed.
   void remote_presence(std::string_view node, const PresenceRecord& record);
-  // A session of `node` ended; its rooms see `reason`.
-  void remote_presence_ended(std::string_view node, SessionId session, std::string_view reason);
+  // A session of `node` ended; its rooms see `reason`. `node_died`: its node missed its
+  // heartbeats, so nobody is left to delete a room its guest leaves with no member on any
+  // node: this hub deletes it through the store by its epoch (every live node does; the
+  // first deletion in the log wins, the others find no room of that epoch).
+  void remote_presence_ended(std::string_view node, SessionId session, std::string_view reason,
+                             bool node_died = false);
   // Everything `node` has now (a snapshot; empty: the node is gone): the sessions it no
-  // longer lists end with `reason`.
+  // longer lists end with `reason` (and `node_died`, as above).
   void remote_node_presence(std::string_view node, const std::vector<PresenceRecord>& records,
-                            std::string_view reason);
+                            std::string_view reason, bool node_died = false);
+  // Every live node's sessions are here (the presence plane heard each of them after this
+  // node started): the rooms the start-up snapshot held without a member that still have
+  // none on any node (emptied by a crash) are deleted by their epoch. Before this, in a
+  // cluster, a room without stored members may well hold other nodes' guests.
+  void cluster_presence_known();
 
  private:
   // In a cluster: claims the guest session's nickname through the store, ending the session
   // if another node's guest or identity got it first (hub_cluster.cc).
   void claim_guest(SessionId id, const std::string& nickname);
+  // In a cluster: deletes the room `key` by its epoch if it has no member on any node, and
+  // drops it here once the store says this node's deletion was the one that took it.
+  void delete_abandoned_room(const std::string& key);
 
   struct State;
   std::unique_ptr<State> state_;

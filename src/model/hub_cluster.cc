@@ -187,7 +187,7 @@ void ChatHub::remote_presence(std::string_view node, const PresenceRecord& recor
 }
 
 void ChatHub::remote_presence_ended(std::string_view node, SessionId session,
-                                    std::string_view reason) {
+                                    std::string_view reason, bool node_died) {
   State& st = *state_;
   const RemoteKey key{std::string(node), session};
   auto it = st.remote.find(key);
@@ -204,6 +204,7 @@ void ChatHub::remote_presence_ended(std::string_view node, SessionId session,
     st.deliver(room.online, make_event(MemberLeft{.room = room.name, .nickname = r.record.nickname,
                                                   .members = room.members(),
                                                   .reason = std::string(reason)}));
+    if (node_died) delete_abandoned_room(room_key);
   }
   auto i = st.identities.find(r.record.identity);
   if (r.record.identity == 0 || i == st.identities.end()) return;
@@ -221,7 +222,7 @@ void ChatHub::remote_presence_ended(std::string_view node, SessionId session,
 }
 
 void ChatHub::remote_node_presence(std::string_view node, const std::vector<PresenceRecord>& records,
-                                   std::string_view reason) {
+                                   std::string_view reason, bool node_died) {
   State& st = *state_;
   std::set<SessionId> listed;
   for (const auto& r : records) listed.insert(r.session);
@@ -230,8 +231,41 @@ void ChatHub::remote_node_presence(std::string_view node, const std::vector<Pres
        it != st.remote.end() && it->first.first == node; ++it) {
     if (!listed.contains(it->first.second)) gone.push_back(it->first.second);
   }
-  for (SessionId sid : gone) remote_presence_ended(node, sid, reason);
+  for (SessionId sid : gone) remote_presence_ended(node, sid, reason, node_died);
   for (const auto& r : records) remote_presence(node, r);
+}
+
+void ChatHub::cluster_presence_known() {
+  State& st = *state_;
+  const auto unclaimed = std::exchange(st.unclaimed_rooms, {});
+  std::size_t empty = 0;
+  for (const auto& [key, epoch] : unclaimed) {
+    auto it = st.rooms.find(key);
+    if (it == st.rooms.end() || it->second.epoch != epoch || it->second.members() != 0) continue;
+    ++empty;
+    delete_abandoned_room(key);
+  }
+  log::info("cluster: every live node's sessions are known; {} of the {} rooms kept without "
+            "members at start-up have none on any node and go",
+            empty, unclaimed.size());
+}
+
+void ChatHub::delete_abandoned_room(const std::string& key) {
+  State& st = *state_;
+  auto it = st.rooms.find(key);
+  if (it == st.rooms.end() || it->second.members() != 0) return;
+  const std::string name = it->second.name;
+  const std::uint64_t epoch = it->second.epoch;
+  log::info("room '{}' has no members on any node; deleting it", util::escape(name));
+  if (st.store == nullptr) return remote_room_deleted(name, epoch);
+  // The log hands this node's own commands back to no one: the completion drops the room.
+  // NOT_FOUND: another node's deletion (handed over already) or a newer life came first.
+  st.store->delete_room_epoch(name, epoch, [this, name, epoch](Result<bool> deleted) {
+    if (deleted.ok()) return remote_room_deleted(name, epoch);
+    if (deleted.status().code != Code::not_found) {
+      State::log_store_failure("deleting room " + name, deleted.status());
+    }
+  });
 }
 
 }  // namespace chatcore::model

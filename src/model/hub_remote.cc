@@ -96,10 +96,10 @@ void ChatHub::remote_topic(const store::StoredRoom& stored) {
                                                  .by = r->topic_by}));
 }
 
-void ChatHub::remote_room_deleted(std::string_view name) {
+void ChatHub::remote_room_deleted(std::string_view name, std::uint64_t epoch) {
   State& st = *state_;
   auto it = st.rooms.find(fold_case(name));
-  if (it == st.rooms.end()) return;
+  if (it == st.rooms.end() || (epoch != 0 && it->second.epoch != epoch)) return;
   Room& r = it->second;
   // Members here (guests, whom the other node could not count) are told they are out of it.
   for (SessionId sid : r.online) {

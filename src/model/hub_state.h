@@ -161,6 +161,9 @@ struct ChatHub::State {
   PresenceListener presence_listener;
   std::map<RemoteKey, RemoteSession> remote;
   std::unordered_map<std::string, RemoteKey> remote_by_nick;  // folded nickname
+  // In a cluster: rooms (folded name, epoch) the start-up snapshot held without members,
+  // looked at again by cluster_presence_known().
+  std::vector<std::pair<std::string, std::uint64_t>> unclaimed_rooms;
 
   Session* session(SessionId id);
   const Session* session(SessionId id) const;

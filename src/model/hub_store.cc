@@ -68,8 +68,15 @@ void ChatHub::attach_store(store::Store* store, const store::Snapshot& snapshot)
   st.seed_files(snapshot.files);
   st.seed_moderation(snapshot);
   // A room left without members (a crash between the last leave and its deletion) goes now.
+  // In a cluster its members may be other nodes' guests, which no replica knows: it waits
+  // until their presence is known (cluster_presence_known).
   for (auto it = st.rooms.begin(); it != st.rooms.end();) {
     if (it->second.members() != 0) {
+      ++it;
+      continue;
+    }
+    if (store->claims_guests()) {
+      st.unclaimed_rooms.emplace_back(it->first, it->second.epoch);
       ++it;
       continue;
     }

@@ -29,6 +29,8 @@ inline constexpr char kCreateRoom[] =
     "INSERT INTO rooms(name, created_ms) VALUES(?, ?) ON CONFLICT DO NOTHING "
     "RETURNING " CHATCORE_ROOM_COLUMNS;
 inline constexpr char kDeleteRoom[] = "DELETE FROM rooms WHERE lower(name) = lower(?)";
+inline constexpr char kDeleteRoomLife[] =
+    "DELETE FROM rooms WHERE epoch = ? AND lower(name) = lower(?)";
 inline constexpr char kRooms[] = "SELECT " CHATCORE_ROOM_COLUMNS " FROM rooms ORDER BY name";
 inline constexpr char kRoomEpoch[] = "SELECT epoch, name FROM rooms WHERE lower(name) = lower(?)";
 inline constexpr char kNextId[] =

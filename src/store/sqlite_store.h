@@ -49,6 +49,7 @@ class SqliteStore final : public Store {
   void delete_identity(std::uint64_t id, Done<bool> done) override;
   void create_room(std::string name, std::int64_t now_ms, Done<StoredRoom> done) override;
   void delete_room(std::string name, Done<bool> done) override;
+  void delete_room_epoch(std::string name, std::uint64_t epoch, Done<bool> done) override;
   void set_topic(std::string room, std::string topic, std::string by, std::int64_t now_ms,
                  Done<StoredRoom> done) override;
   void add_member(StoredMember member, Done<bool> done) override;

@@ -93,6 +93,17 @@ void SqliteStore::delete_room(std::string name, Done<bool> done) {
   });
 }
 
+void SqliteStore::delete_room_epoch(std::string name, std::uint64_t epoch, Done<bool> done) {
+  submit<bool>(true, std::move(done),
+               [name = std::move(name), epoch](Connection& c) -> Result<bool> {
+                 auto q = c.query(sql::kDeleteRoomLife);
+                 q->bind(1, i64(epoch));
+                 q->bind(2, name);
+                 if (q->exec() == 0) return Status(Code::not_found, "no such room of that epoch");
+                 return true;
+               });
+}
+
 void SqliteStore::set_topic(std::string room, std::string topic, std::string by,
                             std::int64_t now_ms, Done<StoredRoom> done) {
   submit<StoredRoom>(true, std::move(done),

@@ -204,6 +204,9 @@ class Store {
   virtual void create_room(std::string name, std::int64_t now_ms, Done<StoredRoom> done) = 0;
   // Removes the room with its whole history and memberships; NOT_FOUND if there is none.
   virtual void delete_room(std::string name, Done<bool> done) = 0;
+  // The same, only while the room is still the life `epoch` names: NOT_FOUND when it is gone
+  // or was deleted and made again meanwhile, so a late deletion never hits a new room.
+  virtual void delete_room_epoch(std::string name, std::uint64_t epoch, Done<bool> done) = 0;
   // Sets the room's topic (empty clears it), who set it and when; the room as it is now, or
   // NOT_FOUND.
   virtual void set_topic(std::string room, std::string topic, std::string by,

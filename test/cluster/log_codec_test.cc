@@ -16,7 +16,7 @@ std::vector<Write> every_write() {
                        .last_seen_ms = 12}},
       op::DeleteIdentity{9},
       op::CreateRoom{"Go", 13},
-      op::DeleteRoom{"rust"},
+      op::DeleteRoom{"rust", 31},
       op::SetTopic{"go", "generics", "ann", 14},
       op::AddMember{{.identity = 3, .room = "go", .joined_ms = 15}},
       op::RemoveMember{4, "go"},

@@ -112,6 +112,33 @@ TEST_CASE("a command the store refuses still moves the position: every replica r
   CHECK(node.replica->position() == 2);
 }
 
+TEST_CASE("deletions of a room's life by its epoch: the first wins, a late one spares a new room") {
+  TempDir dir;
+  Node node(dir.path() / "chat.db");
+  // Two nodes found the room abandoned and each deleted it by its epoch; then it was made
+  // again, and a third node's deletion of the old life came last.
+  REQUIRE(node.replica->apply(1, encode({"a", 1}, op::CreateRoom{"go", 1})).ok());
+  const auto first = node.wait(1);
+  REQUIRE_MESSAGE(first.ok(), first.status().to_string());
+  const auto old_epoch = std::get<StoredRoom>(*first).epoch;
+  REQUIRE(node.replica->apply(2, encode({"b", 1}, op::DeleteRoom{"go", old_epoch})).ok());
+  REQUIRE(node.replica->apply(3, encode({"c", 1}, op::DeleteRoom{"GO", old_epoch})).ok());
+  REQUIRE(node.replica->apply(4, encode({"a", 2}, op::CreateRoom{"go", 4})).ok());
+  REQUIRE(node.replica->apply(5, encode({"d", 1}, op::DeleteRoom{"go", old_epoch})).ok());
+  CHECK(node.wait(2).ok());
+  CHECK(node.wait(3).status().code == Code::not_found);
+  const auto again = node.wait(4);
+  REQUIRE_MESSAGE(again.ok(), again.status().to_string());
+  CHECK(std::get<StoredRoom>(*again).epoch != old_epoch);
+  CHECK(node.wait(5).status().code == Code::not_found);
+  const auto rooms = sync<std::vector<StoredRoom>>(
+      node.loop, [&](auto done) { node.replica->store().rooms(done); });
+  REQUIRE(rooms.ok());
+  REQUIRE(rooms->size() == 1);
+  CHECK(rooms->front().epoch == std::get<StoredRoom>(*again).epoch);
+  CHECK_FALSE(node.replica->broken());
+}
+
 TEST_CASE("a command lost to a full disk leaves the position before it, with its effect") {
   TempDir dir;
   const auto db = dir.path() / "chat.db";

@@ -71,3 +71,22 @@ TEST_CASE("presence codec: a session delta and a snapshot round-trip; garbage is
   CHECK(snap->snapshot.empty());
   CHECK_FALSE(chatcore::cluster::decode_presence("\xff\xff garbage").ok());
 }
+
+TEST_CASE("presence peers: all synced once every peer heard has given its snapshot") {
+  PresencePeers peers;
+  CHECK(peers.all_synced());  // nobody heard: nothing missing
+  CHECK(peers.on_heartbeat("b", 7, 2, t0) == Action::resync);
+  CHECK_FALSE(peers.all_synced());
+  REQUIRE(peers.on_snapshot("b", 7, 2, t0));
+  CHECK(peers.all_synced());
+  CHECK(peers.on_heartbeat("c", 3, 0, t0) == Action::resync);
+  CHECK_FALSE(peers.all_synced());
+  // c never answers and goes silent: dead, forgotten, and nothing is missing any more.
+  CHECK(peers.on_heartbeat("b", 7, 2, t0 + kDeadAfter) == Action::apply);
+  CHECK(peers.expire(t0 + kDeadAfter + std::chrono::milliseconds(1)) ==
+        std::vector<std::string>{"c"});
+  CHECK(peers.all_synced());
+  // A gap makes b miss something again.
+  CHECK(peers.on_delta("b", 7, 4, t0 + kDeadAfter) == Action::resync);
+  CHECK_FALSE(peers.all_synced());
+}

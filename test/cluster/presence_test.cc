@@ -8,59 +8,21 @@
 #include "../hardening/chatd_process.h"
 #include "nats_cluster.h"
 #include "node_user.h"
+#include "presence_helpers.h"
 
 using namespace chatcore;
 using chatcore::cluster_test::NatsCluster;
+using chatcore::cluster::test::ask_until;
+using chatcore::cluster::test::Guest;
+using chatcore::cluster::test::named;
 using chatcore::cluster::test::NodeUser;
+using chatcore::cluster::test::online_in;
 using chatcore::cluster::test::start_node;
-using chatcore::test::EventLog;
 using chatcore::test::TempDir;
 using chatcore::test::TestServer;
 using chatcore::test::TestUser;
 
 namespace {
-
-// Asks until `pred` holds for the answer (each ask is a round trip through the node's loop,
-// which takes the other nodes' presence in as it comes), or the wait runs out.
-template <class Ask, class Pred>
-auto ask_until(Ask ask, Pred pred, const char* what) {
-  const auto until = std::chrono::steady_clock::now() + chatcore::test::kWait;
-  for (;;) {
-    auto got = ask();
-    if (got.ok() && pred(*got)) return *got;
-    REQUIRE_MESSAGE(std::chrono::steady_clock::now() < until, what << " never showed");
-  }
-}
-
-const UserInfo* named(const std::vector<UserInfo>& users, const std::string& nick) {
-  for (const auto& u : users) {
-    if (u.nickname == nick) return &u;
-  }
-  return nullptr;
-}
-
-std::uint32_t online_in(const std::vector<RoomInfo>& rooms, const std::string& room) {
-  for (const auto& r : rooms) {
-    if (r.name == room) return r.online;
-  }
-  return 0;
-}
-
-// A guest at any address (a chatd process has no TestServer).
-struct Guest {
-  EventLog log;
-  std::unique_ptr<Client> client;
-  Guest(const std::string& address, const std::string& nick) {
-    auto opened = Client::open(address);
-    REQUIRE_MESSAGE(opened.ok(), opened.status().to_string());
-    client = std::move(*opened);
-    auto welcome = client->login(
-        nick, [this](const Event& e) { log.push(e); }, [this](const Status& s) { log.closed(s); });
-    REQUIRE_MESSAGE(welcome.ok(), "login as " << nick << ": " << welcome.status().to_string());
-    REQUIRE(std::holds_alternative<Welcome>(log.next().body));
-  }
-  ~Guest() { client.reset(); }
-};
 
 struct TwoNodes {
   NatsCluster nats{1};

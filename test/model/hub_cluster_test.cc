@@ -162,3 +162,28 @@ TEST_CASE_FIXTURE(Cluster, "a room deleted through the log is no longer another 
   CHECK(user("", "gus")->rooms.empty());
   CHECK(hub.whois(alice, "gus")->rooms.empty());
 }
+
+TEST_CASE_FIXTURE(Cluster, "a room whose last members were a dead node's guests goes with them") {
+  const auto has = [this](const std::string& room) {
+    const auto rooms = hub.list_rooms();
+    return std::any_of(rooms.begin(), rooms.end(), [&](const RoomInfo& r) { return r.name == room; });
+  };
+  hub.remote_room_created({.name = "Den", .epoch = 9});
+  hub.remote_room_created({.name = "Nook", .epoch = 10});
+  hub.remote_presence("b", {.session = 7, .nickname = "gus", .identity = 0, .away = {},
+                            .rooms = {"den", "lounge"}});
+  hub.remote_presence("b", {.session = 8, .nickname = "guy", .identity = 0, .away = {},
+                            .rooms = {"nook"}});
+  // A guest that quits: its own node deletes the room it emptied, and the log says so.
+  hub.remote_presence_ended("b", 8, "quit");
+  CHECK(has("Nook"));
+  hub.remote_room_deleted("nook", 11);  // another life of it: not this one
+  CHECK(has("Nook"));
+  hub.remote_room_deleted("nook", 10);
+  CHECK_FALSE(has("Nook"));
+  // Its node dies: nobody is left there to delete Den; Lounge keeps alice.
+  hub.remote_node_presence("b", {}, "its server went offline", true);
+  CHECK_FALSE(has("Den"));
+  CHECK(has("Lounge"));
+  CHECK(pa.last<MemberLeft>().nickname == "gus");
+}

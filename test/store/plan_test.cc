@@ -34,7 +34,7 @@ TEST_CASE("the per-request reads and lookups never scan a table") {
       sql::kFilesOf,       sql::kRoomHasMember,  sql::kAllowedLeft,     sql::kRevoke,
       sql::kFileExists,    sql::kDeleteFile,     sql::kRemoveUpload,    sql::kFirstMessageFrom,
       sql::kDeleteMessagesTo, sql::kPairCut,     sql::kDeletePairTo,    sql::kDeleteDirectsBefore,
-      sql::kSetTopic,
+      sql::kSetTopic,       sql::kDeleteRoomLife,
   };
   for (const char* sql : indexed) {
     for (const auto& line : plan(db, sql)) {

@@ -109,6 +109,29 @@ TEST_CASE("a deleted room takes its history; the same name later is a new epoch"
   CHECK(append(loop, *s, "go", "new")->id == 1);
 }
 
+TEST_CASE("a deletion by epoch takes only that life of the room") {
+  TempDir dir;
+  FakeLoop loop;
+  auto s = open_ok(dir.path() / "chatcore.db", loop);
+  const auto first = create(loop, *s, "go");
+  REQUIRE(first.ok());
+  const auto by_epoch = [&](const std::string& name, std::uint64_t epoch) {
+    return sync<bool>(loop, [&](auto done) { s->delete_room_epoch(name, epoch, done); });
+  };
+  CHECK(by_epoch("go", first->epoch + 1).status().code == Code::not_found);
+  CHECK(by_epoch("other", first->epoch).status().code == Code::not_found);
+  REQUIRE(by_epoch("GO", first->epoch).ok());
+  CHECK(sync<Rooms>(loop, [&](auto done) { s->rooms(done); })->empty());
+  const auto second = create(loop, *s, "go");
+  REQUIRE(second.ok());
+  REQUIRE(append(loop, *s, "go", "new").ok());
+  CHECK(by_epoch("go", first->epoch).status().code == Code::not_found);
+  const auto rooms = sync<Rooms>(loop, [&](auto done) { s->rooms(done); });
+  REQUIRE(rooms->size() == 1);
+  CHECK(rooms->front().epoch == second->epoch);
+  CHECK(history(loop, *s, "go", 0, 10)->size() == 1);
+}
+
 TEST_CASE("everything acknowledged is there after the store is opened again") {
   TempDir dir;
   const auto path = dir.path() / "chatcore.db";
