@@ -8,24 +8,12 @@
 
 using namespace chatcore;
 using chatcore::cluster::test::health_of;
-using chatcore::cluster_test::NatsCluster;
 using chatcore::cluster::test::NodeUser;
+using chatcore::cluster::test::TwoNodes;
 using chatcore::cluster::test::start_node;
 using chatcore::cluster::test::wait_health;
 using chatcore::cluster::test::wait_room;
 using chatcore::test::TempDir;
-using chatcore::test::TestServer;
-
-namespace {
-
-struct TwoNodes {
-  NatsCluster nats{1};
-  std::unique_ptr<TestServer> a = start_node(nats.url(0), "node-a");
-  std::unique_ptr<TestServer> b = start_node(nats.url(0), "node-b");
-  TempDir home;
-};
-
-}  // namespace
 
 TEST_CASE("node: users on two nodes share rooms, messages, joins, DMs and nicknames") {
   TwoNodes t;

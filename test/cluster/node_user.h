@@ -10,6 +10,7 @@
 #include <string>
 
 #include "harness.h"
+#include "nats_cluster.h"
 
 namespace chatcore::cluster::test {
 
@@ -18,6 +19,15 @@ namespace chatcore::cluster::test {
 std::unique_ptr<chatcore::test::TestServer> start_node(const std::string& nats_url,
                                                        const std::string& node_id,
                                                        const std::filesystem::path& secret = {});
+
+// One NATS server and two in-process nodes on it, A and B, with a home for their users'
+// identities: what most two-node tests start from.
+struct TwoNodes {
+  cluster_test::NatsCluster nats{1};
+  std::unique_ptr<chatcore::test::TestServer> a = start_node(nats.url(0), "node-a");
+  std::unique_ptr<chatcore::test::TestServer> b = start_node(nats.url(0), "node-b");
+  chatcore::test::TempDir home;
+};
 
 // Signed in with the identity (and resume position) kept under `home` as `nick`; its events
 // go to log(). The same home and nick at another node is the same identity coming back.

@@ -16,22 +16,11 @@ using chatcore::cluster::test::ask_until;
 using chatcore::cluster::test::Guest;
 using chatcore::cluster::test::named;
 using chatcore::cluster::test::NodeUser;
+using chatcore::cluster::test::TwoNodes;
 using chatcore::cluster::test::online_in;
 using chatcore::cluster::test::start_node;
 using chatcore::test::TempDir;
-using chatcore::test::TestServer;
 using chatcore::test::TestUser;
-
-namespace {
-
-struct TwoNodes {
-  NatsCluster nats{1};
-  std::unique_ptr<TestServer> a = start_node(nats.url(0), "node-a");
-  std::unique_ptr<TestServer> b = start_node(nats.url(0), "node-b");
-  TempDir home;
-};
-
-}  // namespace
 
 TEST_CASE("presence: an identity on another node is online, away and offline there too") {
   TwoNodes t;
