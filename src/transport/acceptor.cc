@@ -89,7 +89,7 @@ Status Acceptor::bind(const std::string& address, bool reuse_port) {
     const int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (reuse_port) ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
-    if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0) {
+    if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
       listen_fd_ = fd;
     } else {
       why = std::strerror(errno);
@@ -109,6 +109,12 @@ Status Acceptor::bind(const std::string& address, bool reuse_port) {
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   spare_fd_ = open_spare();
   return {};
+}
+
+Status Acceptor::listen() {
+  if (::listen(listen_fd_, SOMAXCONN) == 0) return {};
+  return Status(Code::unavailable,
+                fmt::format("cannot listen on port {}: {}", port_, std::strerror(errno)));
 }
 
 void Acceptor::start(grpc::Server& server) {

@@ -23,10 +23,15 @@ class Acceptor {
   Acceptor(const Acceptor&) = delete;
   Acceptor& operator=(const Acceptor&) = delete;
 
-  // Binds and listens on host:port (port 0: any). UNAVAILABLE when that fails. With
-  // `reuse_port`, other sockets that also set SO_REUSEPORT may share the port.
+  // Binds host:port (port 0: any), so that a busy port is refused before anything else
+  // starts. UNAVAILABLE when that fails. With `reuse_port`, other sockets that also set
+  // SO_REUSEPORT may share the port.
   Status bind(const std::string& address, bool reuse_port = false);
   int port() const { return port_; }
+  // Takes connections from now on. Until then a client is refused at once (and tries its
+  // next server) instead of waiting in the backlog while the server sets itself up (a
+  // cluster node's start-up may take a minute). UNAVAILABLE when that fails.
+  Status listen();
   // Starts accepting on a thread of its own; every connection goes to `server`.
   void start(grpc::Server& server);
   // Stops accepting and closes the listening socket; connections handed over stay open.

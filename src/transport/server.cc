@@ -80,6 +80,9 @@ Status Server::start() {
     builder.AddListeningPort(d.config.listen, *creds, &d.port);
   }
   if (auto status = d.service.attach(builder); !status.ok()) return status;
+  if (own_listener) {
+    if (auto status = d.acceptor.listen(); !status.ok()) return status;
+  }
   d.server = builder.BuildAndStart();
   if (own_listener && d.server) d.acceptor.start(*d.server);
   if (!d.server || d.port == 0) {
