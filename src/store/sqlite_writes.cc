@@ -139,12 +139,18 @@ void SqliteStore::append(StoredMessage message, Done<StoredMessage> done) {
                                                    Connection& c) -> Result<StoredMessage> {
     StoredMessage m = message;
     {
-      auto next = c.query(sql::kNextId);
-      next->bind(1, m.room);
-      if (!next->executeStep()) return Status(Code::not_found, "no such room");
-      m.epoch = u64(*next, 0);
-      m.id = u64(*next, 1);
-      m.room = next->getColumn(2).getString();
+      auto last = c.query(sql::kLastId);
+      last->bind(1, m.room);
+      if (!last->executeStep()) return Status(Code::not_found, "no such room");
+      m.epoch = u64(*last, 0);
+      m.id = u64(*last, 1) + 1;
+      m.room = last->getColumn(2).getString();
+    }
+    {
+      auto next = c.query(sql::kSetLastId);
+      next->bind(1, i64(m.id));
+      next->bind(2, i64(m.epoch));
+      next->exec();
     }
     auto insert = c.query(sql::kInsertMessage);
     insert->bind(1, i64(m.epoch));
