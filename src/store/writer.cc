@@ -115,18 +115,31 @@ Status Writer::write_all(std::deque<Job>& batch, std::vector<std::function<void(
   }
   transactions_.fetch_add(1);
   Status lost;
+  // The log's applied position is read once per batch and written once, before the commit:
+  // it is in the same transaction as every command's effect either way, and a batch is
+  // committed or rolled back whole. Read lazily, so a batch without log commands pays none.
+  std::uint64_t applied = 0;
+  bool applied_read = false;
+  bool applied_moved = false;
   for (std::size_t i = 0; i < batch.size() && lost.ok(); ++i) {
     Job& job = batch[i];
     if (!job.write) continue;
     // A savepoint per job: a request the database refuses is undone alone and the batch
     // goes on.
+    if (job.log_seq != 0 && !applied_read) {
+      try {
+        applied = read_applied(connection_);
+        applied_read = true;
+      } catch (const SQLite::Exception& e) {
+        lost = failure(e);
+        break;
+      }
+    }
     try {
       // A log command is applied only right after the one before it: after a lost batch,
       // the commands that followed it must not commit past the hole it left.
-      if (job.log_seq != 0 && read_applied(connection_) + 1 != job.log_seq) {
-        done[i] = [fail = job.fail, s = out_of_order(job.log_seq, read_applied(connection_))] {
-          fail(s);
-        };
+      if (job.log_seq != 0 && applied + 1 != job.log_seq) {
+        done[i] = [fail = job.fail, s = out_of_order(job.log_seq, applied)] { fail(s); };
         continue;
       }
       connection_.exec(sql::kSavepoint);
@@ -145,16 +158,16 @@ Status Writer::write_all(std::deque<Job>& batch, std::vector<std::function<void(
         lost = failure(undo);
       }
     }
+    // Applied, or refused with its savepoint undone: either way the command's answer is
+    // final and the position moves past it.
     if (lost.ok() && job.log_seq != 0) {
-      try {
-        mark_applied(connection_, job.log_seq);
-      } catch (const SQLite::Exception& e) {
-        lost = failure(e);
-      }
+      applied = job.log_seq;
+      applied_moved = true;
     }
   }
   if (lost.ok()) {
     try {
+      if (applied_moved) mark_applied(connection_, applied);
       connection_.exec(sql::kCommit);
       return {};
     } catch (const SQLite::Exception& e) {
