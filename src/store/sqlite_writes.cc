@@ -139,8 +139,10 @@ void SqliteStore::append(StoredMessage message, Done<StoredMessage> done) {
                                                    Connection& c) -> Result<StoredMessage> {
     StoredMessage m = message;
     {
+      // Bound without a copy (here and below): `m` outlives each statement's step, and every
+      // use of a statement binds all of its parameters again before it steps.
       auto last = c.query(sql::kLastId);
-      last->bind(1, m.room);
+      last->bindNoCopy(1, message.room);
       if (!last->executeStep()) return Status(Code::not_found, "no such room");
       m.epoch = u64(*last, 0);
       m.id = u64(*last, 1) + 1;
@@ -155,8 +157,8 @@ void SqliteStore::append(StoredMessage message, Done<StoredMessage> done) {
     auto insert = c.query(sql::kInsertMessage);
     insert->bind(1, i64(m.epoch));
     insert->bind(2, i64(m.id));
-    insert->bind(3, m.from);
-    insert->bind(4, m.text);
+    insert->bindNoCopy(3, m.from);
+    insert->bindNoCopy(4, m.text);
     insert->bind(5, m.sent_ms);
     insert->bind(6, i64(m.client_msg_id));
     insert->bind(7, static_cast<int>(m.kind));
