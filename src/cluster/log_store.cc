@@ -229,10 +229,14 @@ void LogStore::fail_all(const Status& status) {
 
 void LogStore::on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
   auto* me = static_cast<LogStore*>(self);
-  jsMsgMetaData* meta = nullptr;
-  if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
-    const std::uint64_t seq = meta->Sequence.Stream;
+  const char* reply = natsMsg_GetReply(msg);
+  std::uint64_t seq = reply != nullptr ? stream_sequence(reply) : 0;
+  // A reply subject of a form this build does not know: the library's own reading.
+  if (jsMsgMetaData* meta = nullptr; seq == 0 && natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
+    seq = meta->Sequence.Stream;
     jsMsgMetaData_Destroy(meta);
+  }
+  if (seq != 0) {
     Result<bool> r = false;
     {
       const std::lock_guard lock(me->apply_mutex_);
