@@ -18,7 +18,9 @@ Result<std::unique_ptr<Replica>> Replica::open(std::unique_ptr<store::SqliteStor
 
 Replica::Replica(std::unique_ptr<store::SqliteStore> db, Applied on_applied,
                  std::uint64_t position)
-    : db_(std::move(db)), on_applied_(std::move(on_applied)), position_(position) {}
+    : db_(std::move(db)),
+      on_applied_(std::make_shared<const Applied>(std::move(on_applied))),
+      position_(position) {}
 
 Result<bool> Replica::apply(std::uint64_t seq, std::string_view bytes) {
   if (broken_->load()) {
@@ -54,7 +56,7 @@ Result<bool> Replica::apply(std::uint64_t seq, std::string_view bytes) {
                    seq, r.status().message);
       }
     }
-    applied(seq, *command, std::move(r));
+    (*applied)(seq, std::move(*command), std::move(r));
   });
   return true;
 }

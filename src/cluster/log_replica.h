@@ -15,8 +15,9 @@ namespace chatcore::cluster {
 
 class Replica {
  public:
-  // What a command gave once committed (or refused), where the store posts: the loop.
-  using Applied = std::function<void(std::uint64_t seq, const Decoded&, Result<Outcome>)>;
+  // What a command gave once committed (or refused), where the store posts: the loop. The
+  // command is handed over: nothing else holds it afterwards.
+  using Applied = std::function<void(std::uint64_t seq, Decoded&&, Result<Outcome>)>;
 
   // Reads the database's applied position (blocking: before the loop starts).
   static Result<std::unique_ptr<Replica>> open(std::unique_ptr<store::SqliteStore> db,
@@ -40,7 +41,9 @@ class Replica {
   Replica(std::unique_ptr<store::SqliteStore> db, Applied on_applied, std::uint64_t position);
 
   std::unique_ptr<store::SqliteStore> db_;
-  Applied on_applied_;
+  // Shared with the completions in flight, which may outlive the replica: one reference per
+  // command instead of a copy of the function and all it captured.
+  std::shared_ptr<const Applied> on_applied_;
   std::atomic<std::uint64_t> position_;
   // Shared with the completions in flight, which may outlive the replica.
   std::shared_ptr<std::atomic<bool>> broken_ = std::make_shared<std::atomic<bool>>(false);

@@ -74,8 +74,8 @@ Status LogStore::start(std::unique_ptr<store::SqliteStore> db) {
   if (!state.ok()) return state.status();
 
   auto opened = Replica::open(
-      std::move(db), [alive = alive_, this](std::uint64_t seq, const Decoded& c, Result<Outcome> r) {
-        if (*alive) applied(seq, c, std::move(r));
+      std::move(db), [alive = alive_, this](std::uint64_t seq, Decoded&& c, Result<Outcome> r) {
+        if (*alive) applied(seq, std::move(c), std::move(r));
       });
   if (!opened.ok()) return opened.status();
   replica_ = std::move(*opened);
@@ -196,7 +196,7 @@ void LogStore::release_reads() {
   }
 }
 
-void LogStore::applied(std::uint64_t seq, const Decoded& command, Result<Outcome> outcome) {
+void LogStore::applied(std::uint64_t seq, Decoded&& command, Result<Outcome> outcome) {
   if (command.origin.node == options_.node) {
     if (auto it = pending_.find(command.origin.op); it != pending_.end()) {
       auto done = std::move(it->second);
@@ -207,7 +207,8 @@ void LogStore::applied(std::uint64_t seq, const Decoded& command, Result<Outcome
     }
   }
   if (seq <= loaded_through_ || !observer_) return;
-  observer_(LogChange{command.origin.node, seq, command.write, std::move(outcome)});
+  observer_(LogChange{std::move(command.origin.node), seq, std::move(command.write),
+                      std::move(outcome)});
 }
 
 void LogStore::fail(std::uint64_t op, const Status& status) {
@@ -228,10 +229,14 @@ void LogStore::fail_all(const Status& status) {
 
 void LogStore::on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* self) {
   auto* me = static_cast<LogStore*>(self);
-  jsMsgMetaData* meta = nullptr;
-  if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
-    const std::uint64_t seq = meta->Sequence.Stream;
+  const char* reply = natsMsg_GetReply(msg);
+  std::uint64_t seq = reply != nullptr ? stream_sequence(reply) : 0;
+  // A reply subject of a form this build does not know: the library's own reading.
+  if (jsMsgMetaData* meta = nullptr; seq == 0 && natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
+    seq = meta->Sequence.Stream;
     jsMsgMetaData_Destroy(meta);
+  }
+  if (seq != 0) {
     Result<bool> r = false;
     {
       const std::lock_guard lock(me->apply_mutex_);

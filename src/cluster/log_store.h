@@ -102,7 +102,7 @@ class LogStore final : public store::Store {
   void submit(Write write, store::Done<Outcome> done);
   // Loop thread: a read, once every write submitted before it is answered.
   void read(std::function<void()> issue);
-  void applied(std::uint64_t seq, const Decoded& command, Result<Outcome> outcome);
+  void applied(std::uint64_t seq, Decoded&& command, Result<Outcome> outcome);
   void fail(std::uint64_t op, const Status& status);
   void release_reads();
   void fail_all(const Status& status);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <charconv>
 #include <chrono>
 #include <thread>
 
@@ -18,6 +20,34 @@ constexpr auto kSetupDeadline = std::chrono::seconds(45);
 constexpr std::int64_t kAttemptWaitMs = 5'000;
 constexpr auto kLeaderPoll = std::chrono::milliseconds(50);
 }  // namespace
+
+std::uint64_t stream_sequence(std::string_view reply) {
+  constexpr std::string_view kPrefix = "$JS.ACK.";
+  if (!reply.starts_with(kPrefix)) return 0;
+  reply.remove_prefix(kPrefix.size());
+  std::array<std::string_view, 12> tokens;
+  std::size_t n = 0;
+  for (;;) {
+    if (n == tokens.size()) return 0;
+    const auto dot = reply.find('.');
+    tokens[n++] = reply.substr(0, dot);
+    if (dot == std::string_view::npos) break;
+    reply.remove_prefix(dot + 1);
+  }
+  // Seven tokens after the prefix in the first form, nine or more in the second.
+  std::string_view seq;
+  if (n == 7) {
+    seq = tokens[3];
+  } else if (n >= 9) {
+    seq = tokens[5];
+  } else {
+    return 0;
+  }
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(seq.data(), seq.data() + seq.size(), value);
+  if (error != std::errc() || end != seq.data() + seq.size()) return 0;
+  return value;
+}
 
 jsOptions setup_options() {
   jsOptions o;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include <chatcore/status.h>
 
@@ -39,6 +40,12 @@ Result<LogState> log_state(jsCtx* js, const std::string& stream);
 // Options for the JetStream calls a starting node makes (stream, consumer): a longer wait
 // than a publish's, so that a leader election at start-up does not stop the node.
 jsOptions setup_options();
+
+// The stream sequence in a JetStream message's reply subject: "$JS.ACK.<stream>.<consumer>.
+// <delivered>.<stream seq>.<consumer seq>.<time>.<pending>", or the same with a domain and an
+// account hash before the stream (and a random token after); 0 for anything else. It is what
+// natsMsg_GetMetaData reads, without copying every field into memory of its own.
+std::uint64_t stream_sequence(std::string_view reply);
 
 // "the cluster is not reachable (...)" for a nats.c status and JetStream error code.
 Status nats_failure(const std::string& doing, natsStatus s, jsErrCode code = static_cast<jsErrCode>(0));

@@ -33,9 +33,12 @@ inline constexpr char kDeleteRoomLife[] =
     "DELETE FROM rooms WHERE epoch = ? AND lower(name) = lower(?)";
 inline constexpr char kRooms[] = "SELECT " CHATCORE_ROOM_COLUMNS " FROM rooms ORDER BY name";
 inline constexpr char kRoomEpoch[] = "SELECT epoch, name FROM rooms WHERE lower(name) = lower(?)";
-inline constexpr char kNextId[] =
-    "UPDATE rooms SET last_id = last_id + 1 WHERE lower(name) = lower(?) "
-    "RETURNING epoch, last_id, name";
+// An append reads the room's last id and writes the next one by epoch: an UPDATE with
+// RETURNING would open an ephemeral table for its one row on every message (about a third of
+// an append's instructions).
+inline constexpr char kLastId[] =
+    "SELECT epoch, last_id, name FROM rooms WHERE lower(name) = lower(?)";
+inline constexpr char kSetLastId[] = "UPDATE rooms SET last_id = ? WHERE epoch = ?";
 inline constexpr char kInsertMessage[] =
     "INSERT INTO messages(epoch, id, sender, body, sent_ms, client_msg_id, kind) "
     "VALUES(?, ?, ?, ?, ?, ?, ?)";

@@ -116,15 +116,20 @@ class SqliteStore final : public Store {
 
 // A body's own refusals (no such room) are results, while a database error is an
 // SQLite::Exception that the writer turns into this job's failure.
+//
+// `done` is held once and shared by the job's run, its fail and the completion: a copy of a
+// Done copies everything its target captured (a replica's completion chain holds several
+// std::functions and shared_ptrs), and there were three per write.
 template <class T, class Body>
 void SqliteStore::submit(bool write, Done<T> done, Body body) {
-  auto fail = [done](Status s) { done(std::move(s)); };
+  auto shared = std::make_shared<Done<T>>(std::move(done));
+  auto fail = [shared](Status s) { (*shared)(std::move(s)); };
   const bool taken = writer_.submit(Job{
       .write = write,
       .log_seq = write ? std::exchange(next_log_seq_, 0) : 0,
-      .run = [done, body = std::move(body)](Connection& c) -> std::function<void()> {
+      .run = [shared, body = std::move(body)](Connection& c) -> std::function<void()> {
         Result<T> result = body(c);
-        return [done, result = std::move(result)]() mutable { done(std::move(result)); };
+        return [shared, result = std::move(result)]() mutable { (*shared)(std::move(result)); };
       },
       .fail = fail,
   });

@@ -150,18 +150,26 @@ void SqliteStore::append(StoredMessage message, Done<StoredMessage> done) {
                                                    Connection& c) -> Result<StoredMessage> {
     StoredMessage m = message;
     {
-      auto next = c.query(sql::kNextId);
-      next->bind(1, m.room);
-      if (!next->executeStep()) return Status(Code::not_found, "no such room");
-      m.epoch = u64(*next, 0);
-      m.id = u64(*next, 1);
-      m.room = next->getColumn(2).getString();
+      // Bound without a copy (here and below): `m` outlives each statement's step, and every
+      // use of a statement binds all of its parameters again before it steps.
+      auto last = c.query(sql::kLastId);
+      last->bindNoCopy(1, message.room);
+      if (!last->executeStep()) return Status(Code::not_found, "no such room");
+      m.epoch = u64(*last, 0);
+      m.id = u64(*last, 1) + 1;
+      m.room = last->getColumn(2).getString();
+    }
+    {
+      auto next = c.query(sql::kSetLastId);
+      next->bind(1, i64(m.id));
+      next->bind(2, i64(m.epoch));
+      next->exec();
     }
     auto insert = c.query(sql::kInsertMessage);
     insert->bind(1, i64(m.epoch));
     insert->bind(2, i64(m.id));
-    insert->bind(3, m.from);
-    insert->bind(4, m.text);
+    insert->bindNoCopy(3, m.from);
+    insert->bindNoCopy(4, m.text);
     insert->bind(5, m.sent_ms);
     insert->bind(6, i64(m.client_msg_id));
     insert->bind(7, static_cast<int>(m.kind));

@@ -22,6 +22,8 @@ namespace chatcore::store {
 // (empty: nothing to post); `fail` is posted instead when run throws or the batch is lost.
 struct Job {
   bool write = true;
+  // A write's `run` may be called twice for one batch (see Writer::write_all), each time on
+  // the same database state: it must read nothing but the database.
   // Nonzero: the replicated log's sequence number of the command this write applies. It is
   // recorded in the same transaction as the write's effect (refused or not), so a replica
   // never applies a command twice nor skips one across a crash.
@@ -54,6 +56,8 @@ class Writer {
   void loop();
   void run_batch(std::deque<Job>& batch);
   Status write_all(std::deque<Job>& batch, std::vector<std::function<void()>>& done);
+  Status write_pass(std::deque<Job>& batch, std::vector<std::function<void()>>& done,
+                    bool savepoints, bool& refused);
 
   Connection connection_;
   Post post_;

@@ -97,6 +97,44 @@ TEST_CASE("a replica stopped mid-stream resumes after its last command and appli
   }
 }
 
+TEST_CASE("commands applied in one batch commit their position once; a restart resumes after "
+          "the last") {
+  TempDir dir;
+  const auto db = dir.path() / "chat.db";
+  auto log = room_log(8);
+  // Refused commands in the middle and at the end of the batch: their answers are final too.
+  const auto refused = [](std::uint64_t op) {
+    return encode({"a", op}, op::Append{{.room = "nowhere", .from = "ann", .text = "x"}});
+  };
+  log[4] = refused(5);
+  log.push_back(refused(10));
+  {
+    Node node(db);
+    REQUIRE(*node.replica->apply(1, log[0]));
+    REQUIRE(node.wait(1).ok());
+    // Everything handed over until release() queues into one of the writer's batches.
+    const auto transactions = hold_writer(node.loop, node.replica->store());
+    for (std::uint64_t seq = 2; seq <= log.size(); ++seq) {
+      REQUIRE(*node.replica->apply(seq, log[seq - 1]));
+    }
+    node.loop.release();
+    CHECK(node.wait(10).status().code == Code::not_found);
+    CHECK(node.replica->store().transactions() == transactions + 1);
+    CHECK(node.results.at(5).status().code == Code::not_found);
+    CHECK(std::get<StoredMessage>(*node.results.at(9)).id == 7);
+  }
+  Node node(db);
+  CHECK(node.replica->position() == 10);
+  for (std::uint64_t seq = 1; seq <= log.size(); ++seq) {
+    CHECK_FALSE(*node.replica->apply(seq, log[seq - 1]));
+  }
+  REQUIRE(*node.replica->apply(11, encode({"a", 11}, op::Append{{.room = "go", .text = "m8"}})));
+  auto next = node.wait(11);
+  REQUIRE_MESSAGE(next.ok(), next.status().to_string());
+  CHECK(std::get<StoredMessage>(*next).id == 8);
+  CHECK(node.history().size() == 8);
+}
+
 TEST_CASE("a command the store refuses still moves the position: every replica refuses it") {
   TempDir dir;
   const auto db = dir.path() / "chat.db";

@@ -29,7 +29,8 @@ TEST_CASE("the per-request reads and lookups never scan a table") {
   auto db = fresh(dir);
   const char* indexed[] = {
       sql::kHistory,       sql::kSince,          sql::kDirectsSince,    sql::kRoomEpoch,
-      sql::kNextId,        sql::kDeleteRoom,     sql::kIdentityByHash,  sql::kIdentityByNick,
+      sql::kLastId,        sql::kSetLastId,      sql::kDeleteRoom,      sql::kIdentityByHash,
+      sql::kIdentityByNick,
       sql::kIdentityExists, sql::kUpdateIdentity, sql::kRemoveMember,   sql::kRoomsOf,
       sql::kFilesOf,       sql::kRoomHasMember,  sql::kAllowedLeft,     sql::kRevoke,
       sql::kFileExists,    sql::kDeleteFile,     sql::kRemoveUpload,    sql::kFirstMessageFrom,

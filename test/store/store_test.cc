@@ -182,6 +182,35 @@ TEST_CASE("writes queued together commit as one batch, and a bad one fails alone
   CHECK(history(loop, *s, "go", 0, 1000)->size() == 99);
 }
 
+TEST_CASE("a write the database refuses half-way is undone alone, in the batch it came in") {
+  TempDir dir;
+  FakeLoop loop;
+  auto s = open_ok(dir.path() / "chatcore.db", loop);
+  REQUIRE(create(loop, *s, "go").ok());
+  const auto transactions = hold_writer(loop, *s);
+  std::optional<Result<StoredMessage>> first, second;
+  std::optional<Result<bool>> file;
+  s->append({.room = "go", .text = "before"}, [&](Result<StoredMessage> r) { first = std::move(r); });
+  // Its row goes in, then the grant to an identity that does not exist breaks a foreign key:
+  // the row must go again, and the writes around it must commit.
+  s->put_file({.id = "f1", .name = "a.txt", .allowed = {999}},
+              [&](Result<bool> r) { file = std::move(r); });
+  s->append({.room = "go", .text = "after"}, [&](Result<StoredMessage> r) { second = std::move(r); });
+  loop.release();
+  const auto a = loop.await(first);
+  REQUIRE_MESSAGE(a.ok(), a.status().to_string());
+  CHECK(a->id == 1);
+  CHECK(loop.await(file).status().code == Code::failed_precondition);
+  const auto b = loop.await(second);
+  REQUIRE_MESSAGE(b.ok(), b.status().to_string());
+  CHECK(b->id == 2);
+  CHECK(s->transactions() == transactions + 1);
+  auto snapshot = s->load(10);
+  REQUIRE(snapshot.ok());
+  CHECK(snapshot->files.empty());
+  CHECK(snapshot->recent.size() == 2);
+}
+
 TEST_CASE("a read sees the writes queued before it and none queued after it") {
   TempDir dir;
   FakeLoop loop;
