@@ -82,6 +82,7 @@ class App {
   void on_closed(std::uint64_t generation, const chatcore::Status& status);
   void rejoin_rooms(const std::vector<std::string>& rooms);
   void refresh_rooms(bool show);
+  void fetch_history(const HistoryFetch& want);  // a page of older lines, put above a room's
   // Runs `call(client)` on the worker strand and `done(result)` back on the loop.
   template <class Call, class Done>
   void call(Call call, Done done);

@@ -193,4 +193,19 @@ void App::refresh_rooms(bool show) {
        });
 }
 
+void App::fetch_history(const HistoryFetch& want) {
+  if (!client_ || mode_ != Mode::chat) {
+    state_.history_failed(want, "not connected");
+    return;
+  }
+  call([want](chatcore::Client& c) { return c.history(want.room, want.before_id); },
+       [this, want](const chatcore::Result<chatcore::HistoryPage>& page) {
+         if (page.ok()) {
+           state_.prepend_history(want, page.value());
+         } else {
+           state_.history_failed(want, page.status().message);
+         }
+       });
+}
+
 }  // namespace chat

@@ -23,6 +23,7 @@ std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
   const bool reconnect = !session_.empty();
   session_ = w.session;
   caught_up = w.guest;
+  for (Buffer& b : buffers_.all()) b.history_failed = false;  // a new session may serve it
   std::vector<std::string> rejoin;
   std::string dropped;
   for (const RoomEntry& e : rooms()) {
