@@ -185,6 +185,8 @@ class App {
   // Each running transfer's own flag, set by /cancel; read by its progress handler.
   std::map<int, std::shared_ptr<std::atomic<bool>>> transfer_cancels_;
   std::map<int, TransferJob> jobs_;  // by transfer id, beside state_.transfers
+  // Pages asked for while logging in (caught up before login() returned), fetched once in.
+  std::vector<HistoryFetch> waiting_history_;
 
   bool redraw_pending_ = false;
   std::string exit_message_;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of older history in the chat client: chatd replays only the last 3 messages
 # to a joiner; PgUp at the top of the room's scrollback pages in the older ones, marked as
-# history, up to the note that there is nothing older.
+# history, up to the note that there is nothing older; and a fresh start shows the page before
+# what was missed.
 # Usage: history_e2e.sh CHAT CHATD. Exits 77 (skipped) when tmux is missing.
 set -u
 command -v tmux >/dev/null || { echo "tmux not installed: skipped"; exit 77; }
@@ -32,6 +33,23 @@ wait_for erin "-- start of #old's history --"
 tm send-keys -t erin PPage PPage
 never erin "!!"
 never erin "[chat exited"
+
+# erin quits and starts again (the same home: she resumes). Her restored #old shows what she
+# missed, with the conversation before it fetched above, each line once.
+tm send-keys -t erin C-c
+wait_for erin "[chat exited 0]"
+type_line dave "while erin was away"
+wait_for dave "[dave]: while erin was away"
+tm kill-session -t erin
+who=erin start_chat
+wait_for erin "you are in #old (restored)"
+wait_for erin "(missed) [dave]: while erin was away"
+wait_for erin "(history) [dave]: old line 8"
+wait_for erin "(history) [dave]: old line 1"
+wait_for erin "-- start of #old's history --"
+[ "$(tm capture-pane -p -t erin | grep -cF 'old line 8')" = 1 ] || fail "old line 8 is shown twice"
+[ "$(tm capture-pane -p -t erin | grep -cF 'while erin was away')" = 1 ] || fail "the missed line is shown twice"
+never erin "!!"
 
 kill -TERM "$chatd_pid"
 wait "$chatd_pid"

@@ -148,3 +148,83 @@ TEST_CASE("history: none for the lobby, while disconnected, or a page for a room
   c.state.prepend_history(*e.fetch_history, page_of(1, 3, false));  // dropped, no crash
   CHECK(c.state.current().id.kind == BufferKind::server);
 }
+
+namespace {
+
+chatcore::Event restart_welcome(const std::string& session) {
+  chatcore::Welcome w;
+  w.session = session;
+  w.nickname = "alice";
+  w.server = "chatd";
+  w.rooms = {{"general", 2}, {"random", 1}};
+  return ev(w);
+}
+
+// A message as the server sends it, live, missed or in a page: the same id and time each way.
+chatcore::RoomMessage sent(std::uint64_t id, const std::string& text, bool missed) {
+  chatcore::RoomMessage m = old_msg(id, text);
+  m.sent_unix_ms = 1700000000000 + static_cast<std::int64_t>(id);
+  m.replay = missed;
+  m.missed = missed;
+  return m;
+}
+
+std::vector<std::string> shown(const ChatState& s) {
+  std::vector<std::string> out;
+  for (const Line& l : s.lines()) out.push_back(format_line(l, false));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("history: a fresh start asks, once caught up, for the page before what each restored room shows") {
+  ChatState s;
+  s.apply(restart_welcome("s1"));
+  s.apply(ev(sent(50, "missed one", true)));
+  const ChatState::Effect e = s.apply(ev(chatcore::CaughtUp{1, 0}));
+  REQUIRE(e.fetch.size() == 2);
+  CHECK(e.fetch[0] == HistoryFetch{"general", 50});
+  CHECK(e.fetch[1] == HistoryFetch{"random", 0});  // nothing missed there: the newest page
+  chatcore::HistoryPage page;
+  for (std::uint64_t id = 47; id <= 49; ++id) page.messages.push_back(sent(id, "before " + std::to_string(id), false));
+  page.more = true;
+  s.prepend_history(e.fetch[0], page);
+  CHECK(shown(s) == std::vector<std::string>{"(history) [bob]: before 47", "(history) [bob]: before 48",
+                                             "(history) [bob]: before 49", "-- you are in #general (restored)",
+                                             "(missed) [bob]: missed one", "-- caught up: 1 missed message (marked) --"});
+  // the page is the one asked for: PgUp before it comes asks nothing more for #random
+  s.focus("random");
+  Chat keys;  // a layout and a key press on this state
+  CHECK_FALSE(handle_chat_key(Key::of(KeyKind::page_up), s, keys.input, keys.completer, nullptr, keys.layout)
+                  .fetch_history);
+}
+
+TEST_CASE("history: a reconnect asks for nothing, and a page never repeats a line the buffer shows") {
+  ChatState s;
+  s.apply(restart_welcome("s1"));
+  s.apply(ev(sent(50, "missed one", true)));
+  const ChatState::Effect first = s.apply(ev(chatcore::CaughtUp{1, 0}));
+  REQUIRE(first.fetch.size() == 2);
+  chatcore::HistoryPage general;
+  general.messages = {sent(49, "before", false)};
+  general.more = true;
+  s.prepend_history(first.fetch[0], general);  // #general could ask again; #random's is on its way
+  s.apply(restart_welcome("s2"));  // the same rooms, known: a reconnect
+  s.apply(ev(sent(51, "while reconnecting", true)));
+  CHECK(s.apply(ev(chatcore::CaughtUp{1, 0})).fetch.empty());
+  // #random's newest page arrives late and holds what the buffer got meanwhile
+  s.focus("random");
+  chatcore::RoomMessage live = sent(7, "live", false);
+  live.room = "random";
+  s.apply(ev(live));
+  chatcore::HistoryPage page;
+  for (std::uint64_t id = 5; id <= 7; ++id) {
+    page.messages.push_back(sent(id, id == 7 ? "live" : "older", false));
+    page.messages.back().room = "random";
+  }
+  s.prepend_history(first.fetch[1], page);
+  const auto lines = shown(s);
+  CHECK(std::count(lines.begin(), lines.end(), "[bob]: live") == 1);
+  CHECK(std::count(lines.begin(), lines.end(), "(history) [bob]: live") == 0);
+  CHECK(std::count(lines.begin(), lines.end(), "(history) [bob]: older") == 2);
+}

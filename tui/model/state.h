@@ -58,6 +58,8 @@ class ChatState {
     // After a reconnect: rooms the user was in that the server no longer counts it in (a
     // guest's memberships end with its session), for the app to join again.
     std::vector<std::string> rejoin;
+    // Once caught up after a fresh start: the page before what each restored room shows.
+    std::vector<HistoryFetch> fetch;
   };
   Effect apply(const chatcore::Event& event);
   // A notice (the event's `notice`): a topic set, someone away or back, an away reply.
@@ -205,6 +207,7 @@ class ChatState {
   bool sent_off_ = false;
   BufferList buffers_;
   std::map<std::string, Buffer> early_;  // events of rooms not (yet) entered
+  std::vector<std::string> restored_;    // rooms a fresh start restored, until caught up
   std::vector<chatcore::FileInfo> known_;
   std::vector<chatcore::FileInfo> listed_;
   int message_width_ = 80;
