@@ -106,6 +106,7 @@ void App::act(const KeyEffect& effect) {
   }
   if (effect.prompt_closed) prompt_.reset();
   if (effect.paste_accepted) send_paste();
+  if (effect.fetch_history) fetch_history(*effect.fetch_history);
   if (effect.submit) {
     if (mode_ == Mode::chat) submit(*effect.submit);
     else if (mode_ == Mode::ask_server) try_server(*effect.submit);

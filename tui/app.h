@@ -82,6 +82,7 @@ class App {
   void on_closed(std::uint64_t generation, const chatcore::Status& status);
   void rejoin_rooms(const std::vector<std::string>& rooms);
   void refresh_rooms(bool show);
+  void fetch_history(const HistoryFetch& want);  // a page of older lines, put above a room's
   // Runs `call(client)` on the worker strand and `done(result)` back on the loop.
   template <class Call, class Done>
   void call(Call call, Done done);
@@ -184,6 +185,8 @@ class App {
   // Each running transfer's own flag, set by /cancel; read by its progress handler.
   std::map<int, std::shared_ptr<std::atomic<bool>>> transfer_cancels_;
   std::map<int, TransferJob> jobs_;  // by transfer id, beside state_.transfers
+  // Pages asked for while logging in (caught up before login() returned), fetched once in.
+  std::vector<HistoryFetch> waiting_history_;
 
   bool redraw_pending_ = false;
   std::string exit_message_;

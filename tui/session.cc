@@ -50,6 +50,7 @@ void App::try_nick(const std::string& nick) {
   login_.label = "Nickname";
   login_field_.set_text(nick);
   const std::uint64_t generation = ++generation_;
+  waiting_history_.clear();  // for a session that did not log in
   ClientPtr client = client_;
   asio::post(pool_, [this, client, nick, generation] {
     auto result = client->login(nick, event_handler(generation), closed_handler(generation),
@@ -93,6 +94,7 @@ void App::logged_in(ClientPtr client, const chatcore::Welcome& welcome) {
   if (state_.room().empty()) state_.entered_room({"", 0});
   rejoin_rooms(rejoin);
   refresh_rooms(false);
+  for (const HistoryFetch& want : std::exchange(waiting_history_, {})) fetch_history(want);
   request_redraw();
 }
 
@@ -109,6 +111,7 @@ chatcore::EventHandler App::event_handler(std::uint64_t generation) {
       }
       if (effect.bell) term_.bell();
       rejoin_rooms(effect.rejoin);
+      for (const HistoryFetch& want : effect.fetch) fetch_history(want);
       request_redraw();
     });
   };
@@ -189,6 +192,25 @@ void App::refresh_rooms(bool show) {
          for (const auto& r : rooms.value()) {
            state_.add_system("#" + r.name + "  " + std::to_string(r.members) +
                              (r.members == 1 ? " member" : " members"));
+         }
+       });
+}
+
+void App::fetch_history(const HistoryFetch& want) {
+  if (client_ && mode_ == Mode::connecting) {
+    waiting_history_.push_back(want);
+    return;
+  }
+  if (!client_ || mode_ != Mode::chat) {
+    state_.history_failed(want, "not connected");
+    return;
+  }
+  call([want](chatcore::Client& c) { return c.history(want.room, want.before_id); },
+       [this, want](const chatcore::Result<chatcore::HistoryPage>& page) {
+         if (page.ok()) {
+           state_.prepend_history(want, page.value());
+         } else {
+           state_.history_failed(want, page.status().message);
          }
        });
 }

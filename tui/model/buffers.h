@@ -51,6 +51,11 @@ struct Buffer {
   std::string topic;          // rooms; "" when none is set
   std::vector<Member> nicks;  // rooms: online first, by name
   std::uint64_t touched = 0;  // DMs: when last written or read, for the newest-first list
+  // Older history paged in from the server (rooms): a page is on its way (so a held PgUp asks
+  // once); the server has nothing older; the last page failed (no retry until a new session).
+  bool history_pending = false;
+  bool history_complete = false;
+  bool history_failed = false;
 };
 
 class BufferList {

@@ -8,6 +8,16 @@ namespace {
 
 constexpr int kWheelLines = 3;  // one notch of the wheel, as most terminals scroll
 
+// PgUp or the wheel; at the top of the scrollback the server is asked for older lines.
+KeyEffect scroll_up(ChatState& state, const Layout& layout, int lines) {
+  state.scroll_by(lines);
+  const int top = max_scroll(state, layout);
+  state.clamp_scroll(top);
+  KeyEffect effect = KeyEffect::repaint();
+  if (state.scroll() >= top) effect.fetch_history = state.older_history();
+  return effect;
+}
+
 // Keys that mean the same on every screen; nullopt for the others.
 std::optional<KeyEffect> screen_key(const Key& key) {
   if (key.kind == KeyKind::resize) return KeyEffect::repaint();
@@ -107,16 +117,12 @@ KeyEffect handle_chat_key(const Key& key, ChatState& state, LineEditor& input, C
     case KeyKind::enter:
       return KeyEffect::run(input.submit());
     case KeyKind::page_up:
-      state.scroll_by(page);
-      state.clamp_scroll(max_scroll(state, layout));
-      return KeyEffect::repaint();
+      return scroll_up(state, layout, page);
     case KeyKind::page_down:
       state.scroll_by(-page);
       return KeyEffect::repaint();
     case KeyKind::wheel_up:
-      state.scroll_by(kWheelLines);
-      state.clamp_scroll(max_scroll(state, layout));
-      return KeyEffect::repaint();
+      return scroll_up(state, layout, kWheelLines);
     case KeyKind::wheel_down:
       state.scroll_by(-kWheelLines);
       return KeyEffect::repaint();

@@ -23,6 +23,7 @@ struct KeyEffect {
   bool prompt_accepted = false;       // the app takes the prompt and runs its action
   bool prompt_closed = false;         // cancelled: the app drops the prompt
   bool paste_accepted = false;        // Enter on a held paste: the app sends state.held_paste
+  std::optional<HistoryFetch> fetch_history;  // scrolled to the top: the app fetches older lines
 
   static KeyEffect none() { return {}; }
   static KeyEffect repaint(bool changed = true) {

@@ -23,6 +23,7 @@ std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
   const bool reconnect = !session_.empty();
   session_ = w.session;
   caught_up = w.guest;
+  for (Buffer& b : buffers_.all()) b.history_failed = false;  // a new session may serve it
   std::vector<std::string> rejoin;
   std::string dropped;
   for (const RoomEntry& e : rooms()) {
@@ -45,7 +46,9 @@ std::vector<std::string> ChatState::welcome(const chatcore::Welcome& w) {
     Buffer& buf = room_entry(r.name);
     buf.members = r.members;
     buf.topic = r.topic;
-    if (!known) push(buf, make_line(LineKind::system, 0, {}, "you are in " + room_label(r.name) + " (restored)"));
+    if (known) continue;
+    push(buf, make_line(LineKind::system, 0, {}, "you are in " + room_label(r.name) + " (restored)"));
+    if (!reconnect) restored_.push_back(r.name);  // its context is fetched once caught up
   }
   const auto& all = buffers_.all();
   if (current().id.kind == BufferKind::server && all.size() > 1 && std::next(all.begin())->id.kind == BufferKind::room) {

@@ -10,6 +10,7 @@
 #include "paste.h"
 #include "progress.h"
 
+#include <chatcore/client.h>
 #include <chatcore/event.h>
 #include <chatcore/types.h>
 
@@ -25,6 +26,14 @@
 namespace chat {
 
 enum class Connection { connecting, connected, reconnecting, closed };
+
+// A page of a room's older history for the app to fetch: the messages before `before_id`
+// (0: the newest ones).
+struct HistoryFetch {
+  std::string room;
+  std::uint64_t before_id = 0;
+  bool operator==(const HistoryFetch&) const = default;
+};
 
 // Summaries of the buffers, for lists and completion.
 struct RoomEntry {
@@ -49,6 +58,8 @@ class ChatState {
     // After a reconnect: rooms the user was in that the server no longer counts it in (a
     // guest's memberships end with its session), for the app to join again.
     std::vector<std::string> rejoin;
+    // Once caught up after a fresh start: the page before what each restored room shows.
+    std::vector<HistoryFetch> fetch;
   };
   Effect apply(const chatcore::Event& event);
   // A notice (the event's `notice`): a topic set, someone away or back, an away reply.
@@ -142,6 +153,14 @@ class ChatState {
   std::string set_option(const std::string& name, const std::string& value);
   void to_live();
   void clamp_scroll(int max_scroll);
+  // state_history.cc. The view reached the top of the buffer on screen: the page before its
+  // oldest message, unless it is no room's, a page is on its way, none is older or the last
+  // one failed.
+  std::optional<HistoryFetch> older_history();
+  // The page fetched for `want`, put above the buffer's lines (never a line twice), marked as
+  // history; the view stays on the lines it showed.
+  void prepend_history(const HistoryFetch& want, const chatcore::HistoryPage& page);
+  void history_failed(const HistoryFetch& want, const std::string& why);
   void set_message_width(int cells) { message_width_ = cells; }
 
   // Files: those announced or listed, numbered by the last /files.
@@ -180,6 +199,7 @@ class ChatState {
   void push(Buffer& buffer, Line line);
   Line own_line(const std::string& text, std::uint64_t client_msg_id, bool action) const;
   void note_member(const std::string& room, const std::string& nick, bool present);
+  std::optional<HistoryFetch> fetch_for(Buffer& buffer);
 
   std::string session_;  // token of the last Welcome: another one means a reconnect
   // An operator kicked or banned the user from the server: the ShutdownNotice that follows
@@ -187,6 +207,7 @@ class ChatState {
   bool sent_off_ = false;
   BufferList buffers_;
   std::map<std::string, Buffer> early_;  // events of rooms not (yet) entered
+  std::vector<std::string> restored_;    // rooms a fresh start restored, until caught up
   std::vector<chatcore::FileInfo> known_;
   std::vector<chatcore::FileInfo> listed_;
   int message_width_ = 80;

@@ -151,8 +151,14 @@ void ChatState::on(const chatcore::ShutdownNotice& s, std::int64_t, Effect& effe
   effect.shutdown = true;
 }
 
-void ChatState::on(const chatcore::CaughtUp& c, std::int64_t at, Effect&) {
+void ChatState::on(const chatcore::CaughtUp& c, std::int64_t at, Effect& effect) {
   caught_up = true;
+  // What a restored room shows now is what was missed: the page before it is the context.
+  for (const std::string& room : std::exchange(restored_, {})) {
+    if (Buffer* b = buffers_.find(BufferId::room(room))) {
+      if (auto want = fetch_for(*b)) effect.fetch.push_back(*want);
+    }
+  }
   const std::uint32_t missed = c.room_messages + c.direct_messages;
   push(on_screen(), make_line(LineKind::history, at, {},
                         missed == 0 ? std::string("caught up: nothing missed")
