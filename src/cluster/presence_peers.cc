@@ -65,6 +65,10 @@ std::vector<std::string> PresencePeers::expire(Clock::time_point now) {
   return dead;
 }
 
+void PresencePeers::hold(Clock::time_point now) {
+  for (auto& [node, p] : peers_) p.heard = now;
+}
+
 bool PresencePeers::all_synced() const {
   for (const auto& [node, p] : peers_) {
     if (!p.synced) return false;

@@ -35,6 +35,10 @@ class PresencePeers {
   void forget(const std::string& node);
   // The peers silent for longer than kDeadAfter, forgotten.
   std::vector<std::string> expire(Clock::time_point now);
+  // This node cannot hear anyone now (its own link to NATS is down): every peer counts as
+  // heard, so that none is declared dead for a silence that is this node's, and each has
+  // kDeadAfter from the link's return to be heard again.
+  void hold(Clock::time_point now);
   // Whether every peer heard (and not expired) has had its snapshot taken: this node holds
   // all their sessions.
   bool all_synced() const;

@@ -191,6 +191,9 @@ void PresencePlane::beat() {
       publish_locked(subject(node_), {.kind = PresenceUpdate::Kind::heartbeat});
       next_beat = now + kHeartbeat;
     }
+    // Cut off from NATS this node hears nobody: the others are not dead for that, and its
+    // users keep seeing them as they were until it is back (and resyncs what it missed).
+    if (natsConnection_Status(nc_) != NATS_CONN_STATUS_CONNECTED) peers_.hold(now);
     for (const auto& dead : peers_.expire(now)) {
       log::warn("cluster: node {} missed its heartbeats; its users are offline",
                 util::escape(dead));

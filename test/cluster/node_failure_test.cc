@@ -235,6 +235,7 @@ TEST_CASE("a node cut off from NATS refuses writes and is NOT_SERVING, then catc
   REQUIRE(t.c->wait_health(1) == 1);
 
   const auto from = t.c->log().count();
+  const auto b_from = t.b->log().count();
   t.nats.kill(t.c_server);
   REQUIRE(t.c->log().wait_for("lost the connection to NATS", {}, std::chrono::seconds(20), from));
   CHECK(t.c->wait_health(2) == 2);
@@ -242,6 +243,9 @@ TEST_CASE("a node cut off from NATS refuses writes and is NOT_SERVING, then catc
   CHECK(refused.status().code == Code::unavailable);
   CHECK_MESSAGE(refused.status().message.find("cluster is not reachable") != std::string::npos,
                 refused.status().to_string());
+  // Long enough for the others to find c dead: c, which hears nobody, finds nobody dead.
+  REQUIRE(t.b->log().wait_for("node node-c missed its heartbeats", {}, std::chrono::seconds(20),
+                              b_from));
   // The rest of the cluster goes on meanwhile.
   std::vector<std::uint64_t> during;
   for (int i = 0; i < 3; ++i) {
@@ -268,6 +272,10 @@ TEST_CASE("a node cut off from NATS refuses writes and is NOT_SERVING, then catc
   const auto history = carol->history("den");
   REQUIRE(history.ok());
   CHECK(history->messages.size() == 5);
+  for (const auto& line : t.c->log().lines()) {
+    CHECK_MESSAGE(line.find("missed its heartbeats") == std::string::npos,
+                  "node c, cut off, declared a peer dead: " << line);
+  }
 }
 
 TEST_SUITE_END();

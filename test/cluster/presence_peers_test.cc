@@ -52,6 +52,20 @@ TEST_CASE("presence peers: a peer silent for longer than kDeadAfter is dead, onc
   CHECK(peers.on_heartbeat("b", 7, 0, t0 + 2 * kDeadAfter) == Action::resync);
 }
 
+TEST_CASE("presence peers: while this node hears nobody, nobody dies; after, each has kDeadAfter") {
+  PresencePeers peers;
+  REQUIRE(peers.on_snapshot("b", 7, 0, t0));
+  const auto cut_off_until = t0 + 10 * kDeadAfter;
+  for (auto now = t0; now <= cut_off_until; now += std::chrono::milliseconds(100)) {
+    peers.hold(now);
+    CHECK(peers.expire(now).empty());
+  }
+  CHECK(peers.expire(cut_off_until + kDeadAfter).empty());
+  // Still silent once this node hears again: dead after kDeadAfter of that.
+  CHECK(peers.expire(cut_off_until + kDeadAfter + std::chrono::milliseconds(1)) ==
+        std::vector<std::string>{"b"});
+}
+
 TEST_CASE("presence codec: a session delta and a snapshot round-trip; garbage is refused") {
   using chatcore::cluster::PresenceUpdate;
   PresenceUpdate delta{.node = "b", .incarnation = 7, .seq = 3, .kind = PresenceUpdate::Kind::session};
