@@ -52,12 +52,13 @@ std::unique_ptr<Server> start_server(const std::filesystem::path& data, int port
   return server;
 }
 
-std::unique_ptr<Client> reconnecting_client(int port, Watch& w, const std::string& nick,
-                                            ClientOptions options = {}) {
+// `servers`: one address or several joined by commas.
+std::unique_ptr<Client> reconnecting_client(const std::string& servers, Watch& w,
+                                            const std::string& nick, ClientOptions options = {}) {
   options.reconnect = true;
   options.reconnect_min = std::chrono::milliseconds(20);
   options.reconnect_max = std::chrono::milliseconds(200);
-  auto client = Client::open("127.0.0.1:" + std::to_string(port), options);
+  auto client = Client::open(servers, options);
   REQUIRE_MESSAGE(client.ok(), client.status().to_string());
   auto welcome = (*client)->login(
       nick,
@@ -78,6 +79,11 @@ std::unique_ptr<Client> reconnecting_client(int port, Watch& w, const std::strin
       });
   REQUIRE_MESSAGE(welcome.ok(), welcome.status().to_string());
   return std::move(*client);
+}
+
+std::unique_ptr<Client> reconnecting_client(int port, Watch& w, const std::string& nick,
+                                            ClientOptions options = {}) {
+  return reconnecting_client("127.0.0.1:" + std::to_string(port), w, nick, std::move(options));
 }
 
 }  // namespace
@@ -152,27 +158,13 @@ TEST_CASE("server() names the server of the list the client is on, after a move 
   const std::string at_a = "127.0.0.1:" + std::to_string(a->port());
   const std::string at_b = "127.0.0.1:" + std::to_string(b->port());
   Watch w;
-  ClientOptions options;
-  options.reconnect = true;
-  options.reconnect_min = std::chrono::milliseconds(20);
-  options.reconnect_max = std::chrono::milliseconds(200);
-  auto client = Client::open(at_a + "," + at_b, options);
-  REQUIRE_MESSAGE(client.ok(), client.status().to_string());
-  CHECK((*client)->server() == at_a);
-  auto welcome = (*client)->login(
-      "alice",
-      [&w](const Event& e) {
-        std::lock_guard lock(w.mu);
-        w.events.push_back(e);
-        w.cv.notify_all();
-      },
-      [](const Status&) {}, [](const ConnectionChange&) {});
-  REQUIRE_MESSAGE(welcome.ok(), welcome.status().to_string());
+  auto client = reconnecting_client(at_a + "," + at_b, w, "alice");
+  CHECK(client->server() == at_a);
   a->shutdown("restarting");
   a.reset();
   REQUIRE(w.wait([&] { return w.welcomes() == 2; }));
-  CHECK((*client)->server() == at_b);
-  (*client)->close();
+  CHECK(client->server() == at_b);
+  client->close();
 }
 
 TEST_CASE("close() while the client waits to reconnect ends the session at once") {

@@ -15,6 +15,7 @@ using namespace chatcore;
 using chatcore::cluster::test::ask_until;
 using chatcore::cluster::test::Guest;
 using chatcore::cluster::test::members_in;
+using chatcore::cluster::test::chatd_missing;
 using chatcore::cluster::test::NodeUser;
 using chatcore::cluster::test::start_node;
 using chatcore::cluster_test::NatsCluster;
@@ -22,10 +23,7 @@ using chatcore::test::TempDir;
 using chatcore::test::TestUser;
 
 TEST_CASE("rooms: a room whose only member is another node's guest survives this node's restart") {
-  if (std::getenv("CHATD") == nullptr) {
-    MESSAGE("CHATD is not set");
-    return;
-  }
+  if (chatd_missing()) return;
   NatsCluster nats{1};
   auto b = start_node(nats.url(0), "node-b");
   TempDir a_dir;
@@ -50,10 +48,7 @@ TEST_CASE("rooms: a room whose only member is another node's guest survives this
 }
 
 TEST_CASE("rooms: a room emptied by a crash goes once the restarted node knows who is online") {
-  if (std::getenv("CHATD") == nullptr) {
-    MESSAGE("CHATD is not set");
-    return;
-  }
+  if (chatd_missing()) return;
   NatsCluster nats{1};
   TempDir dir;
   TempDir home;
@@ -78,11 +73,7 @@ TEST_CASE("rooms: a room emptied by a crash goes once the restarted node knows w
 }
 
 TEST_CASE("rooms: a room whose last member was a killed node's guest goes on every live node") {
-  const char* chatd = std::getenv("CHATD");
-  if (chatd == nullptr) {
-    MESSAGE("CHATD is not set");
-    return;
-  }
+  if (chatd_missing()) return;
   NatsCluster nats{1};
   auto a = start_node(nats.url(0), "node-a");
   auto c = start_node(nats.url(0), "node-c");

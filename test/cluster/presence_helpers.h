@@ -5,6 +5,7 @@
 #include <chatcore/client.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,14 @@ inline int members_in(const std::vector<RoomInfo>& rooms, const std::string& roo
     if (r.name == room) return static_cast<int>(r.members);
   }
   return -1;
+}
+
+// The tests that start a chatd process need $CHATD (meson sets it): without it they say so
+// and do nothing.
+inline bool chatd_missing() {
+  if (std::getenv("CHATD") != nullptr) return false;
+  MESSAGE("CHATD is not set");
+  return true;
 }
 
 // A guest at any address (a chatd process has no TestServer).

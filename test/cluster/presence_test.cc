@@ -15,6 +15,7 @@ using chatcore::cluster_test::NatsCluster;
 using chatcore::cluster::test::ask_until;
 using chatcore::cluster::test::Guest;
 using chatcore::cluster::test::named;
+using chatcore::cluster::test::chatd_missing;
 using chatcore::cluster::test::NodeUser;
 using chatcore::cluster::test::TwoNodes;
 using chatcore::cluster::test::online_in;
@@ -144,11 +145,7 @@ TEST_CASE("presence: two guests racing for one nickname on two nodes: exactly on
 }
 
 TEST_CASE("presence: a killed node's users go offline on the others, and its guests' names free") {
-  const char* chatd = std::getenv("CHATD");
-  if (chatd == nullptr) {
-    MESSAGE("CHATD is not set");
-    return;
-  }
+  if (chatd_missing()) return;
   NatsCluster nats{1};
   auto a = start_node(nats.url(0), "node-a");
   TempDir home;
